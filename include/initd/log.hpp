@@ -1,0 +1,22 @@
+// `initd: ...` lines on stderr, written with one write(2) each; nothing else ever logs.
+#pragma once
+
+#include "initd/text.hpp"
+
+namespace initd::log {
+
+enum class Level { error = 0, warning = 1, info = 2, debug = 3 };
+
+void set_verbosity(int level);
+bool enabled(Level level);
+
+// Writes "initd: <text>\n" when `level` is enabled.
+void line(Level level, const Text& text);
+
+// Writes "initd: <call>: <strerror(err)>\n" at error level.
+void failure(const char* call, int err);
+
+// Writes raw text to a descriptor (help, version); returns false if it could not.
+bool write_all(int fd, std::string_view text);
+
+}  // namespace initd::log

@@ -1,0 +1,63 @@
+// argv, the environment and the name initd was called by -> one Config, or one line
+// saying what is wrong. Pure: no I/O here, so every path is unit-tested.
+#pragma once
+
+#include <array>
+#include <cstdint>
+
+#include "initd/signals.hpp"
+#include "initd/text.hpp"
+
+namespace initd {
+
+// Who initd pretends to be, from argv[0]: decides defaults and extra variables.
+enum class Personality { initd, tini, dumb_init, catatonit };
+
+enum class RestartPolicy { no, on_failure, always };
+
+struct Config {
+    Personality personality = Personality::initd;
+    const char* called_as = "initd";  // argv[0]'s last component, for --help
+
+    RewriteTable rewrite;
+    bool process_group = false;
+    bool setsid = false;
+    std::uint64_t grace_ms = 5000;
+    std::uint64_t kill_after_ms = 0;
+    RestartPolicy restart = RestartPolicy::no;
+    unsigned restart_max = 0;
+    std::array<std::uint64_t, kSignalMax + 1> delay_ms{};  // by signal, after rewriting
+    bool pause = false;
+    const char* user = nullptr;  // "USER[:GROUP]", resolved later
+    bool subreaper = true;       // only the tini personality turns this off by default
+    int pdeathsig = 0;
+    std::array<bool, 256> expect_exit{};
+    bool warn_reap = false;
+    int verbosity = 0;
+
+    char* const* command = nullptr;  // null-terminated argv of the child
+};
+
+enum class Action {
+    run,
+    help,
+    version,
+    license,
+    usage_error,  // exit 2, with "try '<name> --help'"
+    bad_value,    // exit 2
+};
+
+struct ParseResult {
+    Action action;
+    Text error;  // for usage_error and bad_value
+};
+
+// `envp` may be null. `argv` is not modified; Config::command points into it.
+ParseResult parse_options(int argc, char* const* argv, char* const* envp, Config& config);
+
+// The texts initd prints for --help, --version, --license.
+void format_help(const Config& config, void (*emit)(std::string_view));
+void format_version(const Config& config, void (*emit)(std::string_view));
+void format_license(void (*emit)(std::string_view));
+
+}  // namespace initd

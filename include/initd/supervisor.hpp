@@ -1,0 +1,55 @@
+// The state the main loop owns, and what it does on each kind of wake-up: a signal to
+// forward, children to reap, a deadline that has come. main.cpp runs the loop.
+#pragma once
+
+#include <array>
+#include <optional>
+#include <sys/types.h>
+
+#include "initd/deadlines.hpp"
+#include "initd/options.hpp"
+#include "initd/spawn.hpp"
+
+namespace initd {
+
+class Supervisor {
+public:
+    Supervisor(const Config& config, const ChildSetup& setup, bool pid1);
+
+    bool start();                    // false: the first fork failed (logged)
+    long long timeout_ms() const;    // -1: nothing pending, sleep for ever
+    void on_signal(int sig);
+    void on_children();              // SIGCHLD: reap until nothing is left
+    void on_deadlines();             // the wait timed out: fire what is due
+    std::optional<int> exit_code() const;  // set once initd should exit
+
+private:
+    enum class Phase { running, backoff, shutdown, done };
+    enum Timer { grace, kill_after, restart, timer_count };
+
+    bool spawn();
+    void forward(int sig);
+    void deliver(int sig);
+    void child_ended(int status);
+    void begin_shutdown(int exit_code);
+    void check_shutdown_complete(bool no_children);
+    pid_t target() const { return config_.process_group ? -child_ : child_; }
+
+    const Config& config_;
+    const ChildSetup& setup_;
+    const bool pid1_;
+
+    Phase phase_ = Phase::running;
+    pid_t child_ = 0;              // the main child while it runs, else 0
+    std::int64_t started_at_ = 0;  // of the current run, for the back-off reset
+    bool terminating_ = false;     // a termination signal was forwarded this run
+    bool killing_ = false;         // shutdown past its grace: SIGKILL what remains
+    int last_code_ = 0;            // the last main child's exit code
+    unsigned restarts_ = 0;
+    std::uint64_t backoff_ms_ = 0;
+
+    std::array<Deadline, timer_count> timers_{};
+    std::array<Deadline, kSignalMax + 1> delayed_{};  // by signal: when to forward it
+};
+
+}  // namespace initd

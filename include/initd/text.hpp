@@ -1,0 +1,35 @@
+// A fixed-capacity text buffer: how initd builds every message without stdio or heap.
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+
+namespace initd {
+
+class Text {
+public:
+    static constexpr std::size_t capacity = 480;
+
+    Text& operator<<(std::string_view s);
+    Text& operator<<(const char* s) { return *this << std::string_view(s ? s : "(null)"); }
+    Text& operator<<(char c) { return *this << std::string_view(&c, 1); }
+    Text& operator<<(long long n);
+    Text& operator<<(int n) { return *this << static_cast<long long>(n); }
+    Text& operator<<(long n) { return *this << static_cast<long long>(n); }
+    Text& operator<<(unsigned n) { return *this << static_cast<unsigned long>(n); }
+    Text& operator<<(unsigned long n);
+
+    std::string_view view() const { return {buffer_, length_}; }
+    const char* c_str() {
+        buffer_[length_] = '\0';
+        return buffer_;
+    }
+    bool empty() const { return length_ == 0; }
+    void clear() { length_ = 0; }
+
+private:
+    char buffer_[capacity + 1];  // + the terminator c_str() adds
+    std::size_t length_ = 0;
+};
+
+}  // namespace initd

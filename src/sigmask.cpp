@@ -1,0 +1,64 @@
+#include "initd/sigmask.hpp"
+
+#include <cerrno>
+#include <ctime>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+namespace initd::sigmask {
+namespace {
+
+// The kernel's sigset is 64 bits on every Linux architecture initd builds for.
+constexpr unsigned long kKernelSigsetBytes = sizeof(std::uint64_t);
+
+std::uint64_t rt_sigprocmask(int how, const std::uint64_t* set) {
+    std::uint64_t old = 0;
+    syscall(SYS_rt_sigprocmask, how, set, &old, kKernelSigsetBytes);
+    return old;
+}
+
+int rt_sigtimedwait(SignalSet set, siginfo_t* info, const timespec* timeout) {
+    std::uint64_t bits = set.bits();
+    return static_cast<int>(syscall(SYS_rt_sigtimedwait, &bits, info, timeout, kKernelSigsetBytes));
+}
+
+}  // namespace
+
+SignalSet block_all() {
+    std::uint64_t all = SignalSet::all().bits();
+    return SignalSet::from_bits(rt_sigprocmask(SIG_SETMASK, &all));
+}
+
+void set(SignalSet mask) {
+    std::uint64_t bits = mask.bits();
+    rt_sigprocmask(SIG_SETMASK, &bits);
+}
+
+std::optional<int> wait(long long timeout_ms, siginfo_t* info) {
+    timespec ts{};
+    if (timeout_ms >= 0) {
+        ts.tv_sec = static_cast<time_t>(timeout_ms / 1000);
+        ts.tv_nsec = static_cast<long>(timeout_ms % 1000) * 1000000L;
+    }
+    for (;;) {
+        int sig = rt_sigtimedwait(SignalSet::all(), info, timeout_ms >= 0 ? &ts : nullptr);
+        if (sig > 0) return sig;
+        // EINTR: initd was stopped and continued; the caller recomputes its deadline.
+        if (errno == EINTR && timeout_ms < 0) continue;
+        return std::nullopt;
+    }
+}
+
+bool pending_for_self(int sig) {
+    std::uint64_t pending = 0;
+    syscall(SYS_rt_sigpending, &pending, kKernelSigsetBytes);
+    return SignalSet::from_bits(pending).has(sig);
+}
+
+void discard_pending(int sig) {
+    const timespec zero{};
+    siginfo_t info;
+    rt_sigtimedwait(SignalSet::of(sig), &info, &zero);
+}
+
+}  // namespace initd::sigmask

@@ -1,0 +1,102 @@
+#include "initd/startup.hpp"
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <string_view>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "initd/log.hpp"
+#include "initd/sigmask.hpp"
+
+namespace initd::startup {
+namespace {
+
+void to_stdout(std::string_view text) { log::write_all(STDOUT_FILENO, text); }
+
+}  // namespace
+
+std::optional<int> configure(int argc, char** argv, char** envp, Config& config) {
+    ParseResult r = parse_options(argc, argv, envp, config);
+    switch (r.action) {
+    case Action::run: return std::nullopt;
+    case Action::help: format_help(config, to_stdout); return 0;
+    case Action::version: format_version(config, to_stdout); return 0;
+    case Action::license: format_license(to_stdout); return 0;
+    case Action::usage_error:
+        r.error << "; try '" << config.called_as << " --help'";
+        log::line(log::Level::error, r.error);
+        return 2;
+    case Action::bad_value:
+        log::line(log::Level::error, r.error);
+        return 2;
+    }
+    return 2;
+}
+
+SignalSet ignore_terminal_stops() {
+    SignalSet ignored;
+    for (int sig : {SIGTTIN, SIGTTOU}) {
+        struct sigaction action {}, old {};
+        action.sa_handler = SIG_IGN;
+        sigaction(sig, &action, &old);
+        if (old.sa_handler == SIG_IGN) ignored = ignored.with(sig);
+    }
+    return ignored;
+}
+
+void become_reaper(const Config& config, bool pid1) {
+    if (config.pdeathsig && prctl(PR_SET_PDEATHSIG, config.pdeathsig) < 0) log::failure("prctl(PR_SET_PDEATHSIG)", errno);
+    if (pid1) return;
+    if (config.subreaper) {
+        if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) log::failure("prctl(PR_SET_CHILD_SUBREAPER)", errno);
+        return;
+    }
+    // tini's users expect this warning (and scripts grep for it), so it is not optional.
+    Text t;
+    t << "warning: not PID 1 and not a child subreaper, so orphaned processes will not be reaped;"
+         " use -s or TINI_SUBREAPER, or run as PID 1";
+    log::line(log::Level::error, t);
+}
+
+bool resolve_credentials(const Config& config, Credentials& out) {
+    if (!config.user) return true;
+    Text error;
+    if (resolve_user(config.user, out, error)) return true;
+    log::line(log::Level::error, error);
+    return false;
+}
+
+void release_terminal() {
+    if (!isatty(STDIN_FILENO)) return;
+    bool leader = getsid(0) == getpid();
+    if (ioctl(STDIN_FILENO, TIOCNOTTY) < 0 || !leader) return;
+    // A session leader letting go of its terminal makes the kernel send SIGHUP and
+    // SIGCONT to the foreground group, initd's own: they are not the user's to forward.
+    sigmask::discard_pending(SIGHUP);
+    sigmask::discard_pending(SIGCONT);
+}
+
+void detach_from_cwd_and_descriptors() {
+    if (chdir("/") < 0) log::failure("chdir /", errno);
+    if (syscall(SYS_close_range, 3u, ~0u, 0u) == 0) return;
+    // Kernels before 5.9: close one by one, up to the descriptor limit.
+    rlimit limit{};
+    getrlimit(RLIMIT_NOFILE, &limit);
+    rlim_t top = limit.rlim_cur < 65536 ? limit.rlim_cur : 65536;
+    for (rlim_t fd = 3; fd < top; ++fd) close(static_cast<int>(fd));
+}
+
+int listen_pid_owner(char** envp) {
+    Text mine;
+    mine << "LISTEN_PID=" << static_cast<long>(getpid());
+    for (char** e = envp; e && *e; ++e)
+        if (std::string_view(*e) == mine.view()) return getpid();
+    return 0;
+}
+
+}  // namespace initd::startup

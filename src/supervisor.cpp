@@ -1,0 +1,216 @@
+#include "initd/supervisor.hpp"
+
+#include <cerrno>
+#include <csignal>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "initd/log.hpp"
+#include "initd/processes.hpp"
+
+namespace initd {
+namespace {
+
+constexpr std::uint64_t kFirstBackoffMs = 100;
+constexpr std::uint64_t kMaxBackoffMs = 60 * 1000;
+constexpr std::int64_t kHealthyRunMs = 10 * 1000;  // a run this long resets the back-off
+// As PID 1, processes that are not initd's children (`docker exec`) send no SIGCHLD;
+// during a shutdown only, initd looks for them this often.
+constexpr long long kStrangerPollMs = 20;
+
+Text& operator<<(Text& t, SignalName name) { return t << "SIG" << name.view(); }
+
+}  // namespace
+
+Supervisor::Supervisor(const Config& config, const ChildSetup& setup, bool pid1)
+    : config_(config), setup_(setup), pid1_(pid1) {}
+
+bool Supervisor::start() {
+    if (config_.pause) return true;
+    if (spawn()) return true;
+    phase_ = Phase::done;
+    last_code_ = 1;
+    return false;
+}
+
+bool Supervisor::spawn() {
+    pid_t pid = spawn_child(setup_);
+    if (pid < 0) {
+        log::failure("fork", errno);
+        return false;
+    }
+    child_ = pid;
+    started_at_ = now_ms();
+    terminating_ = false;
+    if (log::enabled(log::Level::info)) {
+        Text t;
+        t << "started '" << setup_.command[0] << "' as pid " << pid;
+        log::line(log::Level::info, t);
+    }
+    return true;
+}
+
+long long Supervisor::timeout_ms() const {
+    std::int64_t now = now_ms();
+    long long wait = timeout_until_next(timers_, now);
+    long long delayed = timeout_until_next(delayed_, now);
+    if (delayed >= 0 && (wait < 0 || delayed < wait)) wait = delayed;
+    if (phase_ == Phase::shutdown && pid1_ && !killing_ && (wait < 0 || wait > kStrangerPollMs))
+        wait = kStrangerPollMs;
+    return wait;
+}
+
+void Supervisor::on_signal(int sig) {
+    if (config_.pause) {
+        if (sig == SIGTERM || sig == SIGINT) begin_shutdown(0);
+        return;
+    }
+    int to = config_.rewrite.apply(sig);
+    // Job control without a rule of the user's: the job is stopped for real.
+    bool job_stop = config_.process_group && is_job_control_stop(sig);
+    if (job_stop && !config_.rewrite.has_rule(sig)) to = SIGSTOP;
+
+    if (to == 0 || phase_ == Phase::shutdown || phase_ == Phase::done) {
+        Text t;
+        t << "dropped " << signal_name(sig) << (to == 0 ? " (rewritten to 0)" : " (shutting down)");
+        log::line(log::Level::debug, t);
+        return;
+    }
+    if (phase_ == Phase::backoff) {
+        if (is_termination_signal(to)) begin_shutdown(last_code_);  // no child to ask: end now
+        return;
+    }
+    if (config_.delay_ms[static_cast<std::size_t>(to)] > 0) {
+        // A second copy while one is held does not restart the clock.
+        Deadline& held = delayed_[static_cast<std::size_t>(to)];
+        if (!held.armed()) held.arm_in(config_.delay_ms[static_cast<std::size_t>(to)]);
+        return;
+    }
+    deliver(to);
+    // The job is stopped; initd stops too, so the shell sees the whole job suspended.
+    // PID 1 cannot be stopped by a signal from inside its namespace.
+    if (job_stop && to != 0 && !pid1_) ::kill(::getpid(), SIGSTOP);
+}
+
+void Supervisor::deliver(int sig) {
+    if (::kill(target(), sig) < 0) {
+        Text t;
+        t << "could not forward " << signal_name(sig) << " to " << target() << ": child gone";
+        log::line(log::Level::debug, t);
+        return;
+    }
+    if (log::enabled(log::Level::debug)) {
+        Text t;
+        t << "forwarded " << signal_name(sig) << " to " << target();
+        log::line(log::Level::debug, t);
+    }
+    if (is_termination_signal(sig)) {
+        terminating_ = true;
+        if (config_.kill_after_ms > 0 && !timers_[kill_after].armed())
+            timers_[kill_after].arm_in(config_.kill_after_ms);
+    }
+}
+
+void Supervisor::on_children() {
+    for (;;) {
+        processes::Reaped r = processes::reap_one();
+        if (r.pid <= 0) {
+            check_shutdown_complete(r.pid < 0);
+            return;
+        }
+        if (r.pid == child_) {
+            child_ended(r.status);
+            continue;
+        }
+        if (config_.warn_reap) {
+            Text t;
+            t << "reaped pid " << r.pid << " (exit code " << processes::exit_code_of(r.status) << ")";
+            log::line(log::Level::error, t);
+        }
+    }
+}
+
+void Supervisor::child_ended(int status) {
+    child_ = 0;
+    last_code_ = processes::exit_code_of(status);
+    timers_[kill_after].disarm();
+    for (Deadline& d : delayed_) d.disarm();
+
+    bool failed = last_code_ != 0;
+    bool policy_says = config_.restart == RestartPolicy::always ||
+                       (config_.restart == RestartPolicy::on_failure && failed);
+    bool allowed = config_.restart_max == 0 || restarts_ < config_.restart_max;
+    if (!policy_says || terminating_ || !allowed) {
+        begin_shutdown(last_code_);
+        return;
+    }
+    if (backoff_ms_ == 0 || now_ms() - started_at_ >= kHealthyRunMs) backoff_ms_ = kFirstBackoffMs;
+    timers_[restart].arm_in(backoff_ms_);
+    phase_ = Phase::backoff;
+    Text t;
+    t << "child exited with status " << last_code_ << "; restart " << (restarts_ + 1) << " in "
+      << static_cast<long long>(backoff_ms_) << " ms";
+    log::line(log::Level::info, t);
+    backoff_ms_ = backoff_ms_ * 2 < kMaxBackoffMs ? backoff_ms_ * 2 : kMaxBackoffMs;
+}
+
+void Supervisor::begin_shutdown(int exit_code) {
+    last_code_ = exit_code;
+    phase_ = Phase::shutdown;
+    for (Deadline& d : timers_) d.disarm();
+    killing_ = config_.grace_ms == 0;
+    processes::signal_all_remaining(killing_ ? SIGKILL : SIGTERM, pid1_);
+    if (!killing_) timers_[grace].arm_in(config_.grace_ms);
+    on_children();
+}
+
+void Supervisor::check_shutdown_complete(bool no_children) {
+    if (phase_ != Phase::shutdown) return;
+    if (!no_children) {
+        // Past the deadline, whatever is still (or newly) there is killed again: a
+        // process that forks while dying cannot outrun the shutdown.
+        if (killing_) processes::signal_all_remaining(SIGKILL, pid1_);
+        return;
+    }
+    if (pid1_ && !killing_ && processes::namespace_has_strangers()) return;
+    phase_ = Phase::done;
+}
+
+void Supervisor::on_deadlines() {
+    std::int64_t now = now_ms();
+    if (timers_[grace].due(now)) {
+        timers_[grace].disarm();
+        killing_ = true;
+        log::line(log::Level::warning, Text() << "grace period over: sending SIGKILL to what remains");
+        processes::signal_all_remaining(SIGKILL, pid1_);
+    }
+    if (timers_[kill_after].due(now)) {
+        timers_[kill_after].disarm();
+        if (child_) {
+            log::line(log::Level::warning, Text() << "child still alive after --kill-after: SIGKILL");
+            ::kill(target(), SIGKILL);
+        }
+    }
+    if (timers_[restart].due(now)) {
+        timers_[restart].disarm();
+        ++restarts_;
+        phase_ = Phase::running;
+        if (!spawn()) begin_shutdown(1);
+    }
+    for (int sig = 1; sig <= kSignalMax; ++sig) {
+        Deadline& held = delayed_[static_cast<std::size_t>(sig)];
+        if (!held.due(now)) continue;
+        held.disarm();
+        if (child_) deliver(sig);
+    }
+    // The shutdown's poll for processes that are not initd's children.
+    if (phase_ == Phase::shutdown) on_children();
+}
+
+std::optional<int> Supervisor::exit_code() const {
+    if (phase_ != Phase::done) return std::nullopt;
+    if (config_.pause) return 0;
+    return config_.expect_exit[static_cast<std::size_t>(last_code_ & 0xff)] ? 0 : last_code_;
+}
+
+}  // namespace initd

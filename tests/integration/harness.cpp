@@ -1,0 +1,257 @@
+#include "harness.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace harness {
+namespace {
+
+struct ChildPlan {
+    const Launch* launch;
+    std::vector<char*> argv;
+    std::vector<char*> envp;
+    std::string program;
+    int out_write, err_write;
+    int go_read;  // the child waits for one byte here (user namespace set-up), or -1
+};
+
+void block_every_signal() {
+    std::uint64_t all = ~std::uint64_t{0};
+    syscall(SYS_rt_sigprocmask, SIG_SETMASK, &all, nullptr, sizeof all);
+}
+
+void unblock_every_signal() {
+    std::uint64_t none = 0;
+    syscall(SYS_rt_sigprocmask, SIG_SETMASK, &none, nullptr, sizeof none);
+}
+
+[[noreturn]] void child_fail(const char* what) {
+    dprintf(2, "harness: %s: %s\n", what, strerror(errno));
+    _exit(120);
+}
+
+// Runs in the new process (after clone or fork) and ends in execve.
+int child_main(void* arg) {
+    auto* plan = static_cast<ChildPlan*>(arg);
+    const Launch& l = *plan->launch;
+    if (plan->go_read >= 0) {
+        char byte;
+        if (read(plan->go_read, &byte, 1) != 1) child_fail("waiting for the user namespace");
+    }
+    if (l.mode == Mode::pid1) {
+        // Our own /proc, so that the tests and initd see this namespace's processes.
+        if (mount("none", "/", nullptr, MS_REC | MS_PRIVATE, nullptr) < 0) child_fail("mount --make-rprivate /");
+        if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) < 0) child_fail("mount /proc");
+    }
+    int in = l.stdin_fd >= 0 ? l.stdin_fd : open("/dev/null", O_RDONLY);
+    int out = l.stdout_fd >= 0 ? l.stdout_fd : plan->out_write;
+    int err = l.stderr_fd >= 0 ? l.stderr_fd : plan->err_write;
+    int report = l.reporter ? l.reporter->write_fd : -1;
+    // Move everything above 3 first, so the dup2s below cannot clobber each other.
+    in = fcntl(in, F_DUPFD, 10);
+    out = fcntl(out, F_DUPFD, 10);
+    err = fcntl(err, F_DUPFD, 10);
+    if (report >= 0) report = fcntl(report, F_DUPFD, 10);
+    dup2(in, 0);
+    dup2(out, 1);
+    dup2(err, 2);
+    if (report >= 0) dup2(report, 3);
+    syscall(SYS_close_range, report >= 0 ? 4u : 3u, ~0u, 0u);
+    if (l.new_session) {
+        setsid();
+        if (l.controlling_tty >= 0 && ioctl(0, TIOCSCTTY, 0) < 0) child_fail("TIOCSCTTY");
+    }
+    for (int sig = 1; sig < 32; ++sig) signal(sig, SIG_DFL);
+    if (l.block_all_signals || l.pending_signal) block_every_signal();
+    else unblock_every_signal();
+    if (l.pending_signal) raise(l.pending_signal);
+    execve(plan->program.c_str(), plan->argv.data(), plan->envp.data());
+    child_fail("execve");
+}
+
+void write_file(const std::string& path, const std::string& text) {
+    int fd = open(path.c_str(), O_WRONLY);
+    if (fd >= 0) {
+        (void)!write(fd, text.data(), text.size());
+        close(fd);
+    }
+}
+
+std::string read_available(int fd, int timeout_ms) {
+    std::string text;
+    char buffer[4096];
+    for (;;) {
+        pollfd p{fd, POLLIN, 0};
+        if (poll(&p, 1, timeout_ms) <= 0) break;
+        ssize_t n = read(fd, buffer, sizeof buffer);
+        if (n <= 0) break;
+        text.append(buffer, static_cast<std::size_t>(n));
+    }
+    return text;
+}
+
+}  // namespace
+
+const char* mode_name(Mode mode) { return mode == Mode::pid1 ? "PID 1 of a new PID namespace" : "subreaper"; }
+
+std::string initd_path() { return INITD_BINARY; }
+std::string helper(const std::string& name) { return std::string(HELPERS_DIR) + "/" + name; }
+
+Reporter::Reporter() {
+    int fds[2];
+    REQUIRE(pipe2(fds, O_CLOEXEC) == 0);
+    read_fd = fds[0];
+    write_fd = fds[1];
+}
+
+Reporter::~Reporter() {
+    close(read_fd);
+    if (write_fd >= 0) close(write_fd);
+}
+
+std::optional<std::string> Reporter::line(int timeout_ms) {
+    for (;;) {
+        auto nl = buffered.find('\n');
+        if (nl != std::string::npos) {
+            std::string l = buffered.substr(0, nl);
+            buffered.erase(0, nl + 1);
+            return l;
+        }
+        pollfd p{read_fd, POLLIN, 0};
+        if (poll(&p, 1, timeout_ms) <= 0) return std::nullopt;
+        char chunk[512];
+        ssize_t n = read(read_fd, chunk, sizeof chunk);
+        if (n <= 0) return std::nullopt;
+        buffered.append(chunk, static_cast<std::size_t>(n));
+    }
+}
+
+Process::Process(const Launch& launch) {
+    ChildPlan plan;
+    plan.launch = &launch;
+    plan.program = launch.program.empty() ? initd_path() : launch.program;
+    std::vector<std::string> argv = launch.argv;
+    if (argv.empty()) argv.push_back("initd");
+    for (auto& a : argv) plan.argv.push_back(const_cast<char*>(a.c_str()));
+    plan.argv.push_back(nullptr);
+    std::vector<std::string> env = {"PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin"};
+    env.insert(env.end(), launch.extra_env.begin(), launch.extra_env.end());
+    for (auto& e : env) plan.envp.push_back(const_cast<char*>(e.c_str()));
+    plan.envp.push_back(nullptr);
+
+    int out[2], err[2], go[2] = {-1, -1};
+    REQUIRE(pipe2(out, O_CLOEXEC) == 0);
+    REQUIRE(pipe2(err, O_CLOEXEC) == 0);
+    plan.out_write = out[1];
+    plan.err_write = err[1];
+    plan.go_read = -1;
+
+    if (launch.mode == Mode::pid1) {
+        int flags = CLONE_NEWPID | CLONE_NEWNS | SIGCHLD;
+        bool need_userns = geteuid() != 0;
+        if (need_userns) {
+            flags |= CLONE_NEWUSER;
+            REQUIRE(pipe2(go, O_CLOEXEC) == 0);
+            plan.go_read = go[0];
+        }
+        static char stack[256 * 1024];
+        pid_ = clone(child_main, stack + sizeof stack, flags, &plan);
+        if (pid_ < 0)
+            FAIL("cannot create a PID namespace (" << strerror(errno)
+                 << "): these tests need root, or unprivileged user namespaces");
+        if (need_userns) {
+            std::string proc = "/proc/" + std::to_string(pid_);
+            write_file(proc + "/setgroups", "deny");
+            write_file(proc + "/uid_map", "0 " + std::to_string(geteuid()) + " 1");
+            write_file(proc + "/gid_map", "0 " + std::to_string(getegid()) + " 1");
+            REQUIRE(write(go[1], "x", 1) == 1);
+            close(go[0]);
+            close(go[1]);
+        }
+    } else {
+        pid_ = fork();
+        REQUIRE(pid_ >= 0);
+        if (pid_ == 0) child_main(&plan);
+    }
+    close(out[1]);
+    close(err[1]);
+    out_fd_ = out[0];
+    err_fd_ = err[0];
+    pidfd_ = static_cast<int>(syscall(SYS_pidfd_open, pid_, 0));
+    REQUIRE(pidfd_ >= 0);
+}
+
+Process::~Process() {
+    if (!reaped_) {
+        kill(pid_, SIGKILL);
+        int status;
+        waitpid(pid_, &status, 0);
+    }
+    close(pidfd_);
+    close(out_fd_);
+    close(err_fd_);
+}
+
+int Process::signal(int sig) const { return kill(pid_, sig); }
+
+bool Process::exited_within(int timeout_ms) {
+    if (reaped_) return true;
+    pollfd p{pidfd_, POLLIN, 0};
+    if (poll(&p, 1, timeout_ms) <= 0) return false;
+    int status = 0;
+    REQUIRE(waitpid(pid_, &status, 0) == pid_);
+    reaped_ = true;
+    exit_code_ = WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+    collect_output();
+    return true;
+}
+
+int Process::wait(int timeout_ms) {
+    if (!exited_within(timeout_ms)) {
+        kill(pid_, SIGKILL);
+        exited_within(5000);
+        FAIL("initd did not exit within " << timeout_ms << " ms; stderr: " << err_);
+    }
+    return exit_code_;
+}
+
+void Process::collect_output() {
+    // Everything initd started is gone once it has exited, so the pipes are at EOF;
+    // the timeout only guards against a test bug.
+    out_ += read_available(out_fd_, 2000);
+    err_ += read_available(err_fd_, 2000);
+}
+
+const std::string& Process::out() { return out_; }
+const std::string& Process::err() { return err_; }
+
+Result run(const Launch& launch, int timeout_ms) {
+    Process p(launch);
+    int code = p.wait(timeout_ms);
+    return {code, p.out(), p.err()};
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+    std::vector<std::string> lines;
+    std::size_t start = 0;
+    while (start < text.size()) {
+        auto nl = text.find('\n', start);
+        if (nl == std::string::npos) nl = text.size();
+        lines.push_back(text.substr(start, nl - start));
+        start = nl + 1;
+    }
+    return lines;
+}
+
+}  // namespace harness

@@ -1,0 +1,81 @@
+// Runs the real build/initd the way users run it: as PID 1 of a new PID namespace
+// (with its own /proc), or as a plain process that registers as child subreaper.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <sys/types.h>
+#include <vector>
+
+namespace harness {
+
+enum class Mode { pid1, subreaper };
+const char* mode_name(Mode mode);
+
+std::string initd_path();
+std::string helper(const std::string& name);  // path of a static helper program
+
+// A pipe whose write end the child sees as descriptor 3 (helpers report on it).
+struct Reporter {
+    int read_fd = -1;
+    int write_fd = -1;
+    std::string buffered;
+    Reporter();
+    ~Reporter();
+    Reporter(const Reporter&) = delete;
+    Reporter& operator=(const Reporter&) = delete;
+    // The next line, without its '\n'; nullopt after `timeout_ms` or at end of file.
+    std::optional<std::string> line(int timeout_ms = 10000);
+};
+
+struct Launch {
+    Mode mode = Mode::subreaper;
+    std::vector<std::string> argv;          // argv[0] onwards; argv[0] may be a symlink's name
+    std::string program;                    // what to exec; default initd_path()
+    std::vector<std::string> extra_env;     // NAME=VALUE added to a minimal environment
+    Reporter* reporter = nullptr;           // its write end becomes fd 3
+    int pending_signal = 0;                 // raised (all signals blocked) just before exec
+    bool block_all_signals = false;         // exec initd with every signal blocked
+    int stdin_fd = -1;                      // default: /dev/null
+    int stdout_fd = -1;                     // default: captured
+    int stderr_fd = -1;                     // default: captured
+    bool new_session = false;               // setsid() before exec (pty tests)
+    int controlling_tty = -1;               // with new_session: TIOCSCTTY on this fd (as stdin)
+};
+
+class Process {
+public:
+    explicit Process(const Launch& launch);  // REQUIREs that the launch worked
+    ~Process();
+    Process(const Process&) = delete;
+    Process& operator=(const Process&) = delete;
+
+    pid_t pid() const { return pid_; }
+    int signal(int sig) const;  // kill(2) from the test's namespace
+    // Exit code (128+N for signal N); kills and FAILs the test after `timeout_ms`.
+    int wait(int timeout_ms = 20000);
+    bool exited_within(int timeout_ms);  // true and reaped if it exited in time
+    int exit_code() const { return exit_code_; }
+    const std::string& out();
+    const std::string& err();
+
+private:
+    void collect_output();
+    pid_t pid_ = -1;
+    int pidfd_ = -1;
+    int out_fd_ = -1, err_fd_ = -1;
+    bool reaped_ = false;
+    int exit_code_ = -1;
+    std::string out_, err_;
+};
+
+// Runs to completion and returns the exit code, with output in `process`-like fields.
+struct Result {
+    int code;
+    std::string out, err;
+};
+Result run(const Launch& launch, int timeout_ms = 20000);
+
+std::vector<std::string> lines_of(const std::string& text);
+
+}  // namespace harness

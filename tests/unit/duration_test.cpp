@@ -1,0 +1,63 @@
+// parse_duration_ms: "500ms", "5s", "5", "2m" -> milliseconds; at most a day.
+#include <catch2/catch.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "initd/duration.hpp"
+
+using initd::kMaxDurationMs;
+using initd::parse_duration_ms;
+
+namespace {
+std::optional<std::uint64_t> ms(std::uint64_t v) { return v; }
+}  // namespace
+
+TEST_CASE("durations with and without units", "[duration]") {
+    CHECK(parse_duration_ms("500ms") == ms(500));
+    CHECK(parse_duration_ms("5s") == ms(5000));
+    CHECK(parse_duration_ms("5") == ms(5000));
+    CHECK(parse_duration_ms("2m") == ms(120000));
+    CHECK(parse_duration_ms("0") == ms(0));
+    CHECK(parse_duration_ms("0ms") == ms(0));
+    CHECK(parse_duration_ms("0s") == ms(0));
+    CHECK(parse_duration_ms("0m") == ms(0));
+    CHECK(parse_duration_ms("1ms") == ms(1));
+    CHECK(parse_duration_ms("1") == ms(1000));
+    CHECK(parse_duration_ms("10s") == ms(10000));
+    CHECK(parse_duration_ms("90m") == ms(90 * 60 * 1000));
+    CHECK(parse_duration_ms("007") == ms(7000));
+}
+
+TEST_CASE("the longest duration is 24 hours", "[duration]") {
+    REQUIRE(kMaxDurationMs == 86400000u);
+    CHECK(parse_duration_ms("86400000ms") == ms(kMaxDurationMs));
+    CHECK(parse_duration_ms("86400s") == ms(kMaxDurationMs));
+    CHECK(parse_duration_ms("86400") == ms(kMaxDurationMs));
+    CHECK(parse_duration_ms("1440m") == ms(kMaxDurationMs));
+
+    CHECK_FALSE(parse_duration_ms("86400001ms").has_value());
+    CHECK_FALSE(parse_duration_ms("86401s").has_value());
+    CHECK_FALSE(parse_duration_ms("86401").has_value());
+    CHECK_FALSE(parse_duration_ms("1441m").has_value());
+    CHECK_FALSE(parse_duration_ms("18446744073709551615").has_value());   // UINT64_MAX seconds
+    CHECK_FALSE(parse_duration_ms("18446744073709551615ms").has_value());
+    CHECK_FALSE(parse_duration_ms("307445734561825861m").has_value());    // wraps when * 60000
+}
+
+TEST_CASE("bad durations are rejected", "[duration]") {
+    const char* bad = GENERATE("-1", "-0", "5x", "", "ms", "s", "m", "1.5s", "1.5", "5 s", " 5", "5 ", "s5",
+                               "+5", "99999999999999999999", "99999999999999999999ms", "5S", "5MS", "5sec",
+                               "5h", "5msx", "5ss", "5mm", "0x10", "1e3", "5s5", "5,0");
+    INFO("input '" << bad << "'");
+    CHECK_FALSE(parse_duration_ms(bad).has_value());
+}
+
+TEST_CASE("parse_duration_ms reads only the given view", "[duration]") {
+    std::string text = "5s0";
+    CHECK(parse_duration_ms(std::string_view(text).substr(0, 2)) == ms(5000));
+    CHECK(parse_duration_ms(std::string_view(text).substr(0, 1)) == ms(5000));
+    std::string text2 = "500msXX";
+    CHECK(parse_duration_ms(std::string_view(text2).substr(0, 5)) == ms(500));
+}
