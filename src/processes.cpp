@@ -52,9 +52,14 @@ bool for_each_process(Visit visit) {
     return true;
 }
 
-// The parent pid from /proc/PID/stat: "pid (comm) state ppid ...", where comm may
-// hold spaces and parentheses, so the fields are read after the last ')'.
-std::optional<pid_t> parent_of(pid_t pid) {
+struct StatFields {
+    char state;
+    pid_t ppid;
+};
+
+// State and parent pid from /proc/PID/stat: "pid (comm) state ppid ...", where comm
+// may hold spaces and parentheses, so the fields are read after the last ')'.
+std::optional<StatFields> stat_of(pid_t pid) {
     Text path;
     path << "/proc/" << pid << "/stat";
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -67,7 +72,25 @@ std::optional<pid_t> parent_of(pid_t pid) {
     auto paren = stat.rfind(')');
     if (paren == std::string_view::npos || paren + 4 >= stat.size()) return std::nullopt;
     std::string_view rest = stat.substr(paren + 4);  // ") S " then ppid
-    return parse_pid(rest.substr(0, rest.find(' ')));
+    pid_t ppid = 0;  // 0: a process whose parent is outside this namespace
+    auto digits = rest.substr(0, rest.find(' '));
+    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), ppid);
+    if (ec != std::errc() || end != digits.data() + digits.size()) return std::nullopt;
+    return StatFields{stat[paren + 2], ppid};
+}
+
+std::optional<pid_t> parent_of(pid_t pid) {
+    auto fields = stat_of(pid);
+    if (!fields) return std::nullopt;
+    return fields->ppid;
+}
+
+// /proc/self names the reader as the /proc's own namespace numbers it.
+bool proc_is_ours(pid_t self) {
+    char link[16] = {};
+    if (::readlink("/proc/self", link, sizeof link - 1) <= 0) return false;
+    auto pid = parse_pid(link);
+    return pid && *pid == self;
 }
 
 bool is_descendant(pid_t pid, pid_t ancestor) {
@@ -100,6 +123,11 @@ int exit_code_of(int wait_status) {
     return WEXITSTATUS(wait_status);
 }
 
+bool has_children() {
+    siginfo_t info{};
+    return ::waitid(P_ALL, 0, &info, WEXITED | WSTOPPED | WCONTINUED | WNOHANG | WNOWAIT) == 0 || errno != ECHILD;
+}
+
 Reaped reap_one() {
     int status = 0;
     pid_t pid;
@@ -108,24 +136,26 @@ Reaped reap_one() {
     return {pid, status};
 }
 
-void signal_all_remaining(int sig, bool pid1) {
+void signal_all_remaining(int sig, bool pid1, pid_t fallback_group) {
     if (pid1) {
         ::kill(-1, sig);
         return;
     }
     pid_t self = ::getpid();
-    for_each_process([&](pid_t pid) {
+    // Another namespace's pid numbers would name strangers (or nobody) here.
+    bool scanned = proc_is_ours(self) && for_each_process([&](pid_t pid) {
         if (pid != self) signal_if_descendant(pid, self, sig);
     });
+    if (!scanned && fallback_group > 0) ::kill(-fallback_group, sig);
 }
 
 bool namespace_has_strangers() {
-    char self[16] = {};
-    if (::readlink("/proc/self", self, sizeof self - 1) <= 0 || std::string_view(self) != "1")
-        return false;  // this /proc belongs to another namespace: nothing to learn here
+    if (!proc_is_ours(1)) return false;  // this /proc shows another namespace: nothing to learn
     bool found = false;
     for_each_process([&](pid_t pid) {
-        if (pid != 1) found = true;
+        if (found || pid == 1) return;
+        auto fields = stat_of(pid);
+        found = fields && fields->state != 'Z';
     });
     return found;
 }

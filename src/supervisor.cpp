@@ -40,6 +40,7 @@ bool Supervisor::spawn() {
         return false;
     }
     child_ = pid;
+    child_group_ = pid;  // spawn_child makes it a group (or session) leader
     started_at_ = now_ms();
     terminating_ = false;
     if (log::enabled(log::Level::info)) {
@@ -69,7 +70,11 @@ void Supervisor::on_signal(int sig) {
     // Job control without a rule of the user's: the job is stopped for real.
     bool job_stop = config_.process_group && is_job_control_stop(sig);
     if (job_stop && !config_.rewrite.has_rule(sig)) to = SIGSTOP;
+    handle(sig, to, job_stop);
+    fire_overdue();
+}
 
+void Supervisor::handle(int sig, int to, bool job_stop) {
     if (to == 0 || phase_ == Phase::shutdown || phase_ == Phase::done) {
         Text t;
         t << "dropped " << signal_name(sig) << (to == 0 ? " (rewritten to 0)" : " (shutting down)");
@@ -78,9 +83,13 @@ void Supervisor::on_signal(int sig) {
     }
     if (phase_ == Phase::backoff) {
         if (is_termination_signal(to)) begin_shutdown(last_code_);  // no child to ask: end now
+        else log::line(log::Level::debug, Text() << "dropped " << signal_name(sig) << " (no child)");
         return;
     }
     if (config_.delay_ms[static_cast<std::size_t>(to)] > 0) {
+        // The user asked the child to stop: if it ends while the signal is held, that
+        // is no reason to start it again.
+        if (is_termination_signal(to)) terminating_ = true;
         // A second copy while one is held does not restart the clock.
         Deadline& held = delayed_[static_cast<std::size_t>(to)];
         if (!held.armed()) held.arm_in(config_.delay_ms[static_cast<std::size_t>(to)]);
@@ -89,7 +98,10 @@ void Supervisor::on_signal(int sig) {
     deliver(to);
     // The job is stopped; initd stops too, so the shell sees the whole job suspended.
     // PID 1 cannot be stopped by a signal from inside its namespace.
-    if (job_stop && to != 0 && !pid1_) ::kill(::getpid(), SIGSTOP);
+    // A rule that turns the stop into something else (TSTP:USR1) leaves the job running,
+    // so initd keeps running too.
+    bool stops_job = to == SIGSTOP || is_job_control_stop(to);
+    if (job_stop && stops_job && !pid1_) ::kill(::getpid(), SIGSTOP);
 }
 
 void Supervisor::deliver(int sig) {
@@ -112,6 +124,22 @@ void Supervisor::deliver(int sig) {
 }
 
 void Supervisor::on_children() {
+    reap_all();
+    fire_overdue();
+}
+
+// The loop fires deadlines only when its wait times out; under a steady stream of
+// signals that might not happen, so whatever is already due is fired here too.
+void Supervisor::fire_overdue() {
+    if (phase_ == Phase::done) return;
+    std::int64_t now = now_ms();
+    bool due = false;
+    for (const Deadline& d : timers_) due = due || d.due(now);
+    for (const Deadline& d : delayed_) due = due || d.due(now);
+    if (due) on_deadlines();
+}
+
+void Supervisor::reap_all() {
     for (;;) {
         processes::Reaped r = processes::reap_one();
         if (r.pid <= 0) {
@@ -147,10 +175,11 @@ void Supervisor::child_ended(int status) {
     if (backoff_ms_ == 0 || now_ms() - started_at_ >= kHealthyRunMs) backoff_ms_ = kFirstBackoffMs;
     timers_[restart].arm_in(backoff_ms_);
     phase_ = Phase::backoff;
+    // A restart hides a failure from whoever watches the container: say so at -v.
     Text t;
     t << "child exited with status " << last_code_ << "; restart " << (restarts_ + 1) << " in "
       << static_cast<long long>(backoff_ms_) << " ms";
-    log::line(log::Level::info, t);
+    log::line(log::Level::warning, t);
     backoff_ms_ = backoff_ms_ * 2 < kMaxBackoffMs ? backoff_ms_ * 2 : kMaxBackoffMs;
 }
 
@@ -159,9 +188,15 @@ void Supervisor::begin_shutdown(int exit_code) {
     phase_ = Phase::shutdown;
     for (Deadline& d : timers_) d.disarm();
     killing_ = config_.grace_ms == 0;
-    processes::signal_all_remaining(killing_ ? SIGKILL : SIGTERM, pid1_);
+    // Usually the main child was the last process. A subreaper with no children has no
+    // descendants either, so the /proc scan (slow on a busy host) is not needed.
+    if (!pid1_ && !processes::has_children()) {
+        phase_ = Phase::done;
+        return;
+    }
+    processes::signal_all_remaining(killing_ ? SIGKILL : SIGTERM, pid1_, child_group_);
     if (!killing_) timers_[grace].arm_in(config_.grace_ms);
-    on_children();
+    reap_all();
 }
 
 void Supervisor::check_shutdown_complete(bool no_children) {
@@ -169,7 +204,7 @@ void Supervisor::check_shutdown_complete(bool no_children) {
     if (!no_children) {
         // Past the deadline, whatever is still (or newly) there is killed again: a
         // process that forks while dying cannot outrun the shutdown.
-        if (killing_) processes::signal_all_remaining(SIGKILL, pid1_);
+        if (killing_) processes::signal_all_remaining(SIGKILL, pid1_, child_group_);
         return;
     }
     if (pid1_ && !killing_ && processes::namespace_has_strangers()) return;
@@ -182,7 +217,7 @@ void Supervisor::on_deadlines() {
         timers_[grace].disarm();
         killing_ = true;
         log::line(log::Level::warning, Text() << "grace period over: sending SIGKILL to what remains");
-        processes::signal_all_remaining(SIGKILL, pid1_);
+        processes::signal_all_remaining(SIGKILL, pid1_, child_group_);
     }
     if (timers_[kill_after].due(now)) {
         timers_[kill_after].disarm();
@@ -204,7 +239,7 @@ void Supervisor::on_deadlines() {
         if (child_) deliver(sig);
     }
     // The shutdown's poll for processes that are not initd's children.
-    if (phase_ == Phase::shutdown) on_children();
+    if (phase_ == Phase::shutdown) reap_all();
 }
 
 std::optional<int> Supervisor::exit_code() const {

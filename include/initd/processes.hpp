@@ -18,12 +18,18 @@ struct Reaped {
 // no children left at all.
 Reaped reap_one();
 
+// Whether initd has any child at all, dead or alive (waitid without reaping).
+bool has_children();
+
 // SIGTERM or SIGKILL for everything the shutdown must end: kill(-1) as PID 1; as a
 // subreaper every descendant found in /proc (never anything outside initd's tree).
-void signal_all_remaining(int sig, bool pid1);
+// When /proc is missing or shows another PID namespace its pids mean nothing here;
+// then only `fallback_group` (the main child's process group, if > 0) is signalled.
+void signal_all_remaining(int sig, bool pid1, pid_t fallback_group);
 
-// As PID 1: whether the namespace has processes that are not initd's children
+// As PID 1: whether the namespace has live processes that are not initd's children
 // (`docker exec` sessions), which waitpid cannot see. Reads /proc when it is ours.
+// Their zombies do not count: only their own parent, outside, can reap them.
 bool namespace_has_strangers();
 
 }  // namespace initd::processes

@@ -28,7 +28,9 @@ private:
     enum Timer { grace, kill_after, restart, timer_count };
 
     bool spawn();
-    void forward(int sig);
+    void handle(int sig, int to, bool job_stop);
+    void reap_all();
+    void fire_overdue();
     void deliver(int sig);
     void child_ended(int status);
     void begin_shutdown(int exit_code);
@@ -41,8 +43,9 @@ private:
 
     Phase phase_ = Phase::running;
     pid_t child_ = 0;              // the main child while it runs, else 0
+    pid_t child_group_ = 0;        // the last main child's process group, even once it is gone
     std::int64_t started_at_ = 0;  // of the current run, for the back-off reset
-    bool terminating_ = false;     // a termination signal was forwarded this run
+    bool terminating_ = false;     // a termination signal was forwarded (or held) this run
     bool killing_ = false;         // shutdown past its grace: SIGKILL what remains
     int last_code_ = 0;            // the last main child's exit code
     unsigned restarts_ = 0;
