@@ -109,8 +109,10 @@ std::string_view base_name(const char* path) {
 template <typename T>
 std::optional<T> parse_unsigned(std::string_view text, T max) {
     T value{};
+    // from_chars takes a sign for a signed T; "-1" must not become a verbosity of -1.
+    if (text.empty() || text.front() < '0' || text.front() > '9') return std::nullopt;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (text.empty() || ec != std::errc() || end != text.data() + text.size() || value > max)
+    if (ec != std::errc() || end != text.data() + text.size() || value > max)
         return std::nullopt;
     return value;
 }

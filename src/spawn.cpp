@@ -26,7 +26,19 @@ namespace {
     _exit(exit_code);
 }
 
-void take_terminal(bool new_session, pid_t initd_group) {
+// The group initd last handed the terminal's foreground to. Once that child is gone
+// (a restart), the terminal still names its dead group, and the next child takes over.
+pid_t handed_foreground_to = 0;
+
+// Only a foreground initd hands the foreground on: a background initd must not steal
+// the terminal from the shell that started it.
+bool foreground_is_ours() {
+    if (!isatty(STDIN_FILENO)) return false;
+    pid_t foreground = tcgetpgrp(STDIN_FILENO);
+    return foreground > 0 && (foreground == getpgrp() || foreground == handed_foreground_to);
+}
+
+void take_terminal(bool new_session, bool take_foreground) {
     if (new_session) {
         if (setsid() < 0) fail_setup("setsid", 1);
         // initd gave the terminal up; the new session leader takes it. Not a terminal: fine.
@@ -34,10 +46,8 @@ void take_terminal(bool new_session, pid_t initd_group) {
         return;
     }
     if (setpgid(0, 0) < 0) fail_setup("setpgid", 1);
-    // Only a foreground initd hands the foreground on: a background initd must not
-    // steal the terminal from the shell that started it. SIGTTOU is blocked here.
-    if (isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == initd_group)
-        tcsetpgrp(STDIN_FILENO, getpid());
+    // SIGTTOU is blocked here, so a background group may set the foreground.
+    if (take_foreground) tcsetpgrp(STDIN_FILENO, getpid());
 }
 
 void switch_user(const Credentials& user) {
@@ -101,8 +111,8 @@ bool has_name(const char* entry, std::string_view name) {
     _exit(err == ENOENT || err == ENOTDIR ? setup.exit_not_found : setup.exit_cannot_run);
 }
 
-[[noreturn]] void run_child(const ChildSetup& setup, pid_t initd_group) {
-    take_terminal(setup.new_session, initd_group);
+[[noreturn]] void run_child(const ChildSetup& setup, bool take_foreground) {
+    take_terminal(setup.new_session, take_foreground);
 
     std::size_t count = 0;
     for (char* const* e = setup.environment; e && *e; ++e) ++count;
@@ -134,9 +144,10 @@ bool has_name(const char* entry, std::string_view name) {
 }  // namespace
 
 pid_t spawn_child(const ChildSetup& setup) {
-    pid_t initd_group = getpgrp();
+    bool take_foreground = !setup.new_session && foreground_is_ours();
     pid_t pid = vfork();
-    if (pid == 0) run_child(setup, initd_group);
+    if (pid == 0) run_child(setup, take_foreground);
+    if (pid > 0 && take_foreground) handed_foreground_to = pid;
     return pid;
 }
 

@@ -52,7 +52,7 @@ TEST_CASE("bad environment values name the variable", "[errors]") {
     CHECK(r.err == "initd: bad value for INITD_REWRITE: bad rewrite rule 'TERM:BOGUS': unknown signal 'BOGUS'\n");
 }
 
-TEST_CASE("--help, --version print to stdout and exit 0", "[errors]") {
+TEST_CASE("help and version print to stdout and exit 0", "[errors]") {
     auto help = run_initd({"--help"});
     CHECK(help.code == 0);
     CHECK(help.out.rfind("Usage: initd [OPTION]... [--] COMMAND [ARG]...\n", 0) == 0);

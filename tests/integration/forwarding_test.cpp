@@ -66,7 +66,7 @@ TEST_CASE("every real-time signal 34-64 reaches the child", "[forwarding]") {
     r.finish();
 }
 
-TEST_CASE("--rewrite 15:3 delivers SIGTERM as SIGQUIT", "[forwarding]") {
+TEST_CASE("rewrite rule 15:3 delivers SIGTERM as SIGQUIT", "[forwarding]") {
     Mode mode = GENERATE(Mode::pid1, Mode::subreaper);
     INFO(mode_name(mode));
     Recorded r(mode, {"--rewrite", "15:3"});
@@ -75,7 +75,7 @@ TEST_CASE("--rewrite 15:3 delivers SIGTERM as SIGQUIT", "[forwarding]") {
     r.finish();
 }
 
-TEST_CASE("--rewrite 15:0 drops SIGTERM", "[forwarding]") {
+TEST_CASE("rewrite rule 15:0 drops SIGTERM", "[forwarding]") {
     Mode mode = GENERATE(Mode::pid1, Mode::subreaper);
     INFO(mode_name(mode));
     Recorded r(mode, {"-r", "TERM:0"});

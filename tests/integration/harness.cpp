@@ -10,6 +10,7 @@
 #include <sched.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -53,6 +54,8 @@ int child_main(void* arg) {
         // Our own /proc, so that the tests and initd see this namespace's processes.
         if (mount("none", "/", nullptr, MS_REC | MS_PRIVATE, nullptr) < 0) child_fail("mount --make-rprivate /");
         if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) < 0) child_fail("mount /proc");
+        for (const auto& [source, target] : l.bind_mounts)
+            if (mount(source.c_str(), target.c_str(), nullptr, MS_BIND, nullptr) < 0) child_fail("bind mount");
     }
     int in = l.stdin_fd >= 0 ? l.stdin_fd : open("/dev/null", O_RDONLY);
     int out = l.stdout_fd >= 0 ? l.stdout_fd : plan->out_write;
@@ -73,8 +76,18 @@ int child_main(void* arg) {
         if (l.controlling_tty >= 0 && ioctl(0, TIOCSCTTY, 0) < 0) child_fail("TIOCSCTTY");
     }
     for (int sig = 1; sig < 32; ++sig) signal(sig, SIG_DFL);
+    for (int sig : l.ignored_signals) {
+        struct sigaction ignore {};
+        ignore.sa_handler = SIG_IGN;
+        if (sigaction(sig, &ignore, nullptr) < 0) child_fail("sigaction SIG_IGN");
+    }
     if (l.block_all_signals || l.pending_signal) block_every_signal();
     else unblock_every_signal();
+    if (!l.blocked_signals.empty()) {
+        std::uint64_t mask = 0;
+        for (int sig : l.blocked_signals) mask |= std::uint64_t{1} << (sig - 1);
+        syscall(SYS_rt_sigprocmask, SIG_SETMASK, &mask, nullptr, sizeof mask);
+    }
     if (l.pending_signal) raise(l.pending_signal);
     execve(plan->program.c_str(), plan->argv.data(), plan->envp.data());
     child_fail("execve");
@@ -192,8 +205,21 @@ Process::Process(const Launch& launch) {
     REQUIRE(pidfd_ >= 0);
 }
 
+namespace {
+// A failed test must not leave helpers behind (those that block every signal would
+// live for ever): everything below `pid`, deepest first.
+void kill_descendants(pid_t pid) {
+    for (pid_t child : children_of(pid)) {
+        kill_descendants(child);
+        kill(child, SIGKILL);
+    }
+}
+}  // namespace
+
 Process::~Process() {
     if (!reaped_) {
+        kill(pid_, SIGSTOP);  // so that it does not start anything new meanwhile
+        kill_descendants(pid_);
         kill(pid_, SIGKILL);
         int status;
         waitpid(pid_, &status, 0);
@@ -252,6 +278,54 @@ std::vector<std::string> lines_of(const std::string& text) {
         start = nl + 1;
     }
     return lines;
+}
+
+std::string symlink_as(const std::string& name) {
+    std::string dir = "/tmp/initd-names-" + std::to_string(getpid());
+    mkdir(dir.c_str(), 0755);
+    std::string path = dir + "/" + name;
+    unlink(path.c_str());
+    REQUIRE(symlink(initd_path().c_str(), path.c_str()) == 0);
+    return path;
+}
+
+std::vector<pid_t> children_of(pid_t pid) {
+    std::vector<pid_t> kids;
+    std::string path = "/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) + "/children";
+    int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return kids;
+    std::string text = read_available(fd, 0);
+    close(fd);
+    std::size_t at = 0;
+    while (at < text.size()) {
+        std::size_t end = text.find(' ', at);
+        if (end == std::string::npos) end = text.size();
+        if (end > at) kids.push_back(static_cast<pid_t>(std::stol(text.substr(at, end - at))));
+        at = end + 1;
+    }
+    return kids;
+}
+
+char state_of(pid_t pid) {
+    std::string path = "/proc/" + std::to_string(pid) + "/stat";
+    int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return 0;
+    char buffer[512];
+    ssize_t n = read(fd, buffer, sizeof buffer - 1);
+    close(fd);
+    if (n <= 0) return 0;
+    std::string stat(buffer, static_cast<std::size_t>(n));
+    auto paren = stat.rfind(')');
+    return paren == std::string::npos || paren + 2 >= stat.size() ? 0 : stat[paren + 2];
+}
+
+bool wait_for_state(pid_t pid, char state, int timeout_ms, bool negate) {
+    // Another process's scheduler state has no event to wait on; poll it briefly.
+    for (int waited = 0; waited <= timeout_ms; waited += 2) {
+        if ((state_of(pid) == state) != negate) return true;
+        usleep(2000);
+    }
+    return false;
 }
 
 }  // namespace harness

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <sys/types.h>
+#include <utility>
 #include <vector>
 
 namespace harness {
@@ -41,6 +42,11 @@ struct Launch {
     int stderr_fd = -1;                     // default: captured
     bool new_session = false;               // setsid() before exec (pty tests)
     int controlling_tty = -1;               // with new_session: TIOCSCTTY on this fd (as stdin)
+    // pid1 mode only: (source, target) bind-mounted in initd's new mount namespace after
+    // /proc, e.g. a test /etc/passwd; the host's files are untouched.
+    std::vector<std::pair<std::string, std::string>> bind_mounts;
+    std::vector<int> blocked_signals;       // exec initd with these blocked (1-64)
+    std::vector<int> ignored_signals;       // and these set to SIG_IGN
 };
 
 class Process {
@@ -77,5 +83,15 @@ struct Result {
 Result run(const Launch& launch, int timeout_ms = 20000);
 
 std::vector<std::string> lines_of(const std::string& text);
+
+// A symlink named `name` (tini, dumb-init, ...) to initd, in a temporary directory.
+std::string symlink_as(const std::string& name);
+
+// Host pids of `pid`'s children (from /proc/PID/task/PID/children).
+std::vector<pid_t> children_of(pid_t pid);
+// The state letter of /proc/PID/stat ('S', 'T', 'Z', ...), or 0 when it is gone.
+char state_of(pid_t pid);
+// Waits up to `timeout_ms` for `pid` to be in `state` (or, with `negate`, to leave it).
+bool wait_for_state(pid_t pid, char state, int timeout_ms, bool negate = false);
 
 }  // namespace harness

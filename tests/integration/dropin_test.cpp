@@ -1,0 +1,265 @@
+// SPEC 7, drop-in names: initd called as tini, tini-static, docker-init, dumb-init or
+// catatonit (here through a symlink of that name) behaves as scripts written for
+// those inits expect.
+#include <catch2/catch.hpp>
+
+#include <csignal>
+#include <fcntl.h>
+#include <set>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "harness.hpp"
+
+using namespace harness;
+
+namespace {
+
+// initd run through a symlink called `name`, with argv[0] = `name`.
+Launch as(const std::string& name, std::vector<std::string> args, Mode mode = Mode::subreaper) {
+    Launch l;
+    l.mode = mode;
+    l.program = name == "initd" ? initd_path() : symlink_as(name);
+    l.argv = {name};
+    l.argv.insert(l.argv.end(), args.begin(), args.end());
+    return l;
+}
+
+// The key=value fields of the probe's first line.
+std::string field(const std::string& line, const std::string& key) {
+    auto at = line.find(key + "=");
+    REQUIRE(at != std::string::npos);
+    at += key.size() + 1;
+    return line.substr(at, line.find(' ', at) - at);
+}
+
+std::string probe_line(Launch l, std::vector<std::string> vars = {}) {
+    Reporter reporter;
+    l.reporter = &reporter;
+    l.argv.push_back(helper("probe"));
+    l.argv.insert(l.argv.end(), vars.begin(), vars.end());
+    Process p(l);
+    auto line = reporter.line();
+    REQUIRE(line);
+    for (const auto& v : vars) {
+        auto more = reporter.line();
+        REQUIRE(more);
+        *line += "\n" + *more;
+    }
+    CHECK(p.wait() == 0);
+    return *line;
+}
+
+bool is_session_leader(const std::string& probe) { return field(probe, "sid") == field(probe, "pid"); }
+
+const std::vector<std::string> kNames = {"initd", "tini", "tini-static", "docker-init", "dumb-init", "catatonit"};
+
+}  // namespace
+
+TEST_CASE("options end at the first non-option under every name", "[dropin]") {
+    Mode mode = GENERATE(Mode::pid1, Mode::subreaper);
+    INFO(mode_name(mode));
+    for (const auto& name : kNames) {
+        INFO("called as " << name);
+        // sh's -c must not be taken for initd's --single-child, nor "-v 3" for -v.
+        CHECK(run(as(name, {"sh", "-c", "exit 3"}, mode)).code == 3);
+        CHECK(run(as(name, {"-v", "sh", "-c", "exit 4", "-v"}, mode)).code == 4);
+        CHECK(run(as(name, {"--", "sh", "-c", "exit 5"}, mode)).code == 5);
+    }
+}
+
+TEST_CASE("help names the program as it was called", "[dropin]") {
+    for (const auto& name : kNames) {
+        INFO("called as " << name);
+        auto r = run(as(name, {"--help"}));
+        CHECK(r.code == 0);
+        CHECK(r.out.rfind("Usage: " + name + " [OPTION]... [--] COMMAND [ARG]...\n", 0) == 0);
+        // Every option of every peer is listed.
+        for (const char* option : {"-g, --process-group", "--setsid", "-c, --single-child", "-P, --pause",
+                                   "-s, --subreaper", "-p, --pdeathsig SIGNAL", "-e, --expect-exit CODE",
+                                   "-w, --warn-reap", "-l, --license", "-r, --rewrite FROM:TO"})
+            CHECK(r.out.find(option) != std::string::npos);
+        CHECK(r.err.empty());
+    }
+    // Called through a path, only the last component is shown.
+    Launch l = as("tini", {"-h"});
+    l.argv[0] = l.program;
+    CHECK(run(l).out.rfind("Usage: tini [OPTION]", 0) == 0);
+}
+
+TEST_CASE("as tini or docker-init, --version prints tini's line for Docker", "[dropin]") {
+    auto own = run(as("initd", {"--version"}));
+    REQUIRE(own.out.rfind("initd ", 0) == 0);
+    const std::string version = own.out.substr(6, own.out.size() - 7);
+    REQUIRE(version.find('.') != std::string::npos);
+    for (const std::string name : {"tini", "tini-static", "docker-init"}) {
+        INFO("called as " << name);
+        auto r = run(as(name, {"--version"}));
+        CHECK(r.code == 0);
+        CHECK(r.out == "tini version " + version + " - git.initd\n");
+    }
+    for (const std::string name : {"initd", "dumb-init", "catatonit"}) {
+        INFO("called as " << name);
+        auto r = run(as(name, {"-V"}));
+        CHECK(r.code == 0);
+        CHECK(r.out == "initd " + version + "\n");
+    }
+}
+
+TEST_CASE("as tini, initd is a subreaper only when asked, and warns otherwise", "[dropin]") {
+    const std::string warning =
+        "initd: warning: not PID 1 and not a child subreaper, so orphaned processes will not be reaped;"
+        " use -s or TINI_SUBREAPER, or run as PID 1\n";
+    // zombie_factory's orphan says whether initd adopted it.
+    auto orphan = [](const std::string& name, std::vector<std::string> options, std::vector<std::string> env,
+                     Mode mode) {
+        options.insert(options.end(), {"--", helper("zombie_factory"), "1", "5"});
+        Launch l = as(name, options, mode);
+        l.extra_env = env;
+        return run(l);
+    };
+    SECTION("not asked: no subreaper, one warning") {
+        for (const std::string name : {"tini", "docker-init"}) {
+            INFO("called as " << name);
+            auto r = orphan(name, {}, {}, Mode::subreaper);
+            CHECK(r.out.find("adopted by initd 0\n") != std::string::npos);
+            CHECK(r.err == warning);
+        }
+    }
+    SECTION("asked with -s, --subreaper or TINI_SUBREAPER: adopts orphans, no warning") {
+        for (auto [options, env] : std::vector<std::pair<std::vector<std::string>, std::vector<std::string>>>{
+                 {{"-s"}, {}}, {{"--subreaper"}, {}}, {{}, {"TINI_SUBREAPER="}}, {{}, {"TINI_SUBREAPER=1"}}}) {
+            INFO(Catch::Detail::stringify(options) << " " << Catch::Detail::stringify(env));
+            auto r = orphan("tini", options, env, Mode::subreaper);
+            CHECK(r.code == 0);
+            CHECK(r.out.find("adopted by initd 1\n") != std::string::npos);
+            CHECK(r.err.empty());
+        }
+    }
+    SECTION("as PID 1 no subreaper is needed and nothing is said") {
+        auto r = orphan("tini", {}, {}, Mode::pid1);
+        CHECK(r.code == 0);
+        CHECK(r.err.empty());
+    }
+    SECTION("under other names initd is a subreaper by default, and TINI_SUBREAPER means nothing") {
+        for (const std::string name : {"initd", "dumb-init", "catatonit"}) {
+            INFO("called as " << name);
+            auto r = orphan(name, {}, {}, Mode::subreaper);
+            CHECK(r.code == 0);
+            CHECK(r.out.find("adopted by initd 1\n") != std::string::npos);
+            CHECK(r.err.empty());
+        }
+    }
+}
+
+TEST_CASE("the peers' logging variables work under their names only", "[dropin]") {
+    Mode mode = GENERATE(Mode::pid1, Mode::subreaper);
+    INFO(mode_name(mode));
+    struct Case {
+        std::string name, variable;
+        bool logs;
+    };
+    std::vector<Case> cases = {
+        {"tini", "TINI_VERBOSITY=3", true},     {"docker-init", "TINI_VERBOSITY=2", true},
+        {"dumb-init", "DUMB_INIT_DEBUG=1", true}, {"catatonit", "CATATONIT_DEBUG=1", true},
+        {"dumb-init", "DUMB_INIT_DEBUG=0", false}, {"initd", "TINI_VERBOSITY=3", false},
+        {"initd", "DUMB_INIT_DEBUG=1", false},    {"initd", "CATATONIT_DEBUG=1", false},
+        {"tini", "DUMB_INIT_DEBUG=1", false},     {"initd", "INITD_VERBOSE=2", true},
+    };
+    for (const auto& c : cases) {
+        INFO(c.variable << " called as " << c.name);
+        Launch l = as(c.name, {"-s", "true"}, mode);
+        l.extra_env = {c.variable};
+        auto r = run(l);
+        CHECK(r.code == 0);
+        CHECK((r.err.find("initd: started 'true' as pid ") != std::string::npos) == c.logs);
+    }
+}
+
+TEST_CASE("as dumb-init, the child gets its own session unless -c or DUMB_INIT_SETSID=0", "[dropin]") {
+    Mode mode = GENERATE(Mode::pid1, Mode::subreaper);
+    INFO(mode_name(mode));
+    CHECK(is_session_leader(probe_line(as("dumb-init", {}, mode))));
+    CHECK(is_session_leader(probe_line(as("dumb-init", {"--setsid"}, mode))));
+    CHECK_FALSE(is_session_leader(probe_line(as("dumb-init", {"-c"}, mode))));
+    CHECK_FALSE(is_session_leader(probe_line(as("dumb-init", {"--single-child"}, mode))));
+    Launch off = as("dumb-init", {}, mode);
+    off.extra_env = {"DUMB_INIT_SETSID=0"};
+    CHECK_FALSE(is_session_leader(probe_line(off)));
+    Launch on = as("dumb-init", {}, mode);
+    on.extra_env = {"DUMB_INIT_SETSID=1"};
+    CHECK(is_session_leader(probe_line(on)));
+    // Under other names the variable means nothing.
+    for (const std::string name : {"initd", "tini", "catatonit"}) {
+        Launch other = as(name, {"-s"}, mode);
+        other.extra_env = {"DUMB_INIT_SETSID=1"};
+        CHECK_FALSE(is_session_leader(probe_line(other)));
+    }
+}
+
+TEST_CASE("as dumb-init, exec failures exit 2", "[dropin]") {
+    Mode mode = GENERATE(Mode::pid1, Mode::subreaper);
+    INFO(mode_name(mode));
+    std::string not_executable = "/tmp/initd-dropin-not-executable";
+    int fd = open(not_executable.c_str(), O_CREAT | O_WRONLY | O_TRUNC, 0644);
+    REQUIRE(fd >= 0);
+    close(fd);
+    auto missing = run(as("dumb-init", {"/nonexistent/command"}, mode));
+    CHECK(missing.code == 2);
+    CHECK(missing.err == "initd: cannot execute '/nonexistent/command': No such file or directory\n");
+    auto denied = run(as("dumb-init", {not_executable}, mode));
+    CHECK(denied.code == 2);
+    CHECK(denied.err == "initd: cannot execute '" + not_executable + "': Permission denied\n");
+    // The other names keep 127 and 126.
+    CHECK(run(as("tini", {"-s", "/nonexistent/command"}, mode)).code == 127);
+    CHECK(run(as("catatonit", {not_executable}, mode)).code == 126);
+}
+
+TEST_CASE("as tini, TINI_KILL_PROCESS_GROUP forwards to the child's group", "[dropin]") {
+    Mode mode = GENERATE(Mode::pid1, Mode::subreaper);
+    INFO(mode_name(mode));
+    for (bool as_tini : {true, false}) {
+        INFO((as_tini ? "called as tini" : "called as initd"));
+        Reporter reporter;
+        Launch l = as(as_tini ? "tini" : "initd", {"-s", helper("tree")}, mode);
+        l.extra_env = {"TINI_KILL_PROCESS_GROUP=1"};
+        l.reporter = &reporter;
+        Process p(l);
+        for (int i = 0; i < 3; ++i) REQUIRE(reporter.line());
+        REQUIRE(p.signal(SIGTERM) == 0);
+        std::multiset<std::string> got;
+        for (auto line = reporter.line(); line && *line != "done"; line = reporter.line()) got.insert(*line);
+        CHECK(got.count("child 15") == 1);
+        CHECK(got.count("grandchild1 15") == (as_tini ? 1u : 0u));
+        CHECK(got.count("grandchild2 15") == (as_tini ? 1u : 0u));
+        CHECK(p.wait() == 0);
+    }
+}
+
+TEST_CASE("socket activation: LISTEN_PID naming initd is rewritten to the child's pid", "[dropin]") {
+    Mode mode = GENERATE(Mode::pid1, Mode::subreaper);
+    INFO(mode_name(mode));
+    for (const std::string name : {"initd", "tini", "dumb-init", "catatonit"}) {
+        INFO("called as " << name);
+        // bash's $$ is the pid initd will have once bash execs it.
+        Reporter reporter;
+        Launch l;
+        l.mode = mode;
+        l.program = "/bin/bash";
+        std::string program = name == "initd" ? initd_path() : symlink_as(name);
+        l.argv = {"bash", "-c", "LISTEN_PID=$$ LISTEN_FDS=1 exec -a \"$1\" \"$0\" -s \"$2\" LISTEN_PID LISTEN_FDS",
+                  program, name, helper("probe")};
+        l.reporter = &reporter;
+        Process p(l);
+        auto state = reporter.line();
+        REQUIRE(state);
+        CHECK(reporter.line() == "LISTEN_PID=" + field(*state, "pid"));
+        CHECK(reporter.line() == std::optional<std::string>("LISTEN_FDS=1"));
+        CHECK(p.wait() == 0);
+    }
+    // A LISTEN_PID meant for another process is passed on untouched.
+    Launch l = as("initd", {}, mode);
+    l.extra_env = {"LISTEN_PID=4194000"};
+    auto lines = probe_line(l, {"LISTEN_PID"});
+    CHECK(lines.substr(lines.find('\n') + 1) == "LISTEN_PID=4194000");
+}

@@ -1,0 +1,553 @@
+// SPEC 1 and 7: every option and every INITD_* variable, against the real binary;
+// the command line wins over the environment; bad values fail in one line.
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <csignal>
+#include <fcntl.h>
+#include <poll.h>
+#include <set>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "harness.hpp"
+
+using namespace harness;
+
+namespace {
+
+Launch launch(Mode mode, std::vector<std::string> args, std::vector<std::string> env = {}) {
+    Launch l;
+    l.mode = mode;
+    l.argv = {"initd"};
+    l.argv.insert(l.argv.end(), args.begin(), args.end());
+    l.extra_env = std::move(env);
+    return l;
+}
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+// The signals each of the tree's three processes received after a SIGTERM to initd.
+struct TreeResult {
+    std::multiset<std::string> lines;
+    int code;
+    bool all_got_term() const {
+        return lines.count("child 15") == 1 && lines.count("grandchild1 15") == 1 && lines.count("grandchild2 15") == 1;
+    }
+    bool only_child_got_term() const {
+        return lines.count("child 15") == 1 && lines.count("grandchild1 15") == 0 && lines.count("grandchild2 15") == 0;
+    }
+};
+
+TreeResult term_the_tree(Launch l) {
+    Reporter reporter;
+    l.reporter = &reporter;
+    l.argv.push_back(helper("tree"));
+    Process p(l);
+    for (int i = 0; i < 3; ++i) {
+        auto ready = reporter.line();
+        REQUIRE(ready);
+        REQUIRE(ready->rfind("ready ", 0) == 0);
+    }
+    REQUIRE(p.signal(SIGTERM) == 0);
+    TreeResult r;
+    for (auto line = reporter.line(); line && *line != "done"; line = reporter.line()) r.lines.insert(*line);
+    r.code = p.wait();
+    // Each grandchild got the tree's own SIGUSR2: it saw everything it was sent.
+    CHECK(r.lines.count("grandchild1 12") == 1);
+    CHECK(r.lines.count("grandchild2 12") == 1);
+    return r;
+}
+
+std::string fields_of_probe(Launch l) {
+    Reporter reporter;
+    l.reporter = &reporter;
+    l.argv.push_back(helper("probe"));
+    Process p(l);
+    auto line = reporter.line();
+    REQUIRE(line);
+    CHECK(p.wait() == 0);
+    return *line;
+}
+
+// A key=value field of the probe's line.
+std::string field(const std::string& line, const std::string& key) {
+    std::string padded = " " + line;
+    auto at = padded.find(" " + key + "=");
+    REQUIRE(at != std::string::npos);
+    at += key.size() + 2;
+    return padded.substr(at, padded.find(' ', at) - at);
+}
+
+long long elapsed_ms(std::chrono::steady_clock::time_point since) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - since).count();
+}
+
+}  // namespace
+
+TEST_CASE("option -g, --process-group, --setsid and their variables signal the child's whole group", "[dropin]") {
+    Mode mode = GENERATE(Mode::pid1, Mode::subreaper);
+    INFO(mode_name(mode));
+    struct Case {
+        std::vector<std::string> args, env;
+        bool group;
+    };
+    std::vector<Case> cases = {
+        {{}, {}, false},
+        {{"-g"}, {}, true},
+        {{"--process-group"}, {}, true},
+        {{"--setsid"}, {}, true},
+        {{}, {"INITD_PROCESS_GROUP=1"}, true},
+        {{}, {"INITD_SETSID=1"}, true},
+        {{}, {"INITD_PROCESS_GROUP=0"}, false},
+        // -c undoes both, wherever they came from; the command line wins.
+        {{"-g", "-c"}, {}, false},
+        {{"--setsid", "--single-child"}, {}, false},
+        {{"-c"}, {"INITD_PROCESS_GROUP=1"}, false},
+        {{"-c"}, {"INITD_SETSID=1"}, false},
+        {{"-c", "-g"}, {}, true},
+    };
+    for (const auto& c : cases) {
+        INFO("initd " << Catch::Detail::stringify(c.args) << " env " << Catch::Detail::stringify(c.env));
+        auto r = term_the_tree(launch(mode, c.args, c.env));
+        if (c.group) CHECK(r.all_got_term());
+        else CHECK(r.only_child_got_term());
+        CHECK(r.code == 0);
+    }
+}
+
+TEST_CASE("option --setsid and INITD_SETSID=1 make the child a session leader, otherwise a group leader", "[dropin]") {
+    Mode mode = GENERATE(Mode::pid1, Mode::subreaper);
+    INFO(mode_name(mode));
+    for (auto [args, env, session] : std::vector<std::tuple<std::vector<std::string>, std::vector<std::string>, bool>>{
+             {{}, {}, false}, {{"--setsid"}, {}, true}, {{}, {"INITD_SETSID=1"}, true},
+             {{"-c"}, {"INITD_SETSID=1"}, false}, {{"-g"}, {}, false}}) {
+        INFO("initd " << Catch::Detail::stringify(args) << " env " << Catch::Detail::stringify(env));
+        auto probe = fields_of_probe(launch(mode, args, env));
+        CHECK(field(probe, "pgrp") == field(probe, "pid"));
+        CHECK((field(probe, "sid") == field(probe, "pid")) == session);
+    }
+}
+
+TEST_CASE("short options bundle, values attach, long options take = and abbreviate", "[dropin]") {
+    Mode mode = GENERATE(Mode::pid1, Mode::subreaper);
+    INFO(mode_name(mode));
+    for (const auto& args : std::vector<std::vector<std::string>>{
+             {"-vvv", "-gv", "-rTERM:USR1"},
+             {"-vvvgrTERM:USR1"},
+             {"-v", "-v", "-v", "-r", "TERM:USR1"},
+             {"--verbose", "--verb", "--verbose", "--rewrite=TERM:USR1"},
+             {"-vvv", "--rew", "SIGTERM:SIGUSR1"}}) {
+        INFO("initd " << Catch::Detail::stringify(args));
+        Reporter reporter;
+        Launch l = launch(mode, args);
+        l.argv.insert(l.argv.end(), {"--", helper("recorder")});
+        l.reporter = &reporter;
+        Process p(l);
+        REQUIRE(reporter.line());
+        REQUIRE(p.signal(SIGTERM) == 0);
+        CHECK(reporter.line() == std::optional<std::string>("10"));
+        REQUIRE(p.signal(SIGUSR2) == 0);
+        CHECK(reporter.line() == std::optional<std::string>("12"));
+        CHECK(p.wait() == 0);
+        // Verbosity 3 logs each forwarded signal.
+        CHECK(contains(p.err(), "initd: forwarded SIGUSR1 to "));
+    }
+}
+
+TEST_CASE("option -v levels and INITD_VERBOSE", "[dropin]") {
+    Mode mode = GENERATE(Mode::pid1, Mode::subreaper);
+    INFO(mode_name(mode));
+    struct Case {
+        std::vector<std::string> args, env;
+        bool info;
+    };
+    for (const auto& c : std::vector<Case>{{{}, {}, false},
+                                            {{"-v"}, {}, false},
+                                            {{"-vv"}, {}, true},
+                                            {{}, {"INITD_VERBOSE=1"}, false},
+                                            {{}, {"INITD_VERBOSE=2"}, true},
+                                            {{}, {"INITD_VERBOSE=4"}, true},
+                                            {{"-v"}, {"INITD_VERBOSE=1"}, true}}) {
+        INFO("initd " << Catch::Detail::stringify(c.args) << " env " << Catch::Detail::stringify(c.env));
+        Launch l = launch(mode, c.args, c.env);
+        l.argv.push_back("true");
+        auto r = run(l);
+        CHECK(r.code == 0);
+        CHECK(contains(r.err, "initd: started 'true' as pid ") == c.info);
+        CHECK(r.out.empty());
+    }
+}
+
+TEST_CASE("option -e, --expect-exit and INITD_EXPECT_EXIT map exit statuses to 0", "[dropin]") {
+    Mode mode = GENERATE(Mode::pid1, Mode::subreaper);
+    INFO(mode_name(mode));
+    struct Case {
+        std::vector<std::string> args, env;
+        int code;
+    };
+    std::string exit_with = helper("exit_with");
+    for (const auto& c : std::vector<Case>{
+             {{exit_with, "signal", "15"}, {}, 143},
+             {{"-e", "143", exit_with, "signal", "15"}, {}, 0},
+             {{"-e143", exit_with, "signal", "15"}, {}, 0},
+             {{"--expect-exit", "3", "-e", "4", exit_with, "4"}, {}, 0},
+             {{"--expect-exit=3", exit_with, "3"}, {}, 0},
+             {{"-e", "3", exit_with, "5"}, {}, 5},
+             {{"-e", "3", exit_with, "0"}, {}, 0},
+             {{exit_with, "signal", "15"}, {"INITD_EXPECT_EXIT=3,143"}, 0},
+             {{exit_with, "3"}, {"INITD_EXPECT_EXIT=3,143"}, 0},
+             {{exit_with, "4"}, {"INITD_EXPECT_EXIT=3,143"}, 4},
+             {{"-e", "4", exit_with, "4"}, {"INITD_EXPECT_EXIT=3"}, 0},
+         }) {
+        INFO("initd " << Catch::Detail::stringify(c.args) << " env " << Catch::Detail::stringify(c.env));
+        auto r = run(launch(mode, c.args, c.env));
+        CHECK(r.code == c.code);
+        CHECK(r.err.empty());
+    }
+}
+
+TEST_CASE("option -w, --warn-reap log every reaped orphan", "[dropin]") {
+    Mode mode = GENERATE(Mode::pid1, Mode::subreaper);
+    INFO(mode_name(mode));
+    for (const std::string option : {"-w", "--warn-reap", ""}) {
+        INFO("option '" << option << "'");
+        Launch l = launch(mode, {});
+        if (!option.empty()) l.argv.push_back(option);
+        l.argv.insert(l.argv.end(), {helper("zombie_factory"), "3"});
+        auto r = run(l);
+        CHECK(r.code == 0);
+        int reaped = 0;
+        for (const auto& line : lines_of(r.err)) {
+            CHECK(line.rfind("initd: reaped pid ", 0) == 0);
+            CHECK(contains(line, " (exit code 0)"));
+            ++reaped;
+        }
+        CHECK(reaped == (option.empty() ? 0 : 3));
+    }
+}
+
+TEST_CASE("option -l, -L, --license print the license", "[dropin]") {
+    for (const std::string option : {"-l", "-L", "--license", "--lic"}) {
+        INFO(option);
+        auto r = run(launch(Mode::subreaper, {option}));
+        CHECK(r.code == 0);
+        CHECK(r.out.rfind("initd is distributed under the MIT License.\n", 0) == 0);
+        CHECK(r.err.empty());
+    }
+}
+
+TEST_CASE("option -P, --pause run no child, reap orphans and exit 0 on SIGTERM or SIGINT", "[dropin]") {
+    Mode mode = GENERATE(Mode::pid1, Mode::subreaper);
+    INFO(mode_name(mode));
+    // A pending signal is taken as soon as initd has blocked everything.
+    for (auto [option, sig] : std::vector<std::pair<std::string, int>>{
+             {"-P", SIGTERM}, {"--pause", SIGINT}, {"-P", SIGINT}, {"--pause", SIGTERM}}) {
+        INFO(option << " signal " << sig);
+        Launch l = launch(mode, {option});
+        l.pending_signal = sig;
+        auto r = run(l);
+        CHECK(r.code == 0);
+        CHECK(r.err.empty());
+    }
+    // Called as catatonit (podman's pause containers).
+    Launch l = launch(mode, {"-P"});
+    l.program = symlink_as("catatonit");
+    l.argv[0] = "catatonit";
+    l.pending_signal = SIGTERM;
+    CHECK(run(l).code == 0);
+    // A command with --pause is a usage error.
+    auto r = run(launch(mode, {"-P", "true"}));
+    CHECK(r.code == 2);
+    CHECK(r.err == "initd: --pause runs no command, but got 'true'; try 'initd --help'\n");
+}
+
+TEST_CASE("option -P reaps the orphans of its namespace until SIGTERM", "[dropin]") {
+    // Only as PID 1 can anything outside initd become its orphan.
+    int err[2];
+    REQUIRE(pipe2(err, O_CLOEXEC) == 0);
+    Launch l = launch(Mode::pid1, {"-P", "-w"});
+    l.stderr_fd = err[1];
+    Process p(l);
+    close(err[1]);
+    std::string ns = "/proc/" + std::to_string(p.pid()) + "/ns/pid";
+    for (int orphan = 0; orphan < 3; ++orphan) {
+        // A process in initd's namespace whose parent is gone: initd adopts it.
+        pid_t middle = fork();
+        REQUIRE(middle >= 0);
+        if (middle == 0) {
+            int fd = open(ns.c_str(), O_RDONLY);
+            if (fd < 0 || setns(fd, CLONE_NEWPID) < 0) _exit(3);
+            // The first process in the namespace has its parent outside, so its orphan
+            // would go to the host's reaper; its own child's orphan goes to initd.
+            pid_t inside = fork();
+            if (inside < 0) _exit(4);
+            if (inside == 0) {
+                pid_t orphan = fork();
+                if (orphan == 0) _exit(7);
+                _exit(orphan < 0 ? 5 : 0);
+            }
+            int status;
+            if (waitpid(inside, &status, 0) != inside || !WIFEXITED(status)) _exit(6);
+            _exit(WEXITSTATUS(status));
+        }
+        int status;
+        REQUIRE(waitpid(middle, &status, 0) == middle);
+        REQUIRE(WIFEXITED(status));
+        REQUIRE(WEXITSTATUS(status) == 0);
+    }
+    std::string log;
+    int reaped = 0;
+    while (reaped < 3) {
+        pollfd pfd{err[0], POLLIN, 0};
+        REQUIRE(poll(&pfd, 1, 10000) == 1);
+        char buffer[512];
+        ssize_t n = read(err[0], buffer, sizeof buffer);
+        REQUIRE(n > 0);
+        log.append(buffer, static_cast<std::size_t>(n));
+        reaped = 0;
+        for (const auto& line : lines_of(log)) reaped += line.rfind("initd: reaped pid ", 0) == 0 && contains(line, "(exit code 7)");
+    }
+    // Other signals do not end it; SIGTERM does.
+    REQUIRE(p.signal(SIGUSR1) == 0);
+    REQUIRE(p.signal(SIGHUP) == 0);
+    REQUIRE(p.signal(SIGTERM) == 0);
+    CHECK(p.wait() == 0);
+    close(err[0]);
+}
+
+TEST_CASE("option -p, --pdeathsig and INITD_PDEATHSIG: initd dies when its parent does", "[dropin]") {
+    Mode mode = GENERATE(Mode::pid1, Mode::subreaper);
+    INFO(mode_name(mode));
+    for (auto [args, env] : std::vector<std::pair<std::vector<std::string>, std::vector<std::string>>>{
+             {{"-p", "SIGKILL"}, {}}, {{"--pdeathsig", "9"}, {}}, {{"-pKILL"}, {}}, {{}, {"INITD_PDEATHSIG=KILL"}}}) {
+        INFO("initd " << Catch::Detail::stringify(args) << " env " << Catch::Detail::stringify(env));
+        // initd's parent is an intermediate process, which says initd's and the child's
+        // pids and then waits to be killed.
+        Reporter reporter;
+        int pids[2];
+        REQUIRE(pipe2(pids, O_CLOEXEC) == 0);
+        pid_t parent = fork();
+        REQUIRE(parent >= 0);
+        if (parent == 0) {
+            Launch l = launch(mode, args, env);
+            l.argv.push_back(helper("recorder"));
+            l.reporter = &reporter;
+            auto* p = new Process(l);  // never destroyed: this process is SIGKILLed
+            pid_t initd = p->pid();
+            (void)!write(pids[1], &initd, sizeof initd);
+            for (;;) pause();
+        }
+        close(pids[1]);
+        pid_t initd = 0;
+        REQUIRE(read(pids[0], &initd, sizeof initd) == sizeof initd);
+        close(pids[0]);
+        int pidfd = static_cast<int>(syscall(SYS_pidfd_open, initd, 0));
+        REQUIRE(pidfd >= 0);
+        // The recorder's "ready" means initd has applied -p (it does so before spawning).
+        auto ready = reporter.line();
+        REQUIRE(ready);
+        pollfd alive{pidfd, POLLIN, 0};
+        CHECK(poll(&alive, 1, 0) == 0);
+        kill(parent, SIGKILL);
+        REQUIRE(waitpid(parent, nullptr, 0) == parent);
+        pollfd gone{pidfd, POLLIN, 0};
+        bool died = poll(&gone, 1, 10000) == 1;
+        CHECK(died);
+        if (!died) syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, nullptr, 0);  // leave nothing behind
+        close(pidfd);
+        if (mode == Mode::subreaper) {
+            // The recorder outlives initd (initd died of SIGKILL): clean it up.
+            pid_t recorder = std::stoi(ready->substr(6));
+            kill(recorder, SIGKILL);
+        }
+    }
+}
+
+TEST_CASE("INITD_REWRITE: comma-separated rules, -r wins for the same signal", "[dropin]") {
+    Mode mode = GENERATE(Mode::pid1, Mode::subreaper);
+    INFO(mode_name(mode));
+    Reporter reporter;
+    Launch l = launch(mode, {"-r", "TERM:USR1", helper("recorder")}, {"INITD_REWRITE=15:3,HUP:0,SIGWINCH:RTMIN+2"});
+    l.reporter = &reporter;
+    Process p(l);
+    REQUIRE(reporter.line());
+    REQUIRE(p.signal(SIGTERM) == 0);
+    CHECK(reporter.line() == std::to_string(SIGUSR1));
+    REQUIRE(p.signal(SIGHUP) == 0);  // dropped: the next line is WINCH's
+    REQUIRE(p.signal(SIGWINCH) == 0);
+    CHECK(reporter.line() == std::to_string(SIGRTMIN + 2));
+    REQUIRE(p.signal(SIGUSR2) == 0);
+    CHECK(reporter.line() == std::optional<std::string>("12"));
+    CHECK(p.wait() == 0);
+}
+
+TEST_CASE("INITD_GRACE and --grace: how long the rest get after SIGTERM", "[dropin]") {
+    Mode mode = GENERATE(Mode::pid1, Mode::subreaper);
+    INFO(mode_name(mode));
+    struct Case {
+        std::vector<std::string> args, env;
+        long long at_least_ms, below_ms;
+    };
+    for (const auto& c : std::vector<Case>{{{}, {"INITD_GRACE=400ms"}, 350, 4000},
+                                            {{"--grace", "100ms"}, {"INITD_GRACE=10s"}, 0, 4000},
+                                            {{"--grace=400ms"}, {"INITD_GRACE=0"}, 350, 4000}}) {
+        INFO("initd " << Catch::Detail::stringify(c.args) << " env " << Catch::Detail::stringify(c.env));
+        // The main child (sh) leaves a process that ignores SIGTERM behind and exits
+        // when the test writes a line to its stdin.
+        Reporter reporter;
+        int in[2];
+        REQUIRE(pipe2(in, O_CLOEXEC) == 0);
+        Launch l = launch(mode, c.args, c.env);
+        l.argv.insert(l.argv.end(), {"sh", "-c", "\"$0\" & read line; exit 0", helper("term_ignorer")});
+        l.reporter = &reporter;
+        l.stdin_fd = in[0];
+        Process p(l);
+        close(in[0]);
+        REQUIRE(reporter.line());
+        auto start = std::chrono::steady_clock::now();
+        REQUIRE(write(in[1], "\n", 1) == 1);
+        CHECK(p.wait() == 0);
+        auto took = elapsed_ms(start);
+        CHECK(took >= c.at_least_ms);
+        CHECK(took < c.below_ms);
+        close(in[1]);
+    }
+}
+
+TEST_CASE("INITD_KILL_AFTER and --kill-after: SIGKILL a child that ignores SIGTERM", "[dropin]") {
+    Mode mode = GENERATE(Mode::pid1, Mode::subreaper);
+    INFO(mode_name(mode));
+    for (auto [args, env] : std::vector<std::pair<std::vector<std::string>, std::vector<std::string>>>{
+             {{}, {"INITD_KILL_AFTER=300ms"}}, {{"--kill-after", "300ms"}, {"INITD_KILL_AFTER=1m"}}}) {
+        INFO("initd " << Catch::Detail::stringify(args) << " env " << Catch::Detail::stringify(env));
+        Reporter reporter;
+        Launch l = launch(mode, args, env);
+        l.argv.push_back(helper("term_ignorer"));
+        l.reporter = &reporter;
+        Process p(l);
+        REQUIRE(reporter.line());
+        auto start = std::chrono::steady_clock::now();
+        REQUIRE(p.signal(SIGTERM) == 0);
+        CHECK(p.wait() == 128 + SIGKILL);
+        CHECK(elapsed_ms(start) >= 250);
+        CHECK(elapsed_ms(start) < 20000);
+    }
+}
+
+TEST_CASE("INITD_RESTART and INITD_RESTART_MAX, --restart wins", "[dropin]") {
+    Mode mode = GENERATE(Mode::pid1, Mode::subreaper);
+    INFO(mode_name(mode));
+    struct Case {
+        std::vector<std::string> args, env;
+        int runs;
+    };
+    for (const auto& c : std::vector<Case>{{{}, {"INITD_RESTART=on-failure", "INITD_RESTART_MAX=2"}, 3},
+                                            {{}, {"INITD_RESTART=always", "INITD_RESTART_MAX=1"}, 2},
+                                            {{"--restart", "no"}, {"INITD_RESTART=always", "INITD_RESTART_MAX=3"}, 1},
+                                            {{"--restart-max=1"}, {"INITD_RESTART=on-failure", "INITD_RESTART_MAX=3"}, 2}}) {
+        INFO("initd " << Catch::Detail::stringify(c.args) << " env " << Catch::Detail::stringify(c.env));
+        Reporter reporter;
+        Launch l = launch(mode, c.args, c.env);
+        l.argv.insert(l.argv.end(), {"sh", "-c", "echo run >&3; exit 3"});
+        l.reporter = &reporter;
+        Process p(l);
+        CHECK(p.wait() == 3);
+        int runs = 0;
+        while (reporter.line(0)) ++runs;
+        CHECK(runs == c.runs);
+    }
+}
+
+TEST_CASE("INITD_DELAY holds a signal before forwarding it", "[dropin]") {
+    Mode mode = GENERATE(Mode::pid1, Mode::subreaper);
+    INFO(mode_name(mode));
+    Reporter reporter;
+    Launch l = launch(mode, {helper("recorder")}, {"INITD_DELAY=USR1:400ms,HUP:1m"});
+    l.reporter = &reporter;
+    Process p(l);
+    REQUIRE(reporter.line());
+    auto start = std::chrono::steady_clock::now();
+    REQUIRE(p.signal(SIGUSR1) == 0);
+    CHECK(reporter.line() == std::optional<std::string>("10"));
+    CHECK(elapsed_ms(start) >= 350);
+    REQUIRE(p.signal(SIGUSR2) == 0);
+    CHECK(reporter.line() == std::optional<std::string>("12"));
+    CHECK(p.wait() == 0);
+}
+
+TEST_CASE("INITD_USER runs the child as that user, -u wins", "[dropin]") {
+    Mode mode = GENERATE(Mode::pid1, Mode::subreaper);
+    INFO(mode_name(mode));
+    CHECK(field(fields_of_probe(launch(mode, {}, {"INITD_USER=nobody"})), "uid") == "65534");
+    CHECK(field(fields_of_probe(launch(mode, {"-u", "0"}, {"INITD_USER=nobody"})), "uid") == "0");
+    CHECK(field(fields_of_probe(launch(mode, {}, {"INITD_USER="})), "uid") == "0");
+}
+
+TEST_CASE("bad values of every option and variable: exit 2, one line naming it", "[dropin]") {
+    std::string marker = "/tmp/initd-options-env-test-marker";
+    unlink(marker.c_str());
+    struct Case {
+        std::string name;  // called as
+        std::vector<std::string> args, env;
+        std::string line;
+    };
+    const std::vector<Case> cases = {
+        {"initd", {"-r", "TERM"}, {}, "initd: bad value for --rewrite: bad rewrite rule 'TERM': expected FROM:TO"},
+        {"initd", {"--grace", "soon"}, {}, "initd: bad value for --grace: 'soon' (expected a duration like 500ms, 5s or 2m)"},
+        {"initd", {"--kill-after=5h"}, {}, "initd: bad value for --kill-after: '5h' (expected a duration like 500ms, 5s or 2m)"},
+        {"initd", {"--restart", "sometimes"}, {}, "initd: bad value for --restart: 'sometimes' (expected no, on-failure or always)"},
+        {"initd", {"--restart-max", "-1"}, {}, "initd: bad value for --restart-max: '-1' (expected a number of restarts)"},
+        {"initd", {"--delay", "TERM"}, {}, "initd: bad value for --delay: 'TERM' (expected SIGNAL:DURATION, like TERM:10s)"},
+        {"initd", {"--delay", "BOGUS:1s"}, {}, "initd: bad value for --delay: 'BOGUS:1s' (expected SIGNAL:DURATION, like TERM:10s)"},
+        {"initd", {"-u", ":users"}, {}, "initd: bad value for --user: ':users' (expected USER or USER:GROUP)"},
+        {"initd", {"-p", "SIGBOGUS"}, {}, "initd: bad value for --pdeathsig: 'SIGBOGUS' (expected a signal like KILL or 9)"},
+        {"initd", {"-p", "65"}, {}, "initd: bad value for --pdeathsig: '65' (expected a signal like KILL or 9)"},
+        {"initd", {"-e", "300"}, {}, "initd: bad value for --expect-exit: '300' (expected an exit code 0-255)"},
+        {"initd", {"-e", "x"}, {}, "initd: bad value for --expect-exit: 'x' (expected an exit code 0-255)"},
+        {"initd", {"--verbose=2"}, {}, "initd: option '--verbose' takes no value; try 'initd --help'"},
+        {"initd", {"-p"}, {}, "initd: option '-p' needs a value (SIGNAL); try 'initd --help'"},
+        {"initd", {"-e"}, {}, "initd: option '-e' needs a value (CODE); try 'initd --help'"},
+        {"initd", {"--pdeathsig"}, {}, "initd: option '--pdeathsig' needs a value (SIGNAL); try 'initd --help'"},
+        {"initd", {"--re", "15:3"}, {}, "initd: ambiguous option '--re'; try 'initd --help'"},
+        {"initd", {"-gx"}, {}, "initd: unknown option '-x'; try 'initd --help'"},
+        {"initd", {}, {"INITD_REWRITE=15"}, "initd: bad value for INITD_REWRITE: bad rewrite rule '15': expected FROM:TO"},
+        {"initd", {}, {"INITD_PROCESS_GROUP=yes"}, "initd: bad value for INITD_PROCESS_GROUP: 'yes' (expected 0 or 1)"},
+        {"initd", {}, {"INITD_SETSID=2"}, "initd: bad value for INITD_SETSID: '2' (expected 0 or 1)"},
+        {"initd", {}, {"INITD_GRACE=1h"}, "initd: bad value for INITD_GRACE: '1h' (expected a duration like 500ms, 5s or 2m)"},
+        {"initd", {}, {"INITD_KILL_AFTER=x"}, "initd: bad value for INITD_KILL_AFTER: 'x' (expected a duration like 500ms, 5s or 2m)"},
+        {"initd", {}, {"INITD_RESTART=yes"}, "initd: bad value for INITD_RESTART: 'yes' (expected no, on-failure or always)"},
+        {"initd", {}, {"INITD_RESTART_MAX=many"}, "initd: bad value for INITD_RESTART_MAX: 'many' (expected a number of restarts)"},
+        {"initd", {}, {"INITD_USER=:0"}, "initd: bad value for INITD_USER: ':0' (expected USER or USER:GROUP)"},
+        {"initd", {}, {"INITD_PDEATHSIG=NOPE"}, "initd: bad value for INITD_PDEATHSIG: 'NOPE' (expected a signal like KILL or 9)"},
+        {"initd", {}, {"INITD_EXPECT_EXIT=1,256"}, "initd: bad value for INITD_EXPECT_EXIT: '256' (expected an exit code 0-255)"},
+        {"initd", {}, {"INITD_DELAY=TERM:1s,TERM"}, "initd: bad value for INITD_DELAY: 'TERM' (expected SIGNAL:DURATION, like TERM:10s)"},
+        {"initd", {}, {"INITD_VERBOSE=loud"}, "initd: bad value for INITD_VERBOSE: 'loud' (expected a level 0-4)"},
+        {"tini", {}, {"TINI_VERBOSITY=9"}, "initd: bad value for TINI_VERBOSITY: '9' (expected a level 0-4)"},
+        {"docker-init", {}, {"TINI_VERBOSITY=-1"}, "initd: bad value for TINI_VERBOSITY: '-1' (expected a level 0-4)"},
+        {"dumb-init", {}, {"DUMB_INIT_SETSID=yes"}, "initd: bad value for DUMB_INIT_SETSID: 'yes' (expected 0 or 1)"},
+        {"dumb-init", {"--bogus"}, {}, "initd: unknown option '--bogus'; try 'dumb-init --help'"},
+    };
+    for (const auto& c : cases) {
+        INFO(c.name << " " << Catch::Detail::stringify(c.args) << " env " << Catch::Detail::stringify(c.env));
+        Launch l = launch(Mode::subreaper, c.args, c.env);
+        if (c.name != "initd") {
+            l.program = symlink_as(c.name);
+            l.argv[0] = c.name;
+        }
+        // A missing value must not be taken from the command that follows.
+        bool wants_value = !c.args.empty() && contains(c.line, "needs a value");
+        if (!wants_value) l.argv.insert(l.argv.end(), {"touch", marker});
+        auto r = run(l);
+        CHECK(r.code == 2);
+        CHECK(r.err == c.line + "\n");
+        CHECK(r.out.empty());
+    }
+    // An unknown user is found out before anything runs, too.
+    auto r = run(launch(Mode::subreaper, {"-u", "no-such-user-here", "touch", marker}));
+    CHECK(r.code == 2);
+    CHECK(lines_of(r.err).size() == 1);
+    CHECK(contains(r.err, "no-such-user-here"));
+    CHECK(access(marker.c_str(), F_OK) != 0);
+}
