@@ -1,0 +1,173 @@
+// SPEC 9: no heap, no descriptors kept, no files opened but /etc/passwd, /etc/group
+// and /proc. Checked on the real binary: its symbol table, and strace of a run.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <csignal>
+#include <cstdio>
+#include <dirent.h>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <unistd.h>
+
+#include "harness.hpp"
+
+using namespace harness;
+
+namespace {
+
+std::string command_output(const std::string& command) {
+    FILE* pipe = popen(command.c_str(), "r");
+    REQUIRE(pipe);
+    std::string out;
+    char buffer[4096];
+    std::size_t n;
+    while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) out.append(buffer, n);
+    CHECK(pclose(pipe) == 0);
+    return out;
+}
+
+bool is_allocator(const std::string& symbol) {
+    static const std::set<std::string> names = {"malloc", "calloc", "realloc", "free", "posix_memalign",
+                                                "aligned_alloc", "memalign", "valloc", "pvalloc", "reallocarray"};
+    // operator new / new[] / delete / delete[] in every overload (_Znwm, _ZnamSt11align_val_t, ...).
+    return names.count(symbol) || symbol.rfind("_Znw", 0) == 0 || symbol.rfind("_Zna", 0) == 0 ||
+           symbol.rfind("_Zdl", 0) == 0 || symbol.rfind("_Zda", 0) == 0;
+}
+
+// What strace saw initd itself open: (pid of initd's execve, paths it opened after it).
+struct Trace {
+    bool saw_initd = false;
+    std::vector<std::string> initd_opens;
+    std::vector<std::string> other_opens;  // the child's, for the record
+};
+
+Trace read_trace(const std::string& path) {
+    std::ifstream in(path);
+    REQUIRE(in);
+    Trace t;
+    std::string initd_pid;
+    std::regex execve_re(R"(^(\d+) +execve\("([^"]*)\")");
+    std::regex open_re(R"(^(\d+) +(open|openat|openat2)\((?:AT_FDCWD, |\d+, )?"([^"]*)\")");
+    std::smatch m;
+    for (std::string line; std::getline(in, line);) {
+        if (std::regex_search(line, m, execve_re) && m[2] == initd_path() && initd_pid.empty() &&
+            line.find("= 0") != std::string::npos) {
+            initd_pid = m[1];
+            t.saw_initd = true;
+        } else if (std::regex_search(line, m, open_re)) {
+            if (!initd_pid.empty() && m[1] == initd_pid) t.initd_opens.push_back(m[3]);
+            else t.other_opens.push_back(m[3]);
+        }
+    }
+    return t;
+}
+
+bool allowed_by_spec(const std::string& path) {
+    return path == "/etc/passwd" || path == "/etc/group" || path == "/proc" || path.rfind("/proc/", 0) == 0;
+}
+
+// initd under `strace -f` (as PID 1: through `unshare --pid --fork --mount-proc`, so
+// initd is PID 1 of a new namespace and strace still sees it).
+Trace traced_run(Mode mode, std::vector<std::string> initd_args, int expected_code) {
+    INFO("strace: '" STRACE_PATH "', unshare: '" UNSHARE_PATH "' (apt-get install strace util-linux)");
+    REQUIRE(access(STRACE_PATH, X_OK) == 0);
+    REQUIRE(access(UNSHARE_PATH, X_OK) == 0);
+    char dir_template[] = "/tmp/initd-strace-XXXXXX";
+    REQUIRE(mkdtemp(dir_template));
+    std::string trace = std::string(dir_template) + "/trace";
+    Launch l;
+    l.program = STRACE_PATH;
+    l.argv = {"strace", "-f", "-qq", "-o", trace, "-e", "trace=execve,open,openat,openat2", "--"};
+    if (mode == Mode::pid1) l.argv.insert(l.argv.end(), {UNSHARE_PATH, "--pid", "--fork", "--mount-proc"});
+    l.argv.push_back(initd_path());
+    l.argv.insert(l.argv.end(), initd_args.begin(), initd_args.end());
+    auto r = run(l, 60000);
+    INFO("stderr: " << r.err);
+    CHECK(r.code == expected_code);
+    Trace t = read_trace(trace);
+    unlink(trace.c_str());
+    rmdir(dir_template);
+    return t;
+}
+
+}  // namespace
+
+#if INITD_LIBC_MUSL
+TEST_CASE("the static binary contains no allocator", "[resources]") {
+    std::string binary = initd_path() + ".unstripped";
+    REQUIRE(access(binary.c_str(), R_OK) == 0);
+    // Defined (T, W, ...) or referenced (U): either way it would be reachable.
+    std::istringstream symbols(command_output("nm " + binary));
+    std::vector<std::string> found;
+    std::size_t count = 0;
+    bool saw_main = false;
+    for (std::string line; std::getline(symbols, line);) {
+        std::string name = line.substr(line.find_last_of(' ') + 1);
+        ++count;
+        saw_main |= name == "main";
+        if (is_allocator(name)) found.push_back(line);
+    }
+    REQUIRE(saw_main);  // the symbol table is really there
+    INFO("allocator symbols: " << Catch::Detail::stringify(found));
+    CHECK(found.empty());
+}
+#endif
+
+TEST_CASE("initd keeps no descriptor beyond 0-2 while its child runs", "[resources]") {
+    Mode mode = GENERATE(Mode::pid1, Mode::subreaper);
+    INFO(mode_name(mode));
+    Reporter reporter;
+    Launch l;
+    l.mode = mode;
+    l.argv = {"initd", "--", helper("recorder")};
+    l.reporter = &reporter;  // initd inherits it as fd 3 and must close it
+    Process p(l);
+    REQUIRE(reporter.line());
+    // The child reports before initd has surely closed fd 3: allow it a moment.
+    std::set<std::string> fds;
+    for (int attempt = 0; attempt < 200; ++attempt) {
+        fds.clear();
+        DIR* dir = opendir(("/proc/" + std::to_string(p.pid()) + "/fd").c_str());
+        REQUIRE(dir);
+        while (dirent* e = readdir(dir))
+            if (e->d_name[0] != '.') fds.insert(e->d_name);
+        closedir(dir);
+        if (fds == std::set<std::string>{"0", "1", "2"}) break;
+        usleep(10000);
+    }
+    CHECK(fds == std::set<std::string>{"0", "1", "2"});
+    REQUIRE(p.signal(SIGUSR2) == 0);
+    CHECK(p.wait() == 0);
+}
+
+TEST_CASE("initd opens no files beyond SPEC 9", "[resources]") {
+    Mode mode = GENERATE(Mode::pid1, Mode::subreaper);
+    INFO(mode_name(mode));
+
+    SECTION("a plain child: nothing but /proc (the shutdown's look for leftovers)") {
+        Trace t = traced_run(mode, {"--", helper("exit_with"), "5"}, 5);
+        REQUIRE(t.saw_initd);
+        INFO("initd opened " << Catch::Detail::stringify(t.initd_opens));
+        CHECK(std::all_of(t.initd_opens.begin(), t.initd_opens.end(),
+                          [](const std::string& path) { return path.rfind("/proc", 0) == 0; }));
+    }
+    SECTION("--user: /etc/passwd and /etc/group, nothing else") {
+        Trace t = traced_run(mode, {"--user", "nobody", "--", helper("exit_with"), "0"}, 0);
+        REQUIRE(t.saw_initd);
+        INFO("initd opened " << Catch::Detail::stringify(t.initd_opens));
+        CHECK(std::count(t.initd_opens.begin(), t.initd_opens.end(), "/etc/passwd") >= 1);
+        CHECK(std::count(t.initd_opens.begin(), t.initd_opens.end(), "/etc/group") >= 1);
+        CHECK(std::all_of(t.initd_opens.begin(), t.initd_opens.end(), allowed_by_spec));
+    }
+    SECTION("a shutdown with a process left over: only /proc") {
+        // sh leaves `sleep` behind; initd's shutdown finds and ends it through /proc.
+        Trace t = traced_run(mode, {"--grace", "5s", "--", "/bin/sh", "-c", "sleep 100 & exit 4"}, 4);
+        REQUIRE(t.saw_initd);
+        INFO("initd opened " << Catch::Detail::stringify(t.initd_opens));
+        CHECK(std::count(t.initd_opens.begin(), t.initd_opens.end(), "/proc") >= 1);
+        CHECK(std::all_of(t.initd_opens.begin(), t.initd_opens.end(), allowed_by_spec));
+    }
+}
