@@ -23,6 +23,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "orphans.hpp"
+
 namespace {
 
 void say(const std::string& line) {
@@ -57,34 +59,10 @@ int record() {
     }
 }
 
-// Double forks: each grandchild waits until its parent is gone, reports whether the
-// app's parent adopted it, and exits. The pipe's end of file says all have exited.
+// Orphans whose adoption by the app's parent (initd) is checked by each of them.
 int orphans(int count) {
-    pid_t adopter = getppid();
-    int verdicts[2];
-    if (pipe(verdicts) < 0) return 2;
     int made = 0;
-    for (int i = 0; i < count; ++i) {
-        pid_t middle = fork();
-        if (middle < 0) break;
-        if (middle == 0) {
-            pid_t parent = getpid();
-            pid_t grandchild = fork();
-            if (grandchild == 0) {
-                while (getppid() == parent) usleep(1000);
-                (void)!write(verdicts[1], getppid() == adopter ? "1" : "0", 1);
-                _exit(0);
-            }
-            _exit(grandchild < 0 ? 1 : 0);
-        }
-        int status;
-        waitpid(middle, &status, 0);
-        if (WIFEXITED(status) && WEXITSTATUS(status) == 0) ++made;
-    }
-    close(verdicts[1]);
-    int adopted = 0;
-    char byte;
-    while (read(verdicts[0], &byte, 1) == 1) adopted += byte == '1';
+    int adopted = helpers::make_adopted_orphans(count, getppid(), made);
     say("orphans " + std::to_string(made) + " adopted " + std::to_string(adopted));
     wait_for_ever();
 }

@@ -16,6 +16,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "orphans.hpp"
+
 namespace {
 
 int first_failure = 0;
@@ -53,52 +55,6 @@ long long now_ms() {
     return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
-// Zombies in the container, from /proc/PID/stat ("pid (comm) Z ...").
-int zombies() {
-    int count = 0;
-    DIR* proc = opendir("/proc");
-    if (!proc) return -1;
-    while (dirent* e = readdir(proc)) {
-        if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
-        std::string stat = read_file(("/proc/" + std::string(e->d_name) + "/stat").c_str());
-        auto paren = stat.rfind(')');
-        if (paren != std::string::npos && paren + 2 < stat.size() && stat[paren + 2] == 'Z') ++count;
-    }
-    closedir(proc);
-    return count;
-}
-
-// Each grandchild outlives its parent, reports who adopted it, and exits; the pipe's
-// end of file says every grandchild has exited (their zombies are PID 1's to reap).
-int make_orphans(int count, int& made) {
-    int verdicts[2];
-    if (pipe(verdicts) < 0) return -1;
-    made = 0;
-    for (int i = 0; i < count; ++i) {
-        pid_t middle = fork();
-        if (middle < 0) break;
-        if (middle == 0) {
-            pid_t parent = getpid();
-            pid_t grandchild = fork();
-            if (grandchild == 0) {
-                while (getppid() == parent) usleep(1000);
-                (void)!write(verdicts[1], getppid() == 1 ? "1" : "0", 1);
-                _exit(0);
-            }
-            _exit(grandchild < 0 ? 1 : 0);
-        }
-        int status;
-        waitpid(middle, &status, 0);
-        if (WIFEXITED(status) && WEXITSTATUS(status) == 0) ++made;
-    }
-    close(verdicts[1]);
-    int adopted = 0;
-    char byte;
-    while (read(verdicts[0], &byte, 1) == 1) adopted += byte == '1';
-    close(verdicts[0]);
-    return adopted;
-}
-
 }  // namespace
 
 int main() {
@@ -113,16 +69,16 @@ int main() {
     check(2, "pid 1 is initd", comm == "initd" && exe == "/sbin/initd", "comm " + comm + ", exe " + exe);
 
     int made = 0;
-    int adopted = make_orphans(count, made);
+    int adopted = helpers::make_adopted_orphans(count, 1, made);
     check(3, "orphans adopted by pid 1", made == count && adopted == count,
           std::to_string(made) + " orphans made, " + std::to_string(adopted) + " adopted by pid 1");
 
     // initd reaps on SIGCHLD; give it a bounded moment to finish (the machine may be busy).
     long long deadline = now_ms() + 10000;
-    int left = zombies();
+    int left = helpers::count_children_of(0).zombies;
     while (left != 0 && now_ms() < deadline) {
         usleep(2000);
-        left = zombies();
+        left = helpers::count_children_of(0).zombies;
     }
     check(4, "no zombie left", left == 0, std::to_string(left) + " zombies in /proc");
 

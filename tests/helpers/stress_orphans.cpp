@@ -16,32 +16,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "orphans.hpp"
 #include "report.hpp"
 
 namespace {
-
-// Processes other than this one whose parent is `parent`, from /proc/PID/stat.
-int children_of(pid_t parent) {
-    DIR* proc = opendir("/proc");
-    if (!proc) return -1;
-    int found = 0;
-    while (dirent* e = readdir(proc)) {
-        if (e->d_name[0] < '0' || e->d_name[0] > '9' || atoi(e->d_name) == getpid()) continue;
-        char path[300], stat[512];
-        snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
-        FILE* f = fopen(path, "r");
-        if (!f) continue;
-        size_t n = fread(stat, 1, sizeof stat - 1, f);
-        fclose(f);
-        stat[n] = '\0';
-        char* paren = strrchr(stat, ')');
-        char state;
-        int ppid;
-        if (paren && sscanf(paren + 1, " %c %d", &state, &ppid) == 2 && ppid == parent) ++found;
-    }
-    closedir(proc);
-    return found;
-}
 
 [[noreturn]] void orphan(const char* variant, int gate) {
     if (strcmp(variant, "kill") == 0) kill(getpid(), SIGKILL);
@@ -97,11 +75,11 @@ int main(int argc, char** argv) {
     }
     helpers::report("bursts done\n");
     long long deadline = helpers::monotonic_ns() + 30 * 1000000000LL;
-    int left = children_of(initd);
+    int left = helpers::count_children_of(initd).others;
     // Polling is the only way to watch another process's children; 1 ms keeps it cheap.
     while (left != 0 && helpers::monotonic_ns() < deadline) {
         usleep(1000);
-        left = children_of(initd);
+        left = helpers::count_children_of(initd).others;
     }
     signals += drain_signals();
     printf("orphans %d left %d signals %ld\n", made, left, signals);
