@@ -480,6 +480,8 @@ void round_robin(const std::vector<const Variant *> &vs, int i,
 
 // ---------------------------------------------------------------- size
 
+std::vector<std::string> needed_libs(const std::string &bin);
+
 void measure_size(const std::vector<Variant> &all)
 {
 	Row &r = add_row("binary size (bytes of the file)");
@@ -495,6 +497,24 @@ void measure_size(const std::vector<Variant> &all)
 		bool dyn = elf_is_dynamic(v.path);
 		set_cell(r, v.name, double(st.st_size),
 		         std::to_string(st.st_size) + (dyn ? " (dynamic: + libc)" : " (static)"));
+	}
+
+	// What a user really copies into a scratch image: a dynamic binary brings its
+	// shared libraries and ld.so along.
+	Row &image = add_row("bytes in a scratch image (binary + the shared libraries it needs)");
+	for (auto &v : all) {
+		if (!v.is_init() || !v.ok())
+			continue;
+		struct stat st{};
+		stat(v.path.c_str(), &st);
+		double total = double(st.st_size);
+		if (elf_is_dynamic(v.path))
+			for (const auto &lib : needed_libs(v.path)) {
+				struct stat ls{};
+				if (stat(lib.c_str(), &ls) == 0)
+					total += double(ls.st_size);
+			}
+		set_cell(image, v.name, total, std::to_string((long long)total));
 	}
 }
 

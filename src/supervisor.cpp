@@ -26,8 +26,10 @@ Supervisor::Supervisor(const Config& config, const ChildSetup& setup, bool pid1)
     : config_(config), setup_(setup), pid1_(pid1) {}
 
 bool Supervisor::start() {
-    if (config_.pause) return true;
-    if (spawn()) return true;
+    // Children that died before initd blocked SIGCHLD (adopted while it was starting,
+    // or left by the program that exec'd it) sent a signal nobody queued: reap them now.
+    reap_all();
+    if (config_.pause || spawn()) return true;
     phase_ = Phase::done;
     last_code_ = 1;
     return false;
