@@ -38,9 +38,7 @@ struct Recorded {
         return l;
     }
     void finish() {
-        REQUIRE(process.signal(SIGUSR2) == 0);
-        CHECK(reporter.line() == std::optional<std::string>("12"));
-        CHECK(process.wait() == 0);
+        end_recorder(process, reporter);
     }
 };
 

@@ -36,9 +36,7 @@ struct Recorded {
         return *got;
     }
     void finish() {
-        REQUIRE(process.signal(SIGUSR2) == 0);
-        CHECK(reporter.line() == std::optional<std::string>("12"));
-        CHECK(process.wait() == 0);
+        end_recorder(process, reporter);
     }
 };
 
@@ -101,7 +99,5 @@ TEST_CASE("a signal that arrives before the child exists is delivered to it", "[
     auto ready = reporter.line();
     REQUIRE(ready);
     CHECK(reporter.line() == std::optional<std::string>("10"));
-    REQUIRE(p.signal(SIGUSR2) == 0);
-    CHECK(reporter.line() == std::optional<std::string>("12"));
-    CHECK(p.wait() == 0);
+    end_recorder(p, reporter);
 }

@@ -328,4 +328,10 @@ bool wait_for_state(pid_t pid, char state, int timeout_ms, bool negate) {
     return false;
 }
 
+void end_recorder(Process& initd, Reporter& reporter) {
+    REQUIRE(initd.signal(SIGUSR2) == 0);
+    CHECK(reporter.line() == std::optional<std::string>("12"));
+    CHECK(initd.wait() == 0);
+}
+
 }  // namespace harness

@@ -84,6 +84,10 @@ Result run(const Launch& launch, int timeout_ms = 20000);
 
 std::vector<std::string> lines_of(const std::string& text);
 
+// Ends a run of the signal recorder (tests/helpers/recorder): SIGUSR2 to initd must
+// reach it ("12"), and initd then exits 0 with it.
+void end_recorder(Process& initd, Reporter& reporter);
+
 // A symlink named `name` (tini, dumb-init, ...) to initd, in a temporary directory.
 std::string symlink_as(const std::string& name);
 

@@ -157,9 +157,7 @@ TEST_CASE("with --setsid, the SIGHUP and SIGCONT of giving up the terminal are n
     Process p(l);
     REQUIRE(reporter.line());
     // Anything initd had pending would be forwarded before this.
-    REQUIRE(p.signal(SIGUSR2) == 0);
-    CHECK(reporter.line() == std::optional<std::string>("12"));
-    CHECK(p.wait() == 0);
+    end_recorder(p, reporter);
     // A SIGHUP sent by someone afterwards is the user's: it is forwarded.
     Reporter again;
     Pty pty2;
@@ -169,9 +167,7 @@ TEST_CASE("with --setsid, the SIGHUP and SIGCONT of giving up the terminal are n
     REQUIRE(again.line());
     REQUIRE(p2.signal(SIGHUP) == 0);
     CHECK(again.line() == std::optional<std::string>("1"));
-    REQUIRE(p2.signal(SIGUSR2) == 0);
-    CHECK(again.line() == std::optional<std::string>("12"));
-    CHECK(p2.wait() == 0);
+    end_recorder(p2, again);
 }
 
 TEST_CASE("Ctrl-Z on the terminal stops the job, SIGCONT to initd resumes it", "[tty][jobcontrol]") {
