@@ -25,14 +25,6 @@ Launch as(const std::string& name, std::vector<std::string> args, Mode mode = Mo
     return l;
 }
 
-// The key=value fields of the probe's first line.
-std::string field(const std::string& line, const std::string& key) {
-    auto at = line.find(key + "=");
-    REQUIRE(at != std::string::npos);
-    at += key.size() + 1;
-    return line.substr(at, line.find(' ', at) - at);
-}
-
 std::string probe_line(Launch l, std::vector<std::string> vars = {}) {
     Reporter reporter;
     l.reporter = &reporter;

@@ -328,6 +328,14 @@ bool wait_for_state(pid_t pid, char state, int timeout_ms, bool negate) {
     return false;
 }
 
+std::string field(const std::string& line, const std::string& key) {
+    std::string padded = " " + line;
+    auto at = padded.find(" " + key + "=");
+    REQUIRE(at != std::string::npos);
+    at += key.size() + 2;
+    return padded.substr(at, padded.find(' ', at) - at);
+}
+
 void end_recorder(Process& initd, Reporter& reporter) {
     REQUIRE(initd.signal(SIGUSR2) == 0);
     CHECK(reporter.line() == std::optional<std::string>("12"));

@@ -84,6 +84,10 @@ Result run(const Launch& launch, int timeout_ms = 20000);
 
 std::vector<std::string> lines_of(const std::string& text);
 
+// The value of `key` in a line of key=value fields ("pid=5 pgid=5"), as the probe helper
+// reports them; REQUIREs that the key is there.
+std::string field(const std::string& line, const std::string& key);
+
 // Ends a run of the signal recorder (tests/helpers/recorder): SIGUSR2 to initd must
 // reach it ("12"), and initd then exits 0 with it.
 void end_recorder(Process& initd, Reporter& reporter);

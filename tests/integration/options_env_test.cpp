@@ -71,15 +71,6 @@ std::string fields_of_probe(Launch l) {
     return *line;
 }
 
-// A key=value field of the probe's line.
-std::string field(const std::string& line, const std::string& key) {
-    std::string padded = " " + line;
-    auto at = padded.find(" " + key + "=");
-    REQUIRE(at != std::string::npos);
-    at += key.size() + 2;
-    return padded.substr(at, padded.find(' ', at) - at);
-}
-
 long long elapsed_ms(std::chrono::steady_clock::time_point since) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - since).count();
 }

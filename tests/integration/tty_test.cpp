@@ -68,14 +68,6 @@ private:
     std::string screen_;
 };
 
-std::string field(const std::string& line, const std::string& key) {
-    std::string padded = " " + line;
-    auto at = padded.find(" " + key + "=");
-    REQUIRE(at != std::string::npos);
-    at += key.size() + 2;
-    return padded.substr(at, padded.find(' ', at) - at);
-}
-
 }  // namespace
 
 TEST_CASE("an interactive child reads a line typed on the terminal", "[tty]") {
