@@ -13,35 +13,6 @@ using namespace harness;
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-long long ms_since(Clock::time_point start) {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
-}
-
-// initd running the signal recorder, which has said it is ready.
-struct Recorded {
-    Reporter reporter;
-    Process process;
-    Recorded(Mode mode, std::vector<std::string> options) : process(make_launch(mode, options)) {
-        auto ready = reporter.line();
-        REQUIRE(ready);
-        REQUIRE(ready->rfind("ready ", 0) == 0);
-    }
-    Launch make_launch(Mode mode, const std::vector<std::string>& options) {
-        Launch l;
-        l.mode = mode;
-        l.argv = {"initd"};
-        l.argv.insert(l.argv.end(), options.begin(), options.end());
-        l.argv.insert(l.argv.end(), {"--", helper("recorder")});
-        l.reporter = &reporter;
-        return l;
-    }
-    void finish() {
-        end_recorder(process, reporter);
-    }
-};
-
 // How often the process has gone to sleep of its own accord: a wake-up from
 // sigtimedwait and the next wait count one each.
 long voluntary_switches(pid_t pid) {

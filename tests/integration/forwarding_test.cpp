@@ -7,41 +7,6 @@
 
 using namespace harness;
 
-namespace {
-
-// initd running the signal recorder, which has said it is ready.
-struct Recorded {
-    Reporter reporter;
-    Process process;
-    explicit Recorded(Mode mode, std::vector<std::string> options = {}, int pending_signal = 0)
-        : process(make_launch(mode, options, pending_signal)) {
-        auto ready = reporter.line();
-        REQUIRE(ready);
-        REQUIRE(ready->rfind("ready ", 0) == 0);
-    }
-    Launch make_launch(Mode mode, const std::vector<std::string>& options, int pending_signal) {
-        Launch l;
-        l.mode = mode;
-        l.argv = {"initd"};
-        l.argv.insert(l.argv.end(), options.begin(), options.end());
-        l.argv.insert(l.argv.end(), {"--", helper("recorder")});
-        l.reporter = &reporter;
-        l.pending_signal = pending_signal;
-        return l;
-    }
-    std::string send(int sig) {
-        REQUIRE(process.signal(sig) == 0);
-        auto got = reporter.line();
-        REQUIRE(got);
-        return *got;
-    }
-    void finish() {
-        end_recorder(process, reporter);
-    }
-};
-
-}  // namespace
-
 TEST_CASE("common signals reach the child", "[forwarding]") {
     Mode mode = GENERATE(Mode::pid1, Mode::subreaper);
     INFO(mode_name(mode));

@@ -342,4 +342,33 @@ void end_recorder(Process& initd, Reporter& reporter) {
     CHECK(initd.wait() == 0);
 }
 
+long long ms_since(Clock::time_point start) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
+}
+
+Recorded::Recorded(Mode mode, std::vector<std::string> options, int pending_signal)
+    : process(make_launch(mode, options, pending_signal)) {
+    auto ready = reporter.line();
+    REQUIRE(ready);
+    REQUIRE(ready->rfind("ready ", 0) == 0);
+}
+
+Launch Recorded::make_launch(Mode mode, const std::vector<std::string>& options, int pending_signal) {
+    Launch l;
+    l.mode = mode;
+    l.argv = {"initd"};
+    l.argv.insert(l.argv.end(), options.begin(), options.end());
+    l.argv.insert(l.argv.end(), {"--", helper("recorder")});
+    l.reporter = &reporter;
+    l.pending_signal = pending_signal;
+    return l;
+}
+
+std::string Recorded::send(int sig) {
+    REQUIRE(process.signal(sig) == 0);
+    auto got = reporter.line();
+    REQUIRE(got);
+    return *got;
+}
+
 }  // namespace harness

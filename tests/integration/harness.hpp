@@ -2,6 +2,7 @@
 // (with its own /proc), or as a plain process that registers as child subreaper.
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <sys/types.h>
@@ -88,6 +89,9 @@ std::vector<std::string> lines_of(const std::string& text);
 // reports them; REQUIREs that the key is there.
 std::string field(const std::string& line, const std::string& key);
 
+using Clock = std::chrono::steady_clock;
+long long ms_since(Clock::time_point start);
+
 // Ends a run of the signal recorder (tests/helpers/recorder): SIGUSR2 to initd must
 // reach it ("12"), and initd then exits 0 with it.
 void end_recorder(Process& initd, Reporter& reporter);
@@ -101,5 +105,17 @@ std::vector<pid_t> children_of(pid_t pid);
 char state_of(pid_t pid);
 // Waits up to `timeout_ms` for `pid` to be in `state` (or, with `negate`, to leave it).
 bool wait_for_state(pid_t pid, char state, int timeout_ms, bool negate = false);
+
+// initd (with `options`) running the signal recorder, which has said it is ready.
+struct Recorded {
+    Reporter reporter;  // before `process`: the launch hands its write end to the child
+    Process process;
+    explicit Recorded(Mode mode, std::vector<std::string> options = {}, int pending_signal = 0);
+    std::string send(int sig);  // signal initd, return the recorder's next line
+    void finish() { end_recorder(process, reporter); }
+
+private:
+    Launch make_launch(Mode mode, const std::vector<std::string>& options, int pending_signal);
+};
 
 }  // namespace harness

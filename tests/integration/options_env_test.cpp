@@ -71,10 +71,6 @@ std::string fields_of_probe(Launch l) {
     return *line;
 }
 
-long long elapsed_ms(std::chrono::steady_clock::time_point since) {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - since).count();
-}
-
 }  // namespace
 
 TEST_CASE("option -g, --process-group, --setsid and their variables signal the child's whole group", "[dropin]") {
@@ -396,7 +392,7 @@ TEST_CASE("INITD_GRACE and --grace: how long the rest get after SIGTERM", "[drop
         auto start = std::chrono::steady_clock::now();
         REQUIRE(write(in[1], "\n", 1) == 1);
         CHECK(p.wait() == 0);
-        auto took = elapsed_ms(start);
+        auto took = ms_since(start);
         CHECK(took >= c.at_least_ms);
         CHECK(took < c.below_ms);
         close(in[1]);
@@ -418,8 +414,8 @@ TEST_CASE("INITD_KILL_AFTER and --kill-after: SIGKILL a child that ignores SIGTE
         auto start = std::chrono::steady_clock::now();
         REQUIRE(p.signal(SIGTERM) == 0);
         CHECK(p.wait() == 128 + SIGKILL);
-        CHECK(elapsed_ms(start) >= 250);
-        CHECK(elapsed_ms(start) < 20000);
+        CHECK(ms_since(start) >= 250);
+        CHECK(ms_since(start) < 20000);
     }
 }
 
@@ -458,7 +454,7 @@ TEST_CASE("INITD_DELAY holds a signal before forwarding it", "[dropin]") {
     auto start = std::chrono::steady_clock::now();
     REQUIRE(p.signal(SIGUSR1) == 0);
     CHECK(reporter.line() == std::optional<std::string>("10"));
-    CHECK(elapsed_ms(start) >= 350);
+    CHECK(ms_since(start) >= 350);
     end_recorder(p, reporter);
 }
 

@@ -16,12 +16,6 @@ using namespace harness;
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-long long ms_since(Clock::time_point start) {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
-}
-
 Launch restart_launch(Mode mode, Reporter& reporter, std::vector<std::string> options,
                       std::vector<std::string> child_args) {
     Launch l;

@@ -16,12 +16,6 @@ using namespace harness;
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-long long ms_since(Clock::time_point start) {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
-}
-
 std::string temp_path(const std::string& what, Mode mode) {
     return "/tmp/initd-shutdown-" + what + "-" + std::to_string(getpid()) + "-" +
            (mode == Mode::pid1 ? "pid1" : "subreaper");

@@ -20,13 +20,8 @@
 #include "harness.hpp"
 
 using namespace harness;
-using Clock = std::chrono::steady_clock;
 
 namespace {
-
-long long ms_since(Clock::time_point start) {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
-}
 
 // kill(2), waiting while the kernel's queue of real-time signals is full (EAGAIN):
 // the flood is as fast as initd can take it, and every signal is sent exactly once.
