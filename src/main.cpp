@@ -11,21 +11,23 @@
 using namespace initd;
 
 int main(int argc, char** argv, char** envp) {
+    // First of all, every signal waits in the kernel's queue until the loop takes it:
+    // none is lost, and none kills initd, while it reads its options and starts.
+    ChildSetup setup;
+    setup.inherited_mask = sigmask::block_all();
+
     Config config;
     if (auto code = startup::configure(argc, argv, envp, config)) return *code;
     log::set_verbosity(config.verbosity);
-
-    // From here on every signal waits in the kernel's queue until the loop takes it,
-    // so none is lost between now and the child's start.
-    ChildSetup setup;
-    setup.inherited_mask = sigmask::block_all();
+    const NameRow& row = *config.row;
+    sigmask::unblock(row.fatal);  // the names whose peers die of a fault signal
     setup.inherited_ignored = startup::ignore_terminal_stops();
 
     const bool pid1 = getpid() == 1;
-    startup::become_reaper(config, pid1);
+    if (!startup::become_reaper(config, pid1)) return 1;
 
     Credentials user;
-    if (!startup::resolve_credentials(config, user)) return 2;
+    if (!startup::resolve_credentials(config, user)) return row.usage_exit;
     if (config.setsid) startup::release_terminal();
 
     setup.command = config.command;
@@ -33,7 +35,8 @@ int main(int argc, char** argv, char** envp) {
     setup.new_session = config.setsid;
     setup.user = config.user ? &user : nullptr;
     setup.listen_pid_owner = startup::listen_pid_owner(envp);
-    if (config.personality == Personality::dumb_init) setup.exit_not_found = setup.exit_cannot_run = 2;
+    setup.exit_not_found = row.exit_not_found;
+    setup.exit_cannot_run = row.exit_cannot_run;
 
     Supervisor supervisor(config, setup, pid1);
     supervisor.start();
@@ -44,10 +47,11 @@ int main(int argc, char** argv, char** envp) {
     // forward, reap or fire deadlines, until the supervisor says initd is done.
     while (!supervisor.exit_code()) {
         siginfo_t info;
-        auto sig = sigmask::wait(supervisor.timeout_ms(), &info);
-        if (!sig) supervisor.on_deadlines();
-        else if (*sig == SIGCHLD) supervisor.on_children();
-        else supervisor.on_signal(*sig);
+        auto woke = sigmask::wait(supervisor.timeout_ms(), &info);
+        if (woke.signal == SIGCHLD) supervisor.on_children();
+        else if (woke.signal > 0) supervisor.on_signal(woke.signal);
+        else if (woke.error == 0) supervisor.on_deadlines();
+        else supervisor.on_wait_failed(woke.error);
     }
     return *supervisor.exit_code();
 }

@@ -1,6 +1,10 @@
 #include "initd/options.hpp"
 
+#include <algorithm>
 #include <charconv>
+#include <csignal>
+#include <optional>
+#include <span>
 #include <string_view>
 
 #include "initd/duration.hpp"
@@ -9,96 +13,24 @@
 namespace initd {
 namespace {
 
-enum class Opt {
-    rewrite, process_group, setsid, single_child, grace, kill_after, restart, restart_max,
-    delay, pause, user, subreaper, pdeathsig, expect_exit, warn_reap, verbose,
-    help, version, license,
-};
-
-struct OptionSpec {
-    char short_name;  // 0: long only
-    std::string_view long_name;  // empty: short only
-    std::string_view value_name;  // empty: a flag
-    Opt id;
-    std::string_view help;
-};
-
-// Every option of initd, tini, dumb-init and catatonit. --help is printed from here.
-constexpr std::array kOptions = {
-    OptionSpec{'r', "rewrite", "FROM:TO", Opt::rewrite, "forward signal FROM as TO (TO 0 drops it); repeatable"},
-    OptionSpec{'g', "process-group", "", Opt::process_group, "forward signals to the child's whole process group"},
-    OptionSpec{0, "setsid", "", Opt::setsid, "run the child in a new session with the terminal (implies -g)"},
-    OptionSpec{'c', "single-child", "", Opt::single_child, "forward to the child only (undoes -g, --setsid)"},
-    OptionSpec{0, "grace", "DURATION", Opt::grace, "when the child is gone, time the rest get after SIGTERM (5s)"},
-    OptionSpec{0, "kill-after", "DURATION", Opt::kill_after, "SIGKILL the child this long after a TERM/INT/QUIT/HUP"},
-    OptionSpec{0, "restart", "POLICY", Opt::restart, "no, on-failure or always: restart the child with back-off"},
-    OptionSpec{0, "restart-max", "N", Opt::restart_max, "give up after N restarts (0: no limit)"},
-    OptionSpec{0, "delay", "SIGNAL:DURATION", Opt::delay, "hold SIGNAL this long before forwarding it; repeatable"},
-    OptionSpec{'P', "pause", "", Opt::pause, "run no child: reap, and exit 0 on SIGTERM or SIGINT"},
-    OptionSpec{'u', "user", "USER[:GROUP]", Opt::user, "run the child as USER (name or number)"},
-    OptionSpec{'s', "subreaper", "", Opt::subreaper, "register as child subreaper when not PID 1 (the default)"},
-    OptionSpec{'p', "pdeathsig", "SIGNAL", Opt::pdeathsig, "receive SIGNAL when initd's parent dies"},
-    OptionSpec{'e', "expect-exit", "CODE", Opt::expect_exit, "treat the child's exit status CODE as 0; repeatable"},
-    OptionSpec{'w', "warn-reap", "", Opt::warn_reap, "log every reaped process that is not the child"},
-    OptionSpec{'v', "verbose", "", Opt::verbose, "more log lines on stderr; repeat for more"},
-    OptionSpec{'h', "help", "", Opt::help, "print this help and exit"},
-    OptionSpec{'V', "version", "", Opt::version, "print the version and exit"},
-    OptionSpec{'l', "license", "", Opt::license, "print the license and exit"},
-    OptionSpec{'L', "", "", Opt::license, ""},
-};
-
-enum class EnvKind {
-    value,      // parsed as the option's value; lists are comma-separated
-    boolean,    // "1" turns the option on, "0" off
-    presence,   // set at all = on (tini's variables)
-    debug,      // "1" (or any value but "0") = verbosity 3 (dumb-init, catatonit)
-};
-
-struct EnvSpec {
-    std::string_view name;
-    Opt id;
-    EnvKind kind;
-};
-
-// INITD_* is read under every name; the peers' variables under theirs (see kPersonalities).
+// INITD_* is read under every name, before the command line (which wins over it); the
+// peers' variables are in their rows (names.cpp) and read after it, as the peers do.
 constexpr std::array kInitdVariables = {
-    EnvSpec{"INITD_REWRITE", Opt::rewrite, EnvKind::value},
-    EnvSpec{"INITD_PROCESS_GROUP", Opt::process_group, EnvKind::boolean},
-    EnvSpec{"INITD_SETSID", Opt::setsid, EnvKind::boolean},
-    EnvSpec{"INITD_GRACE", Opt::grace, EnvKind::value},
-    EnvSpec{"INITD_KILL_AFTER", Opt::kill_after, EnvKind::value},
-    EnvSpec{"INITD_RESTART", Opt::restart, EnvKind::value},
-    EnvSpec{"INITD_RESTART_MAX", Opt::restart_max, EnvKind::value},
-    EnvSpec{"INITD_USER", Opt::user, EnvKind::value},
-    EnvSpec{"INITD_PDEATHSIG", Opt::pdeathsig, EnvKind::value},
-    EnvSpec{"INITD_EXPECT_EXIT", Opt::expect_exit, EnvKind::value},
-    EnvSpec{"INITD_DELAY", Opt::delay, EnvKind::value},
-    EnvSpec{"INITD_VERBOSE", Opt::verbose, EnvKind::value},
-};
-constexpr std::array kTiniVariables = {
-    EnvSpec{"TINI_SUBREAPER", Opt::subreaper, EnvKind::presence},
-    EnvSpec{"TINI_KILL_PROCESS_GROUP", Opt::process_group, EnvKind::presence},
-    EnvSpec{"TINI_VERBOSITY", Opt::verbose, EnvKind::value},
-};
-constexpr std::array kDumbInitVariables = {
-    EnvSpec{"DUMB_INIT_SETSID", Opt::setsid, EnvKind::boolean},
-    EnvSpec{"DUMB_INIT_DEBUG", Opt::verbose, EnvKind::debug},
-};
-constexpr std::array kCatatonitVariables = {
-    EnvSpec{"CATATONIT_DEBUG", Opt::verbose, EnvKind::debug},
+    EnvSpec{"INITD_REWRITE", Opt::rewrite, EnvRule::value},
+    EnvSpec{"INITD_PROCESS_GROUP", Opt::process_group, EnvRule::boolean},
+    EnvSpec{"INITD_SETSID", Opt::setsid, EnvRule::boolean},
+    EnvSpec{"INITD_GRACE", Opt::grace, EnvRule::value},
+    EnvSpec{"INITD_KILL_AFTER", Opt::kill_after, EnvRule::value},
+    EnvSpec{"INITD_RESTART", Opt::restart, EnvRule::value},
+    EnvSpec{"INITD_RESTART_MAX", Opt::restart_max, EnvRule::value},
+    EnvSpec{"INITD_USER", Opt::user, EnvRule::value},
+    EnvSpec{"INITD_PDEATHSIG", Opt::pdeathsig, EnvRule::value},
+    EnvSpec{"INITD_EXPECT_EXIT", Opt::expect_exit, EnvRule::value},
+    EnvSpec{"INITD_DELAY", Opt::delay, EnvRule::value},
+    EnvSpec{"INITD_VERBOSE", Opt::verbose, EnvRule::value},
 };
 
-struct PersonalitySpec {
-    std::string_view name;
-    Personality personality;
-};
-constexpr std::array kPersonalities = {
-    PersonalitySpec{"tini", Personality::tini},
-    PersonalitySpec{"tini-static", Personality::tini},
-    PersonalitySpec{"docker-init", Personality::tini},
-    PersonalitySpec{"dumb-init", Personality::dumb_init},
-    PersonalitySpec{"catatonit", Personality::catatonit},
-};
+constexpr int kDebugLevel = 3;
 
 std::string_view base_name(const char* path) {
     std::string_view p = path ? path : "initd";
@@ -117,6 +49,19 @@ std::optional<T> parse_unsigned(std::string_view text, T max) {
     return value;
 }
 
+// atoi() as tini reads TINI_VERBOSITY: leading digits count, the rest is ignored, and a
+// value that is no number is 0. A negative level means "all", as tini's unsigned does.
+int lenient_level(std::string_view text) {
+    bool negative = !text.empty() && text.front() == '-';
+    if (negative || (!text.empty() && text.front() == '+')) text.remove_prefix(1);
+    int value = 0;
+    for (char c : text) {
+        if (c < '0' || c > '9' || value > 1000) break;
+        value = value * 10 + (c - '0');
+    }
+    return negative && value > 0 ? 1000 : value;
+}
+
 // Says where a bad value came from: "--grace" or "INITD_GRACE".
 struct Source {
     std::string_view name;
@@ -124,7 +69,7 @@ struct Source {
 };
 
 void describe(Text& error, Source source) {
-    if (source.is_option) error << "bad value for --" << source.name;
+    if (source.is_option) error << "bad value for " << (source.name.size() == 1 ? "-" : "--") << source.name;
     else error << "bad value for " << source.name;
 }
 
@@ -139,6 +84,27 @@ bool apply_delay(std::string_view item, Config& config, Text& error, Source sour
     }
     config.delay_ms[static_cast<std::size_t>(*sig)] = *ms;
     return true;
+}
+
+// dumb-init's "-r s:r": numbers only, s in 1-31, r in 0-31. dumb-init handles SIGCHLD
+// before it looks at its rules, so a rule for 17 is accepted and has no effect.
+bool apply_numeric_rewrite(std::string_view rule, Config& config) {
+    auto colon = rule.find(':');
+    if (colon == std::string_view::npos) return false;
+    auto from = parse_unsigned<int>(rule.substr(0, colon), 31);
+    auto to = parse_unsigned<int>(rule.substr(colon + 1), 31);
+    if (!from || !to || *from < 1) return false;
+    if (*from != SIGCHLD) config.rewrite.set(*from, *to);
+    return true;
+}
+
+// tini's -p: one of the classic signals by its full upper-case name ("SIGKILL").
+std::optional<int> parse_signal_name_only(std::string_view text) {
+    if (text.size() < 4 || text.substr(0, 3) != "SIG") return std::nullopt;
+    for (char c : text)
+        if (c < 'A' || c > 'Z') return std::nullopt;
+    auto sig = parse_signal(text);
+    return sig && *sig < 32 ? sig : std::nullopt;
 }
 
 // One value of one option, from the command line or (one list item of) a variable.
@@ -156,6 +122,8 @@ bool apply_value(Opt id, std::string_view value, Config& config, Text& error, So
         error << ": " << detail.view();
         return false;
     }
+    case Opt::rewrite_numeric:
+        return apply_numeric_rewrite(value, config) || bad("s:r, with s from 1 to 31 and r from 0 to 31");
     case Opt::grace:
     case Opt::kill_after: {
         auto ms = parse_duration_ms(value);
@@ -181,9 +149,10 @@ bool apply_value(Opt id, std::string_view value, Config& config, Text& error, So
         if (value.empty() || value.front() == ':') return bad("USER or USER:GROUP");
         config.user = value.data();
         return true;
-    case Opt::pdeathsig: {
-        auto sig = parse_signal(value);
-        if (!sig) return bad("a signal like KILL or 9");
+    case Opt::pdeathsig:
+    case Opt::pdeathsig_named: {
+        auto sig = id == Opt::pdeathsig ? parse_signal(value) : parse_signal_name_only(value);
+        if (!sig) return bad(id == Opt::pdeathsig ? "a signal like KILL or 9" : "a signal name like SIGKILL");
         config.pdeathsig = *sig;
         return true;
     }
@@ -204,7 +173,7 @@ bool apply_value(Opt id, std::string_view value, Config& config, Text& error, So
     }
 }
 
-// A flag option, or a boolean variable turning it on or off.
+// A flag option, or a variable turning it on or off.
 void apply_flag(Opt id, bool on, Config& config) {
     switch (id) {
     case Opt::process_group: config.process_group = on; break;
@@ -217,6 +186,7 @@ void apply_flag(Opt id, bool on, Config& config) {
     case Opt::subreaper: config.subreaper = on; break;
     case Opt::warn_reap: config.warn_reap = on; break;
     case Opt::verbose: ++config.verbosity; break;
+    case Opt::debug: config.verbosity = kDebugLevel; break;
     default: break;
     }
 }
@@ -225,14 +195,23 @@ bool is_list(Opt id) { return id == Opt::rewrite || id == Opt::expect_exit || id
 
 bool apply_variable(const EnvSpec& spec, std::string_view value, Config& config, Text& error) {
     Source source{spec.name, false};
-    switch (spec.kind) {
-    case EnvKind::presence:
+    switch (spec.rule) {
+    case EnvRule::presence:
         apply_flag(spec.id, true, config);
         return true;
-    case EnvKind::debug:
-        if (value != "0" && !value.empty()) config.verbosity = 3;
+    case EnvRule::exactly_one:
+        if (value == "1") apply_flag(spec.id, true, config);
         return true;
-    case EnvKind::boolean:
+    case EnvRule::exactly_zero:
+        if (value == "0") apply_flag(spec.id, false, config);
+        return true;
+    case EnvRule::number:
+        config.verbosity = lenient_level(value);
+        return true;
+    case EnvRule::reserved:
+        error << spec.name << " is reserved for future use";
+        return false;
+    case EnvRule::boolean:
         if (value != "0" && value != "1") {
             describe(error, source);
             error << ": '" << value << "' (expected 0 or 1)";
@@ -240,7 +219,7 @@ bool apply_variable(const EnvSpec& spec, std::string_view value, Config& config,
         }
         apply_flag(spec.id, value == "1", config);
         return true;
-    case EnvKind::value:
+    case EnvRule::value:
         if (!is_list(spec.id)) return value.empty() || apply_value(spec.id, value, config, error, source);
         while (!value.empty()) {
             auto comma = value.find(',');
@@ -253,48 +232,36 @@ bool apply_variable(const EnvSpec& spec, std::string_view value, Config& config,
     return true;
 }
 
-template <std::size_t N>
-bool read_variables(const std::array<EnvSpec, N>& specs, char* const* envp, Config& config, Text& error) {
+// The value of NAME in the environment (the first NAME=, as getenv finds it), or nothing.
+std::optional<std::string_view> lookup(char* const* envp, std::string_view name) {
+    for (char* const* e = envp; e && *e; ++e) {
+        std::string_view entry = *e;
+        if (entry.size() > name.size() && entry[name.size()] == '=' && entry.substr(0, name.size()) == name)
+            return entry.substr(name.size() + 1);
+    }
+    return std::nullopt;
+}
+
+bool read_variables(std::span<const EnvSpec> specs, char* const* envp, Config& config, Text& error) {
     for (const auto& spec : specs) {
-        for (char* const* e = envp; e && *e; ++e) {
-            std::string_view entry = *e;
-            if (entry.size() <= spec.name.size() || entry[spec.name.size()] != '=' ||
-                entry.substr(0, spec.name.size()) != spec.name)
-                continue;
-            // `--user` keeps a pointer: the environment string outlives the parse.
-            if (!apply_variable(spec, entry.substr(spec.name.size() + 1), config, error)) return false;
-        }
+        // `--user` keeps a pointer: the environment string outlives the parse.
+        auto value = lookup(envp, spec.name);
+        if (value && !apply_variable(spec, *value, config, error)) return false;
     }
     return true;
 }
 
-bool read_environment(char* const* envp, Config& config, Text& error) {
-    switch (config.personality) {
-    case Personality::tini:
-        if (!read_variables(kTiniVariables, envp, config, error)) return false;
-        break;
-    case Personality::dumb_init:
-        if (!read_variables(kDumbInitVariables, envp, config, error)) return false;
-        break;
-    case Personality::catatonit:
-        if (!read_variables(kCatatonitVariables, envp, config, error)) return false;
-        break;
-    case Personality::initd: break;
-    }
-    return read_variables(kInitdVariables, envp, config, error);
-}
-
-const OptionSpec* find_short(char c) {
-    for (const auto& spec : kOptions)
+const OptionSpec* find_short(const NameRow& row, char c) {
+    for (const auto& spec : row.options)
         if (spec.short_name == c) return &spec;
     return nullptr;
 }
 
 // Exact name, or an unambiguous prefix of one, as getopt_long accepts.
-const OptionSpec* find_long(std::string_view name, bool& ambiguous) {
+const OptionSpec* find_long(const NameRow& row, std::string_view name, bool& ambiguous) {
     const OptionSpec* found = nullptr;
     ambiguous = false;
-    for (const auto& spec : kOptions) {
+    for (const auto& spec : row.options) {
         if (spec.long_name.empty() || spec.long_name.substr(0, name.size()) != name) continue;
         if (spec.long_name == name) return &spec;
         if (found && found->id != spec.id) ambiguous = true;
@@ -319,121 +286,156 @@ Action apply_option(const OptionSpec& spec, const char* value, Config& config, T
         apply_flag(spec.id, true, config);
         return Action::run;
     }
-    Source source{spec.long_name, true};
+    Source source{spec.long_name.empty() ? std::string_view(&spec.short_name, 1) : spec.long_name, true};
     return apply_value(spec.id, value, config, error, source) ? Action::run : Action::bad_value;
 }
 
-ParseResult usage_error(ParseResult& r) {
-    r.action = Action::usage_error;
-    return r;
+bool is_option(std::string_view arg) { return arg.size() >= 2 && arg[0] == '-'; }
+
+// One argument that is an option (or a cluster of short ones) at argv[i]. Returns the
+// index after it and any value it took, or sets `action` and returns -1.
+int parse_option_at(int argc, char** argv, int i, Config& config, ParseResult& result) {
+    const NameRow& row = *config.row;
+    Text& error = result.error;
+    std::string_view arg = argv[i];
+    auto stop = [&](Action a) {
+        result.action = a;
+        return -1;
+    };
+    if (arg[1] == '-') {
+        std::string_view body = arg.substr(2);
+        auto eq = body.find('=');
+        std::string_view name = body.substr(0, eq);
+        bool ambiguous = false;
+        const OptionSpec* spec = find_long(row, name, ambiguous);
+        if (!spec) {
+            error << (ambiguous ? "ambiguous option '--" : "unknown option '--") << name << "'";
+            return stop(Action::usage_error);
+        }
+        const char* value = nullptr;
+        if (!spec->value_name.empty()) {
+            if (eq != std::string_view::npos) value = argv[i] + 2 + eq + 1;
+            else if (i + 1 < argc) value = argv[++i];
+            else {
+                error << "option '--" << spec->long_name << "' needs a value (" << spec->value_name << ")";
+                return stop(Action::usage_error);
+            }
+        } else if (eq != std::string_view::npos) {
+            error << "option '--" << spec->long_name << "' takes no value";
+            return stop(Action::usage_error);
+        }
+        if (Action a = apply_option(*spec, value, config, error); a != Action::run) return stop(a);
+        return i + 1;
+    }
+    // A cluster of short options: -vvv, -gv, -rTERM:QUIT, -r TERM:QUIT.
+    for (std::size_t j = 1; j < arg.size(); ++j) {
+        const OptionSpec* spec = find_short(row, arg[j]);
+        if (!spec) {
+            error << "unknown option '-" << arg[j] << "'";
+            return stop(Action::usage_error);
+        }
+        const char* value = nullptr;
+        bool takes_rest = !spec->value_name.empty();
+        if (takes_rest) {
+            if (j + 1 < arg.size()) value = argv[i] + j + 1;
+            else if (i + 1 < argc) value = argv[++i];
+            else {
+                error << "option '-" << arg[j] << "' needs a value (" << spec->value_name << ")";
+                return stop(Action::usage_error);
+            }
+        }
+        if (Action a = apply_option(*spec, value, config, error); a != Action::run) return stop(a);
+        if (takes_rest) break;
+    }
+    return i + 1;
+}
+
+// Moves argv[from, to) in front of argv[first, from), keeping both runs in order: how
+// glibc's getopt lets options that follow words of the command be parsed, and the
+// command's words end up together after them.
+void move_before(char** argv, int first, int from, int to) {
+    std::rotate(argv + first, argv + from, argv + to);
 }
 
 }  // namespace
 
-ParseResult parse_options(int argc, char* const* argv, char* const* envp, Config& config) {
+ParseResult parse_options(int argc, char** argv, char* const* envp, Config& config) {
     ParseResult result{Action::run, {}};
     Text& error = result.error;
 
     config.called_as = argc > 0 ? base_name(argv[0]).data() : "initd";
-    for (const auto& p : kPersonalities)
-        if (p.name == config.called_as) config.personality = p.personality;
-    if (config.personality == Personality::tini) config.subreaper = false;
-    if (config.personality == Personality::dumb_init) config.setsid = true;
+    config.row = &name_row(config.called_as);
+    const NameRow& row = *config.row;
+    config.subreaper = row.subreaper == Subreaper::by_default || row.subreaper == Subreaper::required;
+    config.setsid = row.default_setsid;
+    config.verbosity = row.default_verbosity;
 
-    if (!read_environment(envp, config, error)) {
+    if (row.version_only_alone && argc == 2 && std::string_view(argv[1]) == "--version") {
+        result.action = Action::version;
+        return result;
+    }
+    if (!read_variables(kInitdVariables, envp, config, error)) {
         result.action = Action::bad_value;
         return result;
     }
 
-    // getopt without permutation: options end at "--" or at the first non-option, so
-    // in `initd sh -c 'exit 3'` the -c is sh's.
-    int i = 1;
+    // Options end at "--" or, without permutation, at the first word that is not an
+    // option: in `initd sh -c 'exit 3'` the -c is sh's. With permutation (glibc getopt,
+    // as tini and catatonit are built), words are skipped and options after them still
+    // count, unless POSIXLY_CORRECT is set. [first_word, i) holds the words skipped.
+    bool permute = row.permute && !lookup(envp, "POSIXLY_CORRECT");
+    int i = 1, first_word = 1;
     while (i < argc) {
         std::string_view arg = argv[i];
         if (arg == "--") {
-            ++i;
+            move_before(argv, first_word, i, i + 1);
+            first_word += 1;
             break;
         }
-        if (arg.size() < 2 || arg[0] != '-') break;
-
-        if (arg[1] == '-') {
-            std::string_view body = arg.substr(2);
-            auto eq = body.find('=');
-            std::string_view name = body.substr(0, eq);
-            bool ambiguous = false;
-            const OptionSpec* spec = find_long(name, ambiguous);
-            if (!spec) {
-                error << (ambiguous ? "ambiguous option '--" : "unknown option '--") << name << "'";
-                return usage_error(result);
-            }
-            const char* value = nullptr;
-            if (!spec->value_name.empty()) {
-                if (eq != std::string_view::npos) value = argv[i] + 2 + eq + 1;
-                else if (i + 1 < argc) value = argv[++i];
-                else {
-                    error << "option '--" << spec->long_name << "' needs a value (" << spec->value_name << ")";
-                    return usage_error(result);
-                }
-            } else if (eq != std::string_view::npos) {
-                error << "option '--" << spec->long_name << "' takes no value";
-                return usage_error(result);
-            }
-            if (Action a = apply_option(*spec, value, config, error); a != Action::run) {
-                result.action = a;
-                return result;
-            }
+        if (!is_option(arg)) {
+            if (!permute) break;
             ++i;
             continue;
         }
-
-        // A cluster of short options: -vvv, -gv, -rTERM:QUIT, -r TERM:QUIT.
-        for (std::size_t j = 1; j < arg.size(); ++j) {
-            const OptionSpec* spec = find_short(arg[j]);
-            if (!spec) {
-                error << "unknown option '-" << arg[j] << "'";
-                return usage_error(result);
-            }
-            const char* value = nullptr;
-            bool takes_rest = !spec->value_name.empty();
-            if (takes_rest) {
-                if (j + 1 < arg.size()) value = argv[i] + j + 1;
-                else if (i + 1 < argc) value = argv[++i];
-                else {
-                    error << "option '-" << arg[j] << "' needs a value (" << spec->value_name << ")";
-                    return usage_error(result);
-                }
-            }
-            if (Action a = apply_option(*spec, value, config, error); a != Action::run) {
-                result.action = a;
-                return result;
-            }
-            if (takes_rest) break;
+        if (row.version_only_alone && arg == "--version") {
+            error << "'--version' must be the only argument";
+            result.action = Action::usage_error;
+            return result;
         }
-        ++i;
+        int next = parse_option_at(argc, argv, i, config, result);
+        if (next < 0) return result;
+        move_before(argv, first_word, i, next);
+        first_word += next - i;
+        i = next;
     }
 
+    if (!read_variables(row.variables, envp, config, error)) {
+        result.action = Action::bad_value;
+        return result;
+    }
     if (config.setsid) config.process_group = true;
     if (config.pause) {
-        if (i < argc) {
-            error << "--pause runs no command, but got '" << argv[i] << "'";
-            return usage_error(result);
+        if (first_word < argc) {
+            error << "--pause runs no command, but got '" << argv[first_word] << "'";
+            result.action = Action::usage_error;
         }
         return result;
     }
-    if (i >= argc) {
+    if (first_word >= argc) {
         error << "missing command";
-        return usage_error(result);
+        result.action = Action::usage_error;
+        return result;
     }
-    config.command = argv + i;
+    config.command = argv + first_word;
     return result;
 }
 
 void format_help(const Config& config, void (*emit)(std::string_view)) {
+    const NameRow& row = *config.row;
     Text t;
-    t << "Usage: " << config.called_as << " [OPTION]... [--] COMMAND [ARG]...\n"
-      << "Runs COMMAND as a container's init: forwards signals, reaps zombies, exits with its status.\n\n";
+    t << "Usage: " << config.called_as << " [OPTION]... [--] COMMAND [ARG]...\n" << row.describe << "\n\n";
     emit(t.view());
-    for (const auto& spec : kOptions) {
+    for (const auto& spec : row.options) {
         if (spec.help.empty()) continue;
         Text line;
         line << "  ";
@@ -446,17 +448,24 @@ void format_help(const Config& config, void (*emit)(std::string_view)) {
         line << ' ' << spec.help << '\n';
         emit(line.view());
     }
-    emit("\nDURATION: a number with unit ms, s (default) or m. Every option has an INITD_*\n"
-         "variable (INITD_REWRITE=15:3,2:15, INITD_GRACE=10s, ...); the command line wins.\n"
-         "Exit status: the child's; 128+N if signal N killed it; 2 for bad usage;\n"
-         "127 command not found; 126 command not executable; 1 initd's own failure.\n");
+    if (&row == &initd_row())
+        emit("\nDURATION: a number with unit ms, s (default) or m. Every option has an INITD_*\n"
+             "variable (INITD_REWRITE=15:3,2:15, INITD_GRACE=10s, ...); the command line wins.\n"
+             "Exit status: the child's; 128+N if signal N killed it; 2 for bad usage;\n"
+             "127 command not found; 126 command not executable; 1 initd's own failure.\n");
+    else
+        emit("\nThis is initd under another name: it behaves as that program does (see\n"
+             "'man initd', section NAMES). INITD_* variables reach initd's other options.\n");
 }
 
 void format_version(const Config& config, void (*emit)(std::string_view)) {
     Text t;
-    // Docker runs `<init-path> --version` and parses tini's line format.
-    if (config.personality == Personality::tini) t << "tini version " << kVersion << " - git.initd\n";
-    else t << "initd " << kVersion << '\n';
+    switch (config.row->version) {
+    // dockerd runs `<init-path> --version` and parses tini's line format.
+    case VersionStyle::tini: t << "tini version " << kVersion << " - git.initd\n"; break;
+    case VersionStyle::dumb_init: t << "dumb-init v" << kVersion << " (initd)\n"; break;
+    case VersionStyle::initd: t << "initd " << kVersion << '\n'; break;
+    }
     emit(t.view());
 }
 

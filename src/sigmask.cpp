@@ -34,7 +34,12 @@ void set(SignalSet mask) {
     rt_sigprocmask(SIG_SETMASK, &bits);
 }
 
-std::optional<int> wait(long long timeout_ms, siginfo_t* info) {
+void unblock(SignalSet signals) {
+    std::uint64_t bits = signals.bits();
+    syscall(SYS_rt_sigprocmask, SIG_UNBLOCK, &bits, nullptr, kKernelSigsetBytes);
+}
+
+Waited wait(long long timeout_ms, siginfo_t* info) {
     timespec ts{};
     if (timeout_ms >= 0) {
         ts.tv_sec = static_cast<time_t>(timeout_ms / 1000);
@@ -42,11 +47,18 @@ std::optional<int> wait(long long timeout_ms, siginfo_t* info) {
     }
     for (;;) {
         int sig = rt_sigtimedwait(SignalSet::all(), info, timeout_ms >= 0 ? &ts : nullptr);
-        if (sig > 0) return sig;
+        if (sig > 0) return {sig, 0};
         // EINTR: initd was stopped and continued; the caller recomputes its deadline.
         if (errno == EINTR && timeout_ms < 0) continue;
-        return std::nullopt;
+        if (errno == EINTR || errno == EAGAIN) return {0, 0};
+        return {0, errno};
     }
+}
+
+void nap(long long ms) {
+    timespec ts{static_cast<time_t>(ms / 1000), static_cast<long>(ms % 1000) * 1000000L};
+    // Interrupted or not, the caller looks at its children and deadlines next.
+    nanosleep(&ts, nullptr);
 }
 
 bool pending_for_self(int sig) {

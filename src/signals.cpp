@@ -137,6 +137,11 @@ bool parse_rewrite_rule(std::string_view rule, RewriteTable& table, Text& error)
               << " cannot be caught, so it cannot be rewritten";
         return false;
     }
+    if (*from == SIGCHLD) {
+        // initd waits for SIGCHLD to reap; it is never forwarded, so a rule would do nothing.
+        error << "bad rewrite rule '" << rule << "': CHLD tells initd to reap, it is never forwarded";
+        return false;
+    }
     std::optional<int> to = to_text == "0" ? std::optional<int>(0) : parse_signal(to_text);
     if (!to) {
         error << "bad rewrite rule '" << rule << "': unknown signal '" << to_text << "'";

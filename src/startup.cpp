@@ -17,25 +17,29 @@ namespace initd::startup {
 namespace {
 
 void to_stdout(std::string_view text) { log::write_all(STDOUT_FILENO, text); }
+void to_stderr(std::string_view text) { log::write_all(STDERR_FILENO, text); }
 
 }  // namespace
 
 std::optional<int> configure(int argc, char** argv, char** envp, Config& config) {
     ParseResult r = parse_options(argc, argv, envp, config);
+    const NameRow& row = *config.row;
     switch (r.action) {
     case Action::run: return std::nullopt;
-    case Action::help: format_help(config, to_stdout); return 0;
-    case Action::version: format_version(config, to_stdout); return 0;
+    case Action::help: format_help(config, row.help_to_stderr ? to_stderr : to_stdout); return 0;
+    case Action::version:
+        format_version(config, row.version == VersionStyle::dumb_init ? to_stderr : to_stdout);
+        return 0;
     case Action::license: format_license(to_stdout); return 0;
     case Action::usage_error:
-        r.error << "; try '" << config.called_as << " --help'";
+        r.error << "; try '" << config.called_as << " -h'";
         log::line(log::Level::error, r.error);
-        return 2;
+        return row.usage_exit;
     case Action::bad_value:
         log::line(log::Level::error, r.error);
-        return 2;
+        return row.usage_exit;
     }
-    return 2;
+    return row.usage_exit;
 }
 
 SignalSet ignore_terminal_stops() {
@@ -49,18 +53,25 @@ SignalSet ignore_terminal_stops() {
     return ignored;
 }
 
-void become_reaper(const Config& config, bool pid1) {
+bool become_reaper(const Config& config, bool pid1) {
     if (config.pdeathsig && prctl(PR_SET_PDEATHSIG, config.pdeathsig) < 0) log::failure("prctl(PR_SET_PDEATHSIG)", errno);
-    if (pid1) return;
-    if (config.subreaper) {
-        if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) log::failure("prctl(PR_SET_CHILD_SUBREAPER)", errno);
-        return;
+    if (pid1) return true;
+    Subreaper policy = config.row->subreaper;
+    if (config.subreaper && policy != Subreaper::never) {
+        if (prctl(PR_SET_CHILD_SUBREAPER, 1) == 0) return true;
+        log::failure("prctl(PR_SET_CHILD_SUBREAPER)", errno);
+        // tini (asked to) and catatonit refuse to run without it; initd goes on.
+        return policy == Subreaper::by_default;
     }
-    // tini's users expect this warning (and scripts grep for it), so it is not optional.
-    Text t;
-    t << "warning: not PID 1 and not a child subreaper, so orphaned processes will not be reaped;"
-         " use -s or TINI_SUBREAPER, or run as PID 1";
-    log::line(log::Level::error, t);
+    if (policy != Subreaper::opt_in) return true;
+    // A subreaper's flag survives exec: a parent that set it before exec'ing tini (as
+    // tini's own test proxy does) made it one already.
+    int already = 0;
+    if (prctl(PR_GET_CHILD_SUBREAPER, &already) == 0 && already) return true;
+    // tini's users grep for "zombie reaping won't work", so that phrase is kept.
+    log::line(log::Level::warning, Text() << "not PID 1 and not a child subreaper: orphans are not re-parented to "
+                                             "initd, so zombie reaping won't work; use -s or TINI_SUBREAPER, or run as PID 1");
+    return true;
 }
 
 bool resolve_credentials(const Config& config, Credentials& out) {

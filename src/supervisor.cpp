@@ -1,12 +1,15 @@
 #include "initd/supervisor.hpp"
 
 #include <cerrno>
+#include <cstring>
 #include <csignal>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "initd/job_control.hpp"
 #include "initd/log.hpp"
 #include "initd/processes.hpp"
+#include "initd/sigmask.hpp"
 
 namespace initd {
 namespace {
@@ -17,6 +20,9 @@ constexpr std::int64_t kHealthyRunMs = 10 * 1000;  // a run this long resets the
 // As PID 1, processes that are not initd's children (`docker exec`) send no SIGCHLD;
 // during a shutdown only, initd looks for them this often.
 constexpr long long kStrangerPollMs = 20;
+// While waiting for signals fails (a seccomp filter, an injected fault), how often
+// initd looks at its children and deadlines instead.
+constexpr long long kFallbackPollMs = 100;
 
 Text& operator<<(Text& t, SignalName name) { return t << "SIG" << name.view(); }
 
@@ -69,15 +75,19 @@ void Supervisor::on_signal(int sig) {
         return;
     }
     int to = config_.rewrite.apply(sig);
-    // Job control without a rule of the user's: the job is stopped for real.
-    bool job_stop = config_.process_group && is_job_control_stop(sig);
-    if (job_stop && !config_.rewrite.has_rule(sig)) to = SIGSTOP;
-    handle(sig, to, job_stop);
+    bool stop_self = false;
+    if (is_job_control_stop(sig)) {
+        auto plan = job_control::plan(config_.row->job_control, sig, to, config_.rewrite.has_rule(sig),
+                                      config_.process_group, config_.setsid);
+        to = plan.forward;
+        stop_self = plan.stop_self;
+    }
+    handle(sig, to, stop_self);
     fire_overdue();
 }
 
-void Supervisor::handle(int sig, int to, bool job_stop) {
-    if (to == 0 || phase_ == Phase::shutdown || phase_ == Phase::done) {
+void Supervisor::handle(int sig, int to, bool stop_self) {
+    if ((to == 0 && !stop_self) || phase_ == Phase::shutdown || phase_ == Phase::done) {
         Text t;
         t << "dropped " << signal_name(sig) << (to == 0 ? " (rewritten to 0)" : " (shutting down)");
         log::line(log::Level::debug, t);
@@ -88,7 +98,7 @@ void Supervisor::handle(int sig, int to, bool job_stop) {
         else log::line(log::Level::debug, Text() << "dropped " << signal_name(sig) << " (no child)");
         return;
     }
-    if (config_.delay_ms[static_cast<std::size_t>(to)] > 0) {
+    if (to != 0 && config_.delay_ms[static_cast<std::size_t>(to)] > 0) {
         // The user asked the child to stop: if it ends while the signal is held, that
         // is no reason to start it again.
         if (is_termination_signal(to)) terminating_ = true;
@@ -97,17 +107,15 @@ void Supervisor::handle(int sig, int to, bool job_stop) {
         if (!held.armed()) held.arm_in(config_.delay_ms[static_cast<std::size_t>(to)]);
         return;
     }
-    deliver(to);
+    if (to != 0) deliver(to);
     // The job is stopped; initd stops too, so the shell sees the whole job suspended.
     // PID 1 cannot be stopped by a signal from inside its namespace.
-    // A rule that turns the stop into something else (TSTP:USR1) leaves the job running,
-    // so initd keeps running too.
-    bool stops_job = to == SIGSTOP || is_job_control_stop(to);
-    if (job_stop && stops_job && !pid1_) ::kill(::getpid(), SIGSTOP);
+    if (stop_self && !pid1_) ::kill(::getpid(), SIGSTOP);
 }
 
 void Supervisor::deliver(int sig) {
-    if (::kill(target(), sig) < 0) {
+    // kill(0) or kill(-0) would signal initd's own process group.
+    if (child_ <= 0 || ::kill(target(), sig) < 0) {
         Text t;
         t << "could not forward " << signal_name(sig) << " to " << target() << ": child gone";
         log::line(log::Level::debug, t);
@@ -154,7 +162,8 @@ void Supervisor::reap_all() {
         }
         if (config_.warn_reap) {
             Text t;
-            t << "reaped pid " << r.pid << " (exit code " << processes::exit_code_of(r.status) << ")";
+            // tini's users grep for "Reaped zombie process with pid=", so that is the wording.
+            t << "Reaped zombie process with pid=" << r.pid << " (exit code " << processes::exit_code_of(r.status) << ")";
             log::line(log::Level::error, t);
         }
     }
@@ -189,6 +198,11 @@ void Supervisor::begin_shutdown(int exit_code) {
     last_code_ = exit_code;
     phase_ = Phase::shutdown;
     for (Deadline& d : timers_) d.disarm();
+    if (!pid1_ && config_.row->farewell != Farewell::grace) {
+        say_farewell();
+        phase_ = Phase::done;
+        return;
+    }
     killing_ = config_.grace_ms == 0;
     // Usually the main child was the last process. A subreaper with no children has no
     // descendants either, so the /proc scan (slow on a busy host) is not needed.
@@ -199,6 +213,17 @@ void Supervisor::begin_shutdown(int exit_code) {
     processes::signal_all_remaining(killing_ ? SIGKILL : SIGTERM, pid1_, child_group_);
     if (!killing_) timers_[grace].arm_in(config_.grace_ms);
     reap_all();
+}
+
+// The peers' way to end when they are not PID 1: the rest keeps running, as it would
+// under the peer (a TERM-handler that stays alive must still be alive afterwards).
+void Supervisor::say_farewell() {
+    if (config_.row->farewell != Farewell::term_child) return;
+    int sig = config_.rewrite.apply(SIGTERM);
+    // dumb-init's farewell goes to the child's session (its group) in setsid mode. In
+    // -c mode it goes to the child alone, which is gone: its pid may already be another
+    // process's, so initd signals nobody.
+    if (sig != 0 && config_.setsid && child_group_ > 0) ::kill(-child_group_, sig);
 }
 
 void Supervisor::check_shutdown_complete(bool no_children) {
@@ -240,8 +265,26 @@ void Supervisor::on_deadlines() {
         held.disarm();
         if (child_) deliver(sig);
     }
-    // The shutdown's poll for processes that are not initd's children.
-    if (phase_ == Phase::shutdown) reap_all();
+    // Children are looked at on every timed wake-up, not only on SIGCHLD: it is one
+    // waitpid, it is the shutdown's poll for processes that are not initd's children,
+    // and it keeps initd working while waiting for signals fails (on_wait_failed).
+    reap_all();
+}
+
+void Supervisor::on_wait_failed(int err) {
+    // Never spin: a wait that fails at once would otherwise loop at full speed. Signals
+    // stay queued in the kernel meanwhile; children and deadlines are looked at every
+    // kFallbackPollMs, so the child's exit and every deadline still end initd in time.
+    if (!wait_failed_) {
+        Text t;
+        t << "rt_sigtimedwait: " << std::strerror(err) << "; signals wait until it works again, children are checked every "
+          << kFallbackPollMs << " ms";
+        log::line(log::Level::error, t);
+        wait_failed_ = true;
+    }
+    long long wait = timeout_ms();
+    sigmask::nap(wait >= 0 && wait < kFallbackPollMs ? wait : kFallbackPollMs);
+    on_deadlines();
 }
 
 std::optional<int> Supervisor::exit_code() const {

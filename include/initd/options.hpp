@@ -5,19 +5,17 @@
 #include <array>
 #include <cstdint>
 
+#include "initd/names.hpp"
 #include "initd/signals.hpp"
 #include "initd/text.hpp"
 
 namespace initd {
 
-// Who initd pretends to be, from argv[0]: decides defaults and extra variables.
-enum class Personality { initd, tini, dumb_init, catatonit };
-
 enum class RestartPolicy { no, on_failure, always };
 
 struct Config {
-    Personality personality = Personality::initd;
-    const char* called_as = "initd";  // argv[0]'s last component, for --help
+    const NameRow* row = &initd_row();  // who initd is, from argv[0]: see names.hpp
+    const char* called_as = "initd";    // argv[0]'s last component, for --help
 
     RewriteTable rewrite;
     bool process_group = false;
@@ -29,7 +27,7 @@ struct Config {
     std::array<std::uint64_t, kSignalMax + 1> delay_ms{};  // by signal, after rewriting
     bool pause = false;
     const char* user = nullptr;  // "USER[:GROUP]", resolved later
-    bool subreaper = true;       // only the tini personality turns this off by default
+    bool subreaper = true;       // asked for (-s) or the name's default; see NameRow::subreaper
     int pdeathsig = 0;
     std::array<bool, 256> expect_exit{};
     bool warn_reap = false;
@@ -43,8 +41,8 @@ enum class Action {
     help,
     version,
     license,
-    usage_error,  // exit 2, with "try '<name> --help'"
-    bad_value,    // exit 2
+    usage_error,  // exit row->usage_exit, with "try '<name> --help'"
+    bad_value,    // exit row->usage_exit
 };
 
 struct ParseResult {
@@ -52,8 +50,10 @@ struct ParseResult {
     Text error;  // for usage_error and bad_value
 };
 
-// `envp` may be null. `argv` is not modified; Config::command points into it.
-ParseResult parse_options(int argc, char* const* argv, char* const* envp, Config& config);
+// `envp` may be null. Config::command points into `argv`. Under the names whose getopt
+// permutes (tini, catatonit), the pointers of `argv` are reordered as glibc's getopt
+// does, so that the command's words follow the options; the strings are not touched.
+ParseResult parse_options(int argc, char** argv, char* const* envp, Config& config);
 
 // The texts initd prints for --help, --version, --license.
 void format_help(const Config& config, void (*emit)(std::string_view));

@@ -15,9 +15,21 @@ SignalSet block_all();
 // Replaces the calling thread's mask (the child uses it to restore what initd got).
 void set(SignalSet mask);
 
+// Lets `signals` through again at their current action (the names whose peers die of a
+// fault signal sent to them).
+void unblock(SignalSet signals);
+
+struct Waited {
+    int signal;  // > 0: the signal taken; 0: nothing (see `error`)
+    int error;   // with signal 0: 0 when the timeout passed, else why the wait failed
+};
+
 // Waits for one of the blocked signals. `timeout_ms` < 0 waits for ever (the idle
-// case: no wake-ups); otherwise returns nullopt once the timeout has passed.
-std::optional<int> wait(long long timeout_ms, siginfo_t* info);
+// case: no wake-ups); otherwise returns {0, 0} once the timeout has passed.
+Waited wait(long long timeout_ms, siginfo_t* info);
+
+// Sleeps `ms` without taking any signal: the loop's fallback while waiting fails.
+void nap(long long ms);
 
 bool pending_for_self(int sig);
 void discard_pending(int sig);

@@ -1,4 +1,5 @@
-// The one-time steps of SPEC section 2, each a small function so main() reads as a list.
+// The one-time steps of initd's start (README, "How it works"), each a small function so
+// main() reads as a list.
 #pragma once
 
 #include <optional>
@@ -16,8 +17,9 @@ std::optional<int> configure(int argc, char** argv, char** envp, Config& config)
 // ignored, so the child can get them back as they were.
 SignalSet ignore_terminal_stops();
 
-// Child subreaper when not PID 1 (and wanted), --pdeathsig; the tini name's warning.
-void become_reaper(const Config& config, bool pid1);
+// Child subreaper when not PID 1 (as the name's row says), --pdeathsig; tini's warning.
+// False when initd must not go on (tini's -s or catatonit, and the kernel said no).
+bool become_reaper(const Config& config, bool pid1);
 
 // --user: resolve before anything is spawned; false after printing the error line.
 bool resolve_credentials(const Config& config, Credentials& out);

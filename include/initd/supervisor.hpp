@@ -21,6 +21,7 @@ public:
     void on_signal(int sig);
     void on_children();              // SIGCHLD: reap until nothing is left
     void on_deadlines();             // the wait timed out: fire what is due
+    void on_wait_failed(int err);    // the wait itself failed: fall back to polling
     std::optional<int> exit_code() const;  // set once initd should exit
 
 private:
@@ -28,12 +29,13 @@ private:
     enum Timer { grace, kill_after, restart, timer_count };
 
     bool spawn();
-    void handle(int sig, int to, bool job_stop);
+    void handle(int sig, int to, bool stop_self);
     void reap_all();
     void fire_overdue();
     void deliver(int sig);
     void child_ended(int status);
     void begin_shutdown(int exit_code);
+    void say_farewell();
     void check_shutdown_complete(bool no_children);
     pid_t target() const { return config_.process_group ? -child_ : child_; }
 
@@ -47,6 +49,7 @@ private:
     std::int64_t started_at_ = 0;  // of the current run, for the back-off reset
     bool terminating_ = false;     // a termination signal was forwarded (or held) this run
     bool killing_ = false;         // shutdown past its grace: SIGKILL what remains
+    bool wait_failed_ = false;     // said once that waiting for signals fails
     int last_code_ = 0;            // the last main child's exit code
     unsigned restarts_ = 0;
     std::uint64_t backoff_ms_ = 0;

@@ -1,0 +1,105 @@
+// The names initd answers to. Everything that differs between initd, tini, dumb-init and
+// catatonit is one row of the table in src/names.cpp: the options and variables each
+// name reads, and what it does where the peers differ (exit codes, shutdown, terminal
+// stops). Nothing else in initd asks which name it was called by.
+#pragma once
+
+#include <span>
+#include <string_view>
+
+#include "initd/signals.hpp"
+
+namespace initd {
+
+// Every option any name accepts; a name's row lists the ones it knows.
+enum class Opt {
+    rewrite,          // FROM:TO, names or numbers, all 64 signals (initd)
+    rewrite_numeric,  // N:M with N in 1-31 and M in 0-31 (dumb-init)
+    process_group, setsid, single_child, grace, kill_after, restart, restart_max, delay,
+    pause, user, subreaper,
+    pdeathsig,        // any signal name or number (initd)
+    pdeathsig_named,  // SIGKILL-style names only (tini)
+    expect_exit, warn_reap,
+    verbose,          // one level more per use
+    debug,            // straight to debug (dumb-init's -v)
+    help, version, license,
+};
+
+struct OptionSpec {
+    char short_name;              // 0: long only
+    std::string_view long_name;   // empty: short only
+    std::string_view value_name;  // empty: a flag
+    Opt id;
+    std::string_view help;        // empty: not listed in --help
+};
+
+// How a variable's value is read. INITD_* are strict; the peers' variables are read
+// exactly as the peers read them, which is to say leniently.
+enum class EnvRule {
+    value,         // the option's value; lists comma-separated; a bad value stops initd
+    boolean,       // "1" on, "0" off; anything else stops initd
+    presence,      // set at all, even empty: on (TINI_SUBREAPER, CATATONIT_DEBUG)
+    exactly_one,   // on only when exactly "1", anything else ignored (DUMB_INIT_DEBUG)
+    exactly_zero,  // off only when exactly "0", anything else ignored (DUMB_INIT_SETSID)
+    number,        // atoi(): "3" is 3, "x" is 0 (TINI_VERBOSITY)
+    reserved,      // set at all: refuse to start (CATATONIT_LOG)
+};
+
+struct EnvSpec {
+    std::string_view name;
+    Opt id;
+    EnvRule rule;
+};
+
+// What happens to the rest when the main child has exited and initd is NOT PID 1. (As
+// PID 1 every name uses `grace`: the kernel kills everything the moment PID 1 exits, so
+// the grace period is the only chance the rest has to save its data.)
+enum class Farewell {
+    grace,       // SIGTERM to the rest, --grace, SIGKILL, reap all (initd)
+    leave,       // exit at once, signal nobody (tini, catatonit)
+    term_child,  // SIGTERM (after --rewrite) to the child's group in setsid mode, else to
+                 // the child, then exit at once (dumb-init)
+};
+
+// What a SIGTSTP, SIGTTIN or SIGTTOU sent to initd does (see job_control.hpp).
+enum class JobControl { initd, dumb_init, tini, catatonit };
+
+enum class Subreaper {
+    by_default,  // registers unless told not to; a failure is logged (initd)
+    opt_in,      // only with -s or TINI_SUBREAPER; a failure stops it, exit 1 (tini)
+    never,       // dumb-init
+    required,    // always when not PID 1; a failure stops it, exit 1 (catatonit)
+};
+
+enum class VersionStyle {
+    initd,      // "initd X.Y.Z" on stdout
+    tini,       // "tini version X.Y.Z - git.initd" on stdout: the line dockerd parses
+    dumb_init,  // "dumb-init vX.Y.Z (initd)" on stderr, where dumb-init prints it
+};
+
+struct NameRow {
+    std::span<const std::string_view> names;  // argv[0]'s last component
+    std::span<const OptionSpec> options;
+    std::span<const EnvSpec> variables;       // read after the command line, as the peers do
+    bool permute;               // glibc getopt: options anywhere until "--" (not with POSIXLY_CORRECT)
+    bool version_only_alone;    // tini: "--version" is an option only as the sole argument
+    bool help_to_stderr;        // dumb-init and catatonit print --help on stderr
+    int usage_exit;             // bad option, bad value or no command
+    int default_verbosity;
+    bool default_setsid;
+    Subreaper subreaper;
+    int exit_not_found;         // the command's exec failed: ENOENT/ENOTDIR,
+    int exit_cannot_run;        //   EACCES,
+    int exit_exec_other;        //   anything else
+    Farewell farewell;
+    JobControl job_control;
+    SignalSet fatal;            // left unblocked at their default action: they kill initd
+    VersionStyle version;
+    std::string_view describe;  // first line of --help
+};
+
+// The row for argv[0]'s last component; initd's own row for any other name.
+const NameRow& name_row(std::string_view called_as);
+const NameRow& initd_row();
+
+}  // namespace initd

@@ -1,0 +1,143 @@
+#include "initd/names.hpp"
+
+#include <array>
+#include <csignal>
+
+namespace initd {
+namespace {
+
+// initd's own options: a superset of the three peers', with initd's spellings.
+constexpr std::array kInitdOptions = {
+    OptionSpec{'r', "rewrite", "FROM:TO", Opt::rewrite, "forward signal FROM as TO (TO 0 drops it); repeatable"},
+    OptionSpec{'g', "process-group", "", Opt::process_group, "forward signals to the child's whole process group"},
+    OptionSpec{0, "setsid", "", Opt::setsid, "run the child in a new session with the terminal (implies -g)"},
+    OptionSpec{'c', "single-child", "", Opt::single_child, "forward to the child only (undoes -g, --setsid)"},
+    OptionSpec{0, "grace", "DURATION", Opt::grace, "when the child is gone, time the rest get after SIGTERM (5s)"},
+    OptionSpec{0, "kill-after", "DURATION", Opt::kill_after, "SIGKILL the child this long after a TERM/INT/QUIT/HUP"},
+    OptionSpec{0, "restart", "POLICY", Opt::restart, "no, on-failure or always: restart the child with back-off"},
+    OptionSpec{0, "restart-max", "N", Opt::restart_max, "give up after N restarts (0: no limit)"},
+    OptionSpec{0, "delay", "SIGNAL:DURATION", Opt::delay, "hold SIGNAL this long before forwarding it; repeatable"},
+    OptionSpec{'P', "pause", "", Opt::pause, "run no child: reap, and exit 0 on SIGTERM or SIGINT"},
+    OptionSpec{'u', "user", "USER[:GROUP]", Opt::user, "run the child as USER (name or number)"},
+    OptionSpec{'s', "subreaper", "", Opt::subreaper, "register as child subreaper when not PID 1 (the default)"},
+    OptionSpec{'p', "pdeathsig", "SIGNAL", Opt::pdeathsig, "receive SIGNAL when initd's parent dies"},
+    OptionSpec{'e', "expect-exit", "CODE", Opt::expect_exit, "treat the child's exit status CODE as 0; repeatable"},
+    OptionSpec{'w', "warn-reap", "", Opt::warn_reap, "log every reaped process that is not the child"},
+    OptionSpec{'v', "verbose", "", Opt::verbose, "more log lines on stderr; repeat for more"},
+    OptionSpec{'h', "help", "", Opt::help, "print this help and exit"},
+    OptionSpec{'V', "version", "", Opt::version, "print the version and exit"},
+    OptionSpec{'l', "license", "", Opt::license, "print the license and exit"},
+    OptionSpec{'L', "", "", Opt::license, ""},
+};
+
+// tini 0.19: getopt("p:hvwgle:s"), and "--version" alone.
+constexpr std::array kTiniOptions = {
+    OptionSpec{'s', "", "", Opt::subreaper, "register as a child subreaper"},
+    OptionSpec{'p', "", "SIGNAL", Opt::pdeathsig_named, "receive SIGNAL (a name like SIGKILL) when the parent dies"},
+    OptionSpec{'v', "", "", Opt::verbose, "more log lines; repeat up to 3 times"},
+    OptionSpec{'w', "", "", Opt::warn_reap, "log every reaped zombie"},
+    OptionSpec{'g', "", "", Opt::process_group, "forward signals to the child's process group"},
+    OptionSpec{'e', "", "EXIT_CODE", Opt::expect_exit, "treat the child's exit status EXIT_CODE as 0; repeatable"},
+    OptionSpec{'l', "", "", Opt::license, "print the license and exit"},
+    OptionSpec{'h', "", "", Opt::help, "print this help and exit"},
+    OptionSpec{0, "version", "", Opt::version, "print the version and exit (as the only argument)"},
+};
+
+// dumb-init 1.2.5: getopt_long("+hvVcr:").
+constexpr std::array kDumbInitOptions = {
+    OptionSpec{'c', "single-child", "", Opt::single_child, "forward signals to the child only, not its session"},
+    OptionSpec{'r', "rewrite", "s:r", Opt::rewrite_numeric, "forward signal s (1-31) as r (0-31; 0 drops it); repeatable"},
+    OptionSpec{'v', "verbose", "", Opt::debug, "debug output on stderr"},
+    OptionSpec{'h', "help", "", Opt::help, "print this help and exit"},
+    OptionSpec{'V', "version", "", Opt::version, "print the version and exit"},
+};
+
+// catatonit 0.1.7: getopt_long("ghLPV", {"version"}).
+constexpr std::array kCatatonitOptions = {
+    OptionSpec{'g', "", "", Opt::process_group, "forward signals to the child's process group"},
+    OptionSpec{'P', "", "", Opt::pause, "run no program: reap, and exit 0 on SIGTERM or SIGINT"},
+    OptionSpec{'h', "", "", Opt::help, "print this help and exit"},
+    OptionSpec{'L', "", "", Opt::license, "print the license and exit"},
+    OptionSpec{'V', "version", "", Opt::version, "print the version and exit"},
+};
+
+constexpr std::array kTiniVariables = {
+    EnvSpec{"TINI_SUBREAPER", Opt::subreaper, EnvRule::presence},
+    EnvSpec{"TINI_KILL_PROCESS_GROUP", Opt::process_group, EnvRule::presence},
+    EnvSpec{"TINI_VERBOSITY", Opt::verbose, EnvRule::number},
+};
+constexpr std::array kDumbInitVariables = {
+    EnvSpec{"DUMB_INIT_SETSID", Opt::setsid, EnvRule::exactly_zero},
+    EnvSpec{"DUMB_INIT_DEBUG", Opt::debug, EnvRule::exactly_one},
+};
+constexpr std::array kCatatonitVariables = {
+    EnvSpec{"CATATONIT_DEBUG", Opt::debug, EnvRule::presence},
+    EnvSpec{"CATATONIT_LOG", Opt::debug, EnvRule::reserved},
+};
+
+constexpr std::array<std::string_view, 1> kInitdNames = {"initd"};
+constexpr std::array<std::string_view, 3> kTiniNames = {"tini", "tini-static", "docker-init"};
+constexpr std::array<std::string_view, 1> kDumbInitNames = {"dumb-init"};
+constexpr std::array<std::string_view, 1> kCatatonitNames = {"catatonit"};
+
+// The signals the kernel sends a process that faulted. tini and catatonit leave them
+// unblocked, so they die of them (even sent with kill); initd forwards them.
+constexpr SignalSet kFaultSignals = SignalSet::of(SIGFPE).with(SIGILL).with(SIGSEGV).with(SIGBUS)
+                                        .with(SIGABRT).with(SIGTRAP).with(SIGSYS);
+
+// One row per name. Read a column to see how the names differ.
+constexpr std::array kRows = {
+    NameRow{
+        .names = kInitdNames, .options = kInitdOptions, .variables = {},
+        .permute = false, .version_only_alone = false, .help_to_stderr = false,
+        .usage_exit = 2, .default_verbosity = 0, .default_setsid = false,
+        .subreaper = Subreaper::by_default,
+        .exit_not_found = 127, .exit_cannot_run = 126, .exit_exec_other = 126,
+        .farewell = Farewell::grace, .job_control = JobControl::initd, .fatal = {},
+        .version = VersionStyle::initd,
+        .describe = "Runs COMMAND as a container's init: forwards signals, reaps zombies, exits with its status.",
+    },
+    NameRow{
+        .names = kTiniNames, .options = kTiniOptions, .variables = kTiniVariables,
+        .permute = true, .version_only_alone = true, .help_to_stderr = false,
+        .usage_exit = 1, .default_verbosity = 1, .default_setsid = false,
+        .subreaper = Subreaper::opt_in,
+        .exit_not_found = 127, .exit_cannot_run = 126, .exit_exec_other = 1,
+        .farewell = Farewell::leave, .job_control = JobControl::tini, .fatal = kFaultSignals,
+        .version = VersionStyle::tini,
+        .describe = "initd, called as tini: runs PROGRAM, forwards signals, reaps zombies.",
+    },
+    NameRow{
+        .names = kDumbInitNames, .options = kDumbInitOptions, .variables = kDumbInitVariables,
+        .permute = false, .version_only_alone = false, .help_to_stderr = true,
+        .usage_exit = 1, .default_verbosity = 0, .default_setsid = true,
+        .subreaper = Subreaper::never,
+        .exit_not_found = 2, .exit_cannot_run = 2, .exit_exec_other = 2,
+        .farewell = Farewell::term_child, .job_control = JobControl::dumb_init, .fatal = {},
+        .version = VersionStyle::dumb_init,
+        .describe = "initd, called as dumb-init: runs COMMAND in a new session and forwards signals to it.",
+    },
+    NameRow{
+        .names = kCatatonitNames, .options = kCatatonitOptions, .variables = kCatatonitVariables,
+        .permute = true, .version_only_alone = false, .help_to_stderr = true,
+        .usage_exit = 1, .default_verbosity = 0, .default_setsid = false,
+        .subreaper = Subreaper::required,
+        .exit_not_found = 1, .exit_cannot_run = 1, .exit_exec_other = 1,
+        .farewell = Farewell::leave, .job_control = JobControl::catatonit, .fatal = kFaultSignals,
+        .version = VersionStyle::tini,
+        .describe = "initd, called as catatonit: runs PROGRAM as a container's init.",
+    },
+};
+
+}  // namespace
+
+const NameRow& initd_row() { return kRows[0]; }
+
+const NameRow& name_row(std::string_view called_as) {
+    for (const NameRow& row : kRows)
+        for (std::string_view name : row.names)
+            if (name == called_as) return row;
+    return initd_row();
+}
+
+}  // namespace initd
