@@ -102,7 +102,7 @@ bool apply_numeric_rewrite(std::string_view rule, Config& config) {
 std::optional<int> parse_signal_name_only(std::string_view text) {
     if (text.size() < 4 || text.substr(0, 3) != "SIG") return std::nullopt;
     for (char c : text)
-        if (c < 'A' || c > 'Z') return std::nullopt;
+        if ((c < 'A' || c > 'Z') && (c < '0' || c > '9')) return std::nullopt;
     auto sig = parse_signal(text);
     return sig && *sig < 32 ? sig : std::nullopt;
 }

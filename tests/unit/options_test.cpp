@@ -767,8 +767,9 @@ TEST_CASE("as tini: tini's options, variables and getopt", "[options][names]") {
         Parse p({"tini", "-p", "SIGKILL", "-e", "3", "sh"});
         REQUIRE(p.action() == Action::run);
         CHECK(p.config.pdeathsig == SIGKILL);
+        CHECK(Parse({"tini", "-p", "SIGUSR1", "sh"}).config.pdeathsig == SIGUSR1);
         CHECK(p.config.expect_exit[3]);
-        for (auto bad : {Cmd{"tini", "-p", "KILL", "sh"}, Cmd{"tini", "-p", "9", "sh"}, Cmd{"tini", "-e", "256", "sh"},
+        for (auto bad : {Cmd{"tini", "-p", "KILL", "sh"}, Cmd{"tini", "-p", "9", "sh"}, Cmd{"tini", "-p", "SIGRTMIN", "sh"}, Cmd{"tini", "-e", "256", "sh"},
                          Cmd{"tini", "-z", "sh"}, Cmd{"tini"}, Cmd{"tini", "-g"}, Cmd{"tini", "--grace", "1s", "sh"},
                          Cmd{"tini", "-r", "15:3", "sh"}, Cmd{"tini", "--version", "sh"}}) {
             INFO(bad[1 % bad.size()]);
