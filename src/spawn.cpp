@@ -59,6 +59,19 @@ bool has_name(const char* entry, std::string_view name) {
     return std::strncmp(entry, name.data(), name.size()) == 0 && entry[name.size()] == '=';
 }
 
+// execve, and for a file the kernel does not know how to run (ENOEXEC: a script
+// without "#!"), /bin/sh on it as glibc's execvp does: tini and dumb-init users count
+// on that (musl's execvp does not do it). `shell` is glibc's argv for it: "/bin/sh",
+// the file (set here: the shell's $0), then argv[1] on. Returns the error that counts:
+// the file's own ENOEXEC when no shell could run it either (a scratch image).
+int exec_file(const char* path, char* const* argv, char** shell, char* const* envp) {
+    execve(path, argv, envp);
+    if (errno != ENOEXEC) return errno;
+    shell[1] = const_cast<char*>(path);
+    execve(shell[0], shell, envp);
+    return ENOEXEC;
+}
+
 int exit_code_for(const ChildSetup& setup, int err) {
     if (err == ENOENT || err == ENOTDIR) return setup.exit_not_found;
     if (err == EACCES) return setup.exit_cannot_run;
@@ -68,14 +81,23 @@ int exit_code_for(const ChildSetup& setup, int err) {
 // execvp's search, over an explicit environment (vfork forbids changing `environ`).
 [[noreturn]] void exec_command(const ChildSetup& setup, char* const* envp, volatile Failure& failure) {
     const char* file = setup.command[0];
+    std::size_t argc = 0;
+    while (setup.command[argc]) ++argc;
+    auto** shell = static_cast<char**>(alloca((argc + 2) * sizeof(char*)));
+    shell[0] = const_cast<char*>("/bin/sh");
+    std::memcpy(shell + 2, setup.command + 1, argc * sizeof(char*));  // with the null
     int err = ENOENT;
     if (std::strchr(file, '/')) {
-        execve(file, setup.command, envp);
-        err = errno;
+        err = exec_file(file, setup.command, shell, envp);
     } else {
         const char* path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+        // The first PATH= wins, as with getenv: a later duplicate is not the one a
+        // shell in the same environment would search.
         for (char* const* e = envp; *e; ++e)
-            if (has_name(*e, "PATH")) path = *e + 5;
+            if (has_name(*e, "PATH")) {
+                path = *e + 5;
+                break;
+            }
         bool denied = false;
         std::size_t file_len = std::strlen(file);
         for (const char* dir = path;; ++dir) {
@@ -87,8 +109,7 @@ int exit_code_for(const ChildSetup& setup, int err) {
                 std::size_t at = dir_len;
                 if (dir_len) candidate[at++] = '/';
                 std::memcpy(candidate + at, file, file_len + 1);
-                execve(candidate, setup.command, envp);
-                err = errno;
+                err = exec_file(candidate, setup.command, shell, envp);
                 if (err == EACCES) denied = true;
                 else if (err != ENOENT && err != ENOTDIR) break;  // found, but it would not run
             }
