@@ -26,10 +26,27 @@ bool write_all(int fd, std::string_view text) {
     return true;
 }
 
+void format(const Text& text, Text& out) {
+    constexpr std::string_view prefix = "initd: ", marker = "...";
+    constexpr std::size_t room = Text::capacity - prefix.size() - 1;  // 1: the newline
+    std::string_view body = text.view();
+    bool cut = text.truncated() || body.size() > room;
+    if (cut) {
+        std::size_t keep = body.size() < room - marker.size() ? body.size() : room - marker.size();
+        // Not through the middle of a UTF-8 character: a path may hold some.
+        while (keep > 0 && keep < body.size() && (static_cast<unsigned char>(body[keep]) & 0xC0) == 0x80) --keep;
+        body = body.substr(0, keep);
+    }
+    out.clear();
+    out << prefix << body;
+    if (cut) out << marker;
+    out << '\n';
+}
+
 void line(Level level, const Text& text) {
     if (!enabled(level)) return;
     Text out;
-    out << "initd: " << text.view() << '\n';
+    format(text, out);
     // A write to a closed pipe raises SIGPIPE at initd itself; that one is ours, not
     // the user's, so it must not be forwarded. A SIGPIPE already pending stays.
     bool pipe_was_pending = sigmask::pending_for_self(SIGPIPE);

@@ -7,7 +7,6 @@
 #include <cstring>
 #include <string.h>
 #include <string_view>
-#include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -18,42 +17,33 @@ namespace initd {
 namespace {
 
 // The child shares initd's memory until it execs (vfork), so it uses raw system
-// calls for credentials (libc's versions synchronise threads through shared state)
-// and never writes a global: the environment is built on its own stack.
+// calls for credentials (libc's versions synchronise threads through shared state),
+// logs nothing and writes no global: the environment is built on its own stack, and
+// a failure goes to the Failure in spawn_child's frame, which initd logs once it runs
+// again (see spawn_child).
 
-[[noreturn]] void fail_setup(const char* call, int exit_code) {
-    log::failure(call, errno);
-    _exit(exit_code);
+// What the child failed at. volatile: to the compiler, initd's path from vfork() on
+// skips the child's stores, so it could otherwise drop them or read the values the
+// Failure was created with.
+struct Failure {
+    const char* call = nullptr;
+    int err = 0;
+    int code = 0;
+};
+
+constexpr int kSetupFailed = 1;  // the exit status when the child fails before exec
+
+[[noreturn]] void fail(volatile Failure& failure, const char* call, int err, int code) {
+    failure.call = call;
+    failure.err = err;
+    failure.code = code;
+    _exit(code);
 }
 
-// The group initd last handed the terminal's foreground to. Once that child is gone
-// (a restart), the terminal still names its dead group, and the next child takes over.
-pid_t handed_foreground_to = 0;
-
-// Only a foreground initd hands the foreground on: a background initd must not steal
-// the terminal from the shell that started it.
-bool foreground_is_ours() {
-    if (!isatty(STDIN_FILENO)) return false;
-    pid_t foreground = tcgetpgrp(STDIN_FILENO);
-    return foreground > 0 && (foreground == getpgrp() || foreground == handed_foreground_to);
-}
-
-void take_terminal(bool new_session, bool take_foreground) {
-    if (new_session) {
-        if (setsid() < 0) fail_setup("setsid", 1);
-        // initd gave the terminal up; the new session leader takes it. Not a terminal: fine.
-        ioctl(STDIN_FILENO, TIOCSCTTY, 0);
-        return;
-    }
-    if (setpgid(0, 0) < 0) fail_setup("setpgid", 1);
-    // SIGTTOU is blocked here, so a background group may set the foreground.
-    if (take_foreground) tcsetpgrp(STDIN_FILENO, getpid());
-}
-
-void switch_user(const Credentials& user) {
-    if (syscall(SYS_setgroups, user.group_count, user.groups.data()) < 0) fail_setup("setgroups", 1);
-    if (syscall(SYS_setgid, user.gid) < 0) fail_setup("setgid", 1);
-    if (syscall(SYS_setuid, user.uid) < 0) fail_setup("setuid", 1);
+void switch_user(const Credentials& user, volatile Failure& failure) {
+    if (syscall(SYS_setgroups, user.group_count, user.groups.data()) < 0) fail(failure, "setgroups", errno, kSetupFailed);
+    if (syscall(SYS_setgid, user.gid) < 0) fail(failure, "setgid", errno, kSetupFailed);
+    if (syscall(SYS_setuid, user.uid) < 0) fail(failure, "setuid", errno, kSetupFailed);
 }
 
 void restore_signals(const ChildSetup& setup) {
@@ -69,17 +59,45 @@ bool has_name(const char* entry, std::string_view name) {
     return std::strncmp(entry, name.data(), name.size()) == 0 && entry[name.size()] == '=';
 }
 
+// execve, and for a file the kernel does not know how to run (ENOEXEC: a script
+// without "#!"), /bin/sh on it as glibc's execvp does: tini and dumb-init users count
+// on that (musl's execvp does not do it). `shell` is glibc's argv for it: "/bin/sh",
+// the file (set here: the shell's $0), then argv[1] on. Returns the error that counts:
+// the file's own ENOEXEC when no shell could run it either (a scratch image).
+int exec_file(const char* path, char* const* argv, char** shell, char* const* envp) {
+    execve(path, argv, envp);
+    if (errno != ENOEXEC) return errno;
+    shell[1] = const_cast<char*>(path);
+    execve(shell[0], shell, envp);
+    return ENOEXEC;
+}
+
+int exit_code_for(const ChildSetup& setup, int err) {
+    if (err == ENOENT || err == ENOTDIR) return setup.exit_not_found;
+    if (err == EACCES) return setup.exit_cannot_run;
+    return setup.exit_other >= 0 ? setup.exit_other : setup.exit_cannot_run;
+}
+
 // execvp's search, over an explicit environment (vfork forbids changing `environ`).
-[[noreturn]] void exec_command(const ChildSetup& setup, char* const* envp) {
+[[noreturn]] void exec_command(const ChildSetup& setup, char* const* envp, volatile Failure& failure) {
     const char* file = setup.command[0];
+    std::size_t argc = 0;
+    while (setup.command[argc]) ++argc;
+    auto** shell = static_cast<char**>(alloca((argc + 2) * sizeof(char*)));
+    shell[0] = const_cast<char*>("/bin/sh");
+    std::memcpy(shell + 2, setup.command + 1, argc * sizeof(char*));  // with the null
     int err = ENOENT;
     if (std::strchr(file, '/')) {
-        execve(file, setup.command, envp);
-        err = errno;
+        err = exec_file(file, setup.command, shell, envp);
     } else {
         const char* path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+        // The first PATH= wins, as with getenv: a later duplicate is not the one a
+        // shell in the same environment would search.
         for (char* const* e = envp; *e; ++e)
-            if (has_name(*e, "PATH")) path = *e + 5;
+            if (has_name(*e, "PATH")) {
+                path = *e + 5;
+                break;
+            }
         bool denied = false;
         std::size_t file_len = std::strlen(file);
         for (const char* dir = path;; ++dir) {
@@ -91,12 +109,9 @@ bool has_name(const char* entry, std::string_view name) {
                 std::size_t at = dir_len;
                 if (dir_len) candidate[at++] = '/';
                 std::memcpy(candidate + at, file, file_len + 1);
-                execve(candidate, setup.command, envp);
-                if (errno == EACCES) denied = true;
-                else if (errno != ENOENT && errno != ENOTDIR) {
-                    err = errno;
-                    break;
-                }
+                err = exec_file(candidate, setup.command, shell, envp);
+                if (err == EACCES) denied = true;
+                else if (err != ENOENT && err != ENOTDIR) break;  // found, but it would not run
             }
             if (!*end) {
                 err = denied ? EACCES : ENOENT;
@@ -105,14 +120,11 @@ bool has_name(const char* entry, std::string_view name) {
             dir = end;
         }
     }
-    Text t;
-    t << "cannot execute '" << file << "': " << std::strerror(err);
-    log::line(log::Level::error, t);
-    _exit(err == ENOENT || err == ENOTDIR ? setup.exit_not_found : setup.exit_cannot_run);
+    fail(failure, "execve", err, exit_code_for(setup, err));
 }
 
-[[noreturn]] void run_child(const ChildSetup& setup, bool take_foreground) {
-    take_terminal(setup.new_session, take_foreground);
+[[noreturn]] void run_child(const ChildSetup& setup, bool take_foreground, volatile Failure& failure) {
+    if (const char* call = terminal::take(setup.new_session, take_foreground)) fail(failure, call, errno, kSetupFailed);
 
     std::size_t count = 0;
     for (char* const* e = setup.environment; e && *e; ++e) ++count;
@@ -136,19 +148,67 @@ bool has_name(const char* entry, std::string_view name) {
     }
     envp[n] = nullptr;
 
-    if (setup.user) switch_user(*setup.user);
+    if (setup.user) switch_user(*setup.user, failure);
     restore_signals(setup);
-    exec_command(setup, envp);
+    exec_command(setup, envp, failure);
 }
 
 }  // namespace
 
-pid_t spawn_child(const ChildSetup& setup) {
-    bool take_foreground = !setup.new_session && foreground_is_ours();
+bool SpawnResult::exec_failed() const { return failed_call && std::strcmp(failed_call, "execve") == 0; }
+
+SpawnResult spawn_child(const ChildSetup& setup, terminal::Foreground& foreground) {
+    bool take_foreground = !setup.new_session && terminal::may_hand_on(foreground);
+    // The child reports a failure by writing here, in initd's memory. That is safe
+    // because vfork suspends initd until the child has exec'd or exited: nobody reads
+    // while the child writes, and an exec'd child has memory of its own and writes
+    // nothing. glibc's posix_spawn reports a failed exec to its parent the same way.
+    volatile Failure failure;
     pid_t pid = vfork();
-    if (pid == 0) run_child(setup, take_foreground);
-    if (pid > 0 && take_foreground) handed_foreground_to = pid;
-    return pid;
+    if (pid == 0) run_child(setup, take_foreground, failure);
+    SpawnResult result;
+    result.pid = pid;
+    if (pid < 0) {
+        result.failed_call = "fork";
+        result.failed_errno = errno;
+        return result;
+    }
+    // Even when the exec failed: the child took the foreground first, and the next
+    // child must be allowed to take it back from the dead group.
+    if (take_foreground) foreground.handed_to = pid;
+    result.failed_call = failure.call;
+    result.failed_errno = failure.err;
+    result.exit_code = failure.code;
+    return result;
+}
+
+void log_spawn(const ChildSetup& setup, const SpawnResult& result) {
+    if (!result.failed_call) {
+        if (!log::enabled(log::Level::info)) return;
+        Text t;
+        t << "started '" << setup.command[0] << "' as pid " << result.pid;
+        log::line(log::Level::info, t);
+        return;
+    }
+    if (!result.exec_failed()) {
+        log::failure(result.failed_call, result.failed_errno);
+        return;
+    }
+    Text t;
+    t << "cannot execute '" << setup.command[0] << "': " << std::strerror(result.failed_errno);
+    log::line(log::Level::error, t);
+}
+
+pid_t spawn_child(const ChildSetup& setup) {
+    // Transitional (see spawn.hpp): the state the caller will own.
+    static terminal::Foreground foreground;
+    SpawnResult result = spawn_child(setup, foreground);
+    if (result.pid < 0) {
+        errno = result.failed_errno;
+        return -1;
+    }
+    if (result.failed_call) log_spawn(setup, result);
+    return result.pid;
 }
 
 }  // namespace initd

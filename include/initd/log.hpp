@@ -10,8 +10,12 @@ enum class Level { error = 0, warning = 1, info = 2, debug = 3 };
 void set_verbosity(int level);
 bool enabled(Level level);
 
-// Writes "initd: <text>\n" when `level` is enabled.
+// Writes format(text) when `level` is enabled.
 void line(Level level, const Text& text);
+
+// "initd: <text>\n" into `out`. The newline is always there: a text too long for one
+// line (or already cut by its own capacity) is cut instead, and ends in "...".
+void format(const Text& text, Text& out);
 
 // Writes "initd: <call>: <strerror(err)>\n" at error level.
 void failure(const char* call, int err);

@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include "initd/signals.hpp"
+#include "initd/terminal.hpp"
 #include "initd/users.hpp"
 
 namespace initd {
@@ -17,12 +18,36 @@ struct ChildSetup {
     bool new_session = false;        // --setsid: session leader with the terminal
     const Credentials* user = nullptr;
     int listen_pid_owner = 0;        // initd's pid when LISTEN_PID names it, else 0
-    int exit_not_found = 127;        // exec failures (dumb-init's name: 2 for both)
+    // The child's exit status when exec fails (dumb-init's name: 2 for all): no such
+    // file, permission denied, and any other error (tini: 1). -1: as exit_cannot_run,
+    // the shell's 126 for a command that was found but would not run.
+    int exit_not_found = 127;
     int exit_cannot_run = 126;
+    int exit_other = -1;
+};
+
+// What became of one spawn, in the order it happened: the vfork child reports its
+// failure here instead of logging it, so the caller can log "started" or the failure.
+struct SpawnResult {
+    pid_t pid = -1;                     // -1: vfork failed (failed_call "fork")
+    const char* failed_call = nullptr;  // null: the command was exec'd; "execve", "setsid", ...
+    int failed_errno = 0;
+    int exit_code = 0;                  // the child's _exit status when it failed
+    bool exec_failed() const;           // the command itself could not be run
 };
 
 // Starts the child with vfork semantics: initd sleeps until the child has exec'd
-// (or failed to). Returns the child's pid, or -1 with errno set.
+// (or failed to). `foreground` is the caller's, kept from one spawn to the next
+// (restarts). Nothing is logged: see log_spawn.
+SpawnResult spawn_child(const ChildSetup& setup, terminal::Foreground& foreground);
+
+// Logs the outcome: "started '<command>' as pid N" (info) when the command was
+// exec'd; else "cannot execute '<command>': <error>", "<call>: <error>" or "fork: ...".
+void log_spawn(const ChildSetup& setup, const SpawnResult& result);
+
+// Transitional, for the Supervisor::spawn that logs "started" itself: the child's
+// failure is logged here, before that line. Returns the pid, or -1 with errno set.
+// Delete it (and its Foreground) once Supervisor::spawn calls the two above.
 pid_t spawn_child(const ChildSetup& setup);
 
 }  // namespace initd

@@ -25,11 +25,17 @@ public:
         return buffer_;
     }
     bool empty() const { return length_ == 0; }
-    void clear() { length_ = 0; }
+    // Something written did not fit (and was cut): whoever prints the text can say so.
+    bool truncated() const { return truncated_; }
+    void clear() {
+        length_ = 0;
+        truncated_ = false;
+    }
 
 private:
     char buffer_[capacity + 1];  // + the terminator c_str() adds
     std::size_t length_ = 0;
+    bool truncated_ = false;
 };
 
 }  // namespace initd

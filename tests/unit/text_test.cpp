@@ -155,3 +155,17 @@ TEST_CASE("c_str terminates and can be called repeatedly", "[text]") {
     CHECK(str(t) == "abcdef");  // the terminator is not part of the view
     CHECK(t.view().size() == 6);
 }
+
+TEST_CASE("Text says when something did not fit", "[text]") {
+    Text t;
+    t << std::string(Text::capacity, 'a');
+    CHECK_FALSE(t.truncated());  // to the brim is not cut
+    t << "";
+    CHECK_FALSE(t.truncated());
+    t << 'b';
+    CHECK(t.truncated());
+    t.clear();
+    CHECK_FALSE(t.truncated());
+    t << std::string(Text::capacity + 1, 'c');
+    CHECK(t.truncated());
+}

@@ -1,0 +1,86 @@
+// log: every line is "initd: <text>\n", however long the text.
+#include <catch2/catch.hpp>
+
+#include <fcntl.h>
+#include <string>
+#include <unistd.h>
+
+#include "initd/log.hpp"
+
+using initd::Text;
+
+
+namespace {
+
+// What `write` puts on stderr, read back through a pipe.
+template <typename Write>
+std::string stderr_of(Write write) {
+    int fds[2];
+    REQUIRE(pipe2(fds, O_CLOEXEC) == 0);
+    int saved = dup(STDERR_FILENO);
+    REQUIRE(saved >= 0);
+    REQUIRE(dup2(fds[1], STDERR_FILENO) == STDERR_FILENO);
+    close(fds[1]);
+    write();
+    dup2(saved, STDERR_FILENO);
+    close(saved);
+    std::string out;
+    char buffer[4096];
+    ssize_t n;
+    while ((n = read(fds[0], buffer, sizeof buffer)) > 0) out.append(buffer, static_cast<std::size_t>(n));
+    close(fds[0]);
+    return out;
+}
+
+std::string formatted(const Text& text) {
+    Text out;
+    initd::log::format(text, out);
+    return std::string(out.view());
+}
+
+constexpr std::size_t kRoom = Text::capacity - 8;  // "initd: " and the newline
+
+}  // namespace
+
+TEST_CASE("a log line longer than the formatter keeps its newline", "[log]") {
+    initd::log::set_verbosity(0);
+    Text t;
+    t << "cannot execute '/" << std::string(600, 'd') << "': No such file or directory";
+    std::string out = stderr_of([&] { initd::log::line(initd::log::Level::error, t); });
+    CHECK(out.size() == Text::capacity);
+    CHECK(out.rfind("initd: cannot execute '/ddd", 0) == 0);
+    CHECK(out.substr(out.size() - 4) == "...\n");
+}
+
+TEST_CASE("log::format: short texts as they are, long ones cut with a marker", "[log]") {
+    SECTION("short") {
+        Text t;
+        t << "started 'true' as pid " << 7;
+        CHECK(formatted(t) == "initd: started 'true' as pid 7\n");
+    }
+    SECTION("empty") { CHECK(formatted(Text()) == "initd: \n"); }
+    SECTION("exactly as long as a line can hold: no marker") {
+        Text t;
+        t << std::string(kRoom, 'x');
+        CHECK(formatted(t) == "initd: " + std::string(kRoom, 'x') + "\n");
+    }
+    SECTION("one byte more: cut, with the marker") {
+        Text t;
+        t << std::string(kRoom + 1, 'x');
+        std::string out = formatted(t);
+        CHECK(out == "initd: " + std::string(kRoom - 3, 'x') + "...\n");
+        CHECK(out.size() == Text::capacity);
+    }
+    SECTION("a text its own capacity cut is marked even when it would fit") {
+        Text t;
+        t << std::string(Text::capacity + 5, 'y');
+        REQUIRE(t.truncated());
+        CHECK(formatted(t) == "initd: " + std::string(kRoom - 3, 'y') + "...\n");
+    }
+    SECTION("the cut does not split a UTF-8 character") {
+        // "é" is two bytes; placed so the cut would fall between them.
+        Text t;
+        t << std::string(kRoom - 4, 'a') << "é" << std::string(10, 'b');
+        CHECK(formatted(t) == "initd: " + std::string(kRoom - 4, 'a') + "...\n");
+    }
+}
