@@ -7,6 +7,7 @@
 #include "initd/sigmask.hpp"
 #include "initd/startup.hpp"
 #include "initd/supervisor.hpp"
+#include "initd/terminal.hpp"
 
 using namespace initd;
 
@@ -28,7 +29,7 @@ int main(int argc, char** argv, char** envp) {
 
     Credentials user;
     if (!startup::resolve_credentials(config, user)) return row.usage_exit;
-    if (config.setsid) startup::release_terminal();
+    if (config.setsid) terminal::release();
 
     setup.command = config.command;
     setup.environment = envp;
@@ -37,6 +38,7 @@ int main(int argc, char** argv, char** envp) {
     setup.listen_pid_owner = startup::listen_pid_owner(envp);
     setup.exit_not_found = row.exit_not_found;
     setup.exit_cannot_run = row.exit_cannot_run;
+    setup.exit_other = row.exit_exec_other;
 
     Supervisor supervisor(config, setup, pid1);
     supervisor.start();

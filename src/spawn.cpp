@@ -199,16 +199,4 @@ void log_spawn(const ChildSetup& setup, const SpawnResult& result) {
     log::line(log::Level::error, t);
 }
 
-pid_t spawn_child(const ChildSetup& setup) {
-    // Transitional (see spawn.hpp): the state the caller will own.
-    static terminal::Foreground foreground;
-    SpawnResult result = spawn_child(setup, foreground);
-    if (result.pid < 0) {
-        errno = result.failed_errno;
-        return -1;
-    }
-    if (result.failed_call) log_spawn(setup, result);
-    return result.pid;
-}
-
 }  // namespace initd

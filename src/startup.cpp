@@ -4,14 +4,12 @@
 #include <csignal>
 #include <cstring>
 #include <string_view>
-#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "initd/log.hpp"
-#include "initd/sigmask.hpp"
 
 namespace initd::startup {
 namespace {
@@ -80,16 +78,6 @@ bool resolve_credentials(const Config& config, Credentials& out) {
     if (resolve_user(config.user, out, error)) return true;
     log::line(log::Level::error, error);
     return false;
-}
-
-void release_terminal() {
-    if (!isatty(STDIN_FILENO)) return;
-    bool leader = getsid(0) == getpid();
-    if (ioctl(STDIN_FILENO, TIOCNOTTY) < 0 || !leader) return;
-    // A session leader letting go of its terminal makes the kernel send SIGHUP and
-    // SIGCONT to the foreground group, initd's own: they are not the user's to forward.
-    sigmask::discard_pending(SIGHUP);
-    sigmask::discard_pending(SIGCONT);
 }
 
 void detach_from_cwd_and_descriptors() {

@@ -42,20 +42,14 @@ bool Supervisor::start() {
 }
 
 bool Supervisor::spawn() {
-    pid_t pid = spawn_child(setup_);
-    if (pid < 0) {
-        log::failure("fork", errno);
-        return false;
-    }
+    SpawnResult spawned = spawn_child(setup_, foreground_);
+    log_spawn(setup_, spawned);  // "started", or what failed: fork, the child's setup, exec
+    if (spawned.pid < 0) return false;
+    pid_t pid = spawned.pid;
     child_ = pid;
     child_group_ = pid;  // spawn_child makes it a group (or session) leader
     started_at_ = now_ms();
     terminating_ = false;
-    if (log::enabled(log::Level::info)) {
-        Text t;
-        t << "started '" << setup_.command[0] << "' as pid " << pid;
-        log::line(log::Level::info, t);
-    }
     return true;
 }
 

@@ -45,9 +45,4 @@ SpawnResult spawn_child(const ChildSetup& setup, terminal::Foreground& foregroun
 // exec'd; else "cannot execute '<command>': <error>", "<call>: <error>" or "fork: ...".
 void log_spawn(const ChildSetup& setup, const SpawnResult& result);
 
-// Transitional, for the Supervisor::spawn that logs "started" itself: the child's
-// failure is logged here, before that line. Returns the pid, or -1 with errno set.
-// Delete it (and its Foreground) once Supervisor::spawn calls the two above.
-pid_t spawn_child(const ChildSetup& setup);
-
 }  // namespace initd

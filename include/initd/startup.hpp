@@ -24,9 +24,6 @@ bool become_reaper(const Config& config, bool pid1);
 // --user: resolve before anything is spawned; false after printing the error line.
 bool resolve_credentials(const Config& config, Credentials& out);
 
-// --setsid: give up the controlling terminal so the child's new session can take it.
-void release_terminal();
-
 // After the first spawn: pin no mount, hold no descriptor but 0-2.
 void detach_from_cwd_and_descriptors();
 

@@ -42,6 +42,7 @@ private:
     const Config& config_;
     const ChildSetup& setup_;
     const bool pid1_;
+    terminal::Foreground foreground_;  // whom initd handed the terminal to, across restarts
 
     Phase phase_ = Phase::running;
     pid_t child_ = 0;              // the main child while it runs, else 0

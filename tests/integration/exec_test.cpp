@@ -134,9 +134,7 @@ TEST_CASE("a long command name still gives a whole line, newline included", "[ex
     CHECK(lines_of(r.err).size() == 1);
 }
 
-// Hidden ([.]) until Supervisor::spawn logs through log_spawn (the lead's change):
-// today the child's failure line is still logged before "started".
-TEST_CASE("-vvv: events in the order they happen, and no 'started' for a failed exec", "[exec][.]") {
+TEST_CASE("-vvv: events in the order they happen, and no 'started' for a failed exec", "[exec]") {
     Mode mode = GENERATE(Mode::pid1, Mode::subreaper);
     INFO(mode_name(mode));
     auto failed = run(launch(mode, {"initd", "-vvv", "--", "/nonexistent/initd-exec-test"}));
