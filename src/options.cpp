@@ -1,6 +1,5 @@
 #include "initd/options.hpp"
 
-#include <algorithm>
 #include <charconv>
 #include <csignal>
 #include <optional>
@@ -354,7 +353,13 @@ int parse_option_at(int argc, char** argv, int i, Config& config, ParseResult& r
 // glibc's getopt lets options that follow words of the command be parsed, and the
 // command's words end up together after them.
 void move_before(char** argv, int first, int from, int to) {
-    std::rotate(argv + first, argv + from, argv + to);
+    // One element at a time: the runs are a few arguments long, and std::rotate's
+    // general algorithm costs the binary more than this loop costs at run time.
+    for (int i = from; i < to; ++i) {
+        char* moving = argv[i];
+        for (int j = i; j > first + (i - from); --j) argv[j] = argv[j - 1];
+        argv[first + (i - from)] = moving;
+    }
 }
 
 }  // namespace
