@@ -261,8 +261,9 @@ const OptionSpec* find_long(const NameRow& row, std::string_view name, bool& amb
     const OptionSpec* found = nullptr;
     ambiguous = false;
     for (const auto& spec : row.options) {
-        if (spec.long_name.empty() || spec.long_name.substr(0, name.size()) != name) continue;
-        if (spec.long_name == name) return &spec;
+        std::string_view long_name = spec.long_name;
+        if (long_name.empty() || long_name.substr(0, name.size()) != name) continue;
+        if (long_name == name) return &spec;
         if (found && found->id != spec.id) ambiguous = true;
         found = &spec;
     }
@@ -281,11 +282,11 @@ Action action_of(Opt id) {
 // Applies one option; returns the action it ends the parse with (run = go on).
 Action apply_option(const OptionSpec& spec, const char* value, Config& config, Text& error) {
     if (Action a = action_of(spec.id); a != Action::run) return a;
-    if (spec.value_name.empty()) {
+    if (!*spec.value_name) {
         apply_flag(spec.id, true, config);
         return Action::run;
     }
-    Source source{spec.long_name.empty() ? std::string_view(&spec.short_name, 1) : spec.long_name, true};
+    Source source{*spec.long_name ? std::string_view(spec.long_name) : std::string_view(&spec.short_name, 1), true};
     return apply_value(spec.id, value, config, error, source) ? Action::run : Action::bad_value;
 }
 
@@ -312,7 +313,7 @@ int parse_option_at(int argc, char** argv, int i, Config& config, ParseResult& r
             return stop(Action::usage_error);
         }
         const char* value = nullptr;
-        if (!spec->value_name.empty()) {
+        if (*spec->value_name) {
             if (eq != std::string_view::npos) value = argv[i] + 2 + eq + 1;
             else if (i + 1 < argc) value = argv[++i];
             else {
@@ -334,7 +335,7 @@ int parse_option_at(int argc, char** argv, int i, Config& config, ParseResult& r
             return stop(Action::usage_error);
         }
         const char* value = nullptr;
-        bool takes_rest = !spec->value_name.empty();
+        bool takes_rest = *spec->value_name;
         if (takes_rest) {
             if (j + 1 < arg.size()) value = argv[i] + j + 1;
             else if (i + 1 < argc) value = argv[++i];
@@ -441,13 +442,13 @@ void format_help(const Config& config, void (*emit)(std::string_view)) {
     t << "Usage: " << config.called_as << " [OPTION]... [--] COMMAND [ARG]...\n" << row.describe << "\n\n";
     emit(t.view());
     for (const auto& spec : row.options) {
-        if (spec.help.empty()) continue;
+        if (!*spec.help) continue;
         Text line;
         line << "  ";
-        if (spec.short_name) line << '-' << spec.short_name << (spec.long_name.empty() ? "" : ", ");
+        if (spec.short_name) line << '-' << spec.short_name << (*spec.long_name ? ", " : "");
         else line << "    ";
-        if (!spec.long_name.empty()) line << "--" << spec.long_name;
-        if (!spec.value_name.empty()) line << ' ' << spec.value_name;
+        if (*spec.long_name) line << "--" << spec.long_name;
+        if (*spec.value_name) line << ' ' << spec.value_name;
         std::size_t width = line.view().size();
         for (; width < 34; ++width) line << ' ';
         line << ' ' << spec.help << '\n';

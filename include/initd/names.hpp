@@ -12,7 +12,7 @@
 namespace initd {
 
 // Every option any name accepts; a name's row lists the ones it knows.
-enum class Opt {
+enum class Opt : unsigned char {
     rewrite,          // FROM:TO, names or numbers, all 64 signals (initd)
     rewrite_numeric,  // N:M with N in 1-31 and M in 0-31 (dumb-init)
     process_group, setsid, single_child, grace, kill_after, restart, restart_max, delay,
@@ -25,12 +25,13 @@ enum class Opt {
     help, version, license,
 };
 
+// Plain C strings, not string_views: the tables are a sizeable part of the binary.
 struct OptionSpec {
-    char short_name;              // 0: long only
-    std::string_view long_name;   // empty: short only
-    std::string_view value_name;  // empty: a flag
+    char short_name;         // 0: long only
+    const char* long_name;   // "": short only
+    const char* value_name;  // "": a flag
     Opt id;
-    std::string_view help;        // empty: not listed in --help
+    const char* help;        // "": not listed in --help
 };
 
 // How a variable's value is read. INITD_* are strict; the peers' variables are read
