@@ -1,4 +1,4 @@
-// Hardening: initd under load and in hostile surroundings, the real binary in both
+// README "Hardening" (Stress and resources): initd under load and in hostile surroundings, the real binary in both
 // modes. Floods of signals and orphans, a child that outruns the shutdown by forking,
 // standard descriptors that are closed or full, a terminal that goes away, and a
 // fork that fails for lack of processes.
@@ -64,9 +64,7 @@ TEST_CASE("100000 mixed signals: initd forwards them all and stays responsive", 
     Mode mode = GENERATE(Mode::pid1, Mode::subreaper);
     INFO(mode_name(mode));
     Reporter reporter;
-    Launch l;
-    l.mode = mode;
-    l.argv = {"initd", "--", helper("stress_counter")};
+    Launch l = initd_launch(mode, {}, {helper("stress_counter")});
     l.reporter = &reporter;
     Process p(l);
     auto ready = reporter.line();
@@ -133,9 +131,7 @@ TEST_CASE("orphans in bursts of 500 while signals arrive are all reaped", "[stre
     auto [variant, total] = GENERATE(table<std::string, int>({{"exit", 10000}, {"kill", 2000}, {"late", 2000}}));
     INFO(mode_name(mode) << ", " << total << " orphans that " << variant);
     Reporter reporter;
-    Launch l;
-    l.mode = mode;
-    l.argv = {"initd", "--", helper("stress_orphans"), std::to_string(total), "500", variant};
+    Launch l = initd_launch(mode, {}, {helper("stress_orphans"), std::to_string(total), "500", variant});
     l.reporter = &reporter;
     Process p(l);
     REQUIRE(reporter.line() == std::optional<std::string>("ready"));
@@ -171,9 +167,7 @@ TEST_CASE("a child that forks continuously cannot outrun the shutdown's deadline
     std::string token = "initd-stress-forker-" + std::to_string(getpid()) + "-" + variant + "-" +
                         std::to_string(static_cast<int>(mode));
     Reporter reporter;
-    Launch l;
-    l.mode = mode;
-    l.argv = {"initd", "--grace", "1s", "--", helper("stress_forker"), variant, token};
+    Launch l = initd_launch(mode, {"--grace", "1s"}, {helper("stress_forker"), variant, token});
     l.reporter = &reporter;
     Process p(l);
     REQUIRE(reporter.line() == std::optional<std::string>("forking"));
@@ -195,34 +189,20 @@ TEST_CASE("initd runs its child with stdin, stdout, stderr closed or full", "[st
     Mode mode = GENERATE(Mode::pid1, Mode::subreaper);
     std::string spec = GENERATE("0c,1c,2c", "1f,2f", "0c,1f,2f");
     INFO(mode_name(mode) << ", descriptors " << spec);
-    Reporter reporter;
-    Launch l;
-    l.mode = mode;
-    l.program = helper("stress_fds");
     // -vvv: every signal, start and shutdown is logged, into /dev/full or nowhere.
-    l.argv = {"stress_fds", spec, "--", initd_path(), "-vvv", "--", helper("recorder")};
-    l.reporter = &reporter;
-    Process p(l);
-    auto ready = reporter.line();
-    REQUIRE(ready);
-    CHECK(ready->rfind("ready ", 0) == 0);
-    REQUIRE(p.signal(SIGUSR1) == 0);
-    CHECK(reporter.line() == std::optional<std::string>("10"));
-    REQUIRE(p.signal(SIGPIPE) == 0);  // a user's SIGPIPE is still the child's
-    CHECK(reporter.line() == std::optional<std::string>("13"));
-    end_recorder(p, reporter);
+    Recorded r(mode, {"-vvv"}, [&](Launch& l) { l = under({helper("stress_fds"), spec, "--"}, l); });
+    CHECK(r.send(SIGUSR1) == "10");
+    CHECK(r.send(SIGPIPE) == "13");  // a user's SIGPIPE is still the child's
+    r.finish();
 }
 
 TEST_CASE("exit status survives stdout and stderr being /dev/full with -vvv", "[stress]") {
     Mode mode = GENERATE(Mode::pid1, Mode::subreaper);
     INFO(mode_name(mode));
-    Launch l;
-    l.mode = mode;
-    l.program = helper("stress_fds");
-    l.argv = {"stress_fds", "0c,1f,2f", "--", initd_path(), "-vvv", "--", helper("exit_with"), "7"};
-    CHECK(run(l).code == 7);
-    l.argv = {"stress_fds", "0c,1c,2c", "--", initd_path(), "-vvv", "--", "/nonexistent/command"};
-    CHECK(run(l).code == 127);
+    CHECK(run(under({helper("stress_fds"), "0c,1f,2f", "--"}, initd_launch(mode, {"-vvv"}, {helper("exit_with"), "7"})))
+              .code == 7);
+    CHECK(run(under({helper("stress_fds"), "0c,1c,2c", "--"}, initd_launch(mode, {"-vvv"}, {"/nonexistent/command"})))
+              .code == 127);
 }
 
 TEST_CASE("a child that closes its terminal, and a terminal that hangs up", "[stress]") {
@@ -233,11 +213,9 @@ TEST_CASE("a child that closes its terminal, and a terminal that hangs up", "[st
     int master = -1, slave = -1;
     REQUIRE(openpty(&master, &slave, nullptr, nullptr, nullptr) == 0);
     Reporter reporter;
-    Launch l;
-    l.mode = mode;
-    l.argv = {"initd"};
-    if (setsid) l.argv.push_back("--setsid");
-    l.argv.insert(l.argv.end(), {"--", helper("stress_close_terminal"), setsid ? "notty" : "keep"});
+    std::vector<std::string> options;
+    if (setsid) options.push_back("--setsid");
+    Launch l = initd_launch(mode, options, {helper("stress_close_terminal"), setsid ? "notty" : "keep"});
     l.reporter = &reporter;
     l.stdin_fd = l.stdout_fd = l.stderr_fd = slave;
     l.new_session = true;
@@ -263,14 +241,11 @@ TEST_CASE("a child that closes its terminal, and a terminal that hangs up", "[st
 TEST_CASE("fork fails at RLIMIT_NPROC: one clear line, exit 1", "[stress]") {
     // RLIMIT_NPROC binds only a non-root user, so stress_as_user turns into uid 65534
     // with a limit of 1 process (initd itself) before it execs initd.
-    REQUIRE(geteuid() == 0);
+    require_root("RLIMIT_NPROC binds only a non-root user, and switching to one needs root");
     Mode mode = GENERATE(Mode::pid1, Mode::subreaper);
     INFO(mode_name(mode));
     Reporter reporter;
-    Launch l;
-    l.mode = mode;
-    l.program = helper("stress_as_user");
-    l.argv = {"stress_as_user", "65534", "1", "--", initd_path(), "--", helper("recorder")};
+    Launch l = under({helper("stress_as_user"), "65534", "1", "--"}, initd_launch(mode, {}, {helper("recorder")}));
     l.reporter = &reporter;
     Process p(l);
     CHECK(p.wait() == 1);

@@ -1,4 +1,5 @@
-// SPEC 2 step 4 and 7: under a real pseudo-terminal (as `docker run -it` gives one),
+// README "Coming from tini, dumb-init or catatonit" (Terminals and job control): under a
+// real pseudo-terminal (as `docker run -it` gives one),
 // the child gets the terminal's foreground, so an interactive program reads what is
 // typed and Ctrl-C reaches it; with --setsid it leads its own session and owns the
 // terminal.
@@ -7,7 +8,6 @@
 #include <csignal>
 #include <cstdlib>
 #include <fcntl.h>
-#include <poll.h>
 #include <set>
 #include <unistd.h>
 
@@ -37,29 +37,21 @@ public:
     Pty(const Pty&) = delete;
     Pty& operator=(const Pty&) = delete;
 
-    Launch launch(Mode mode, const std::vector<std::string>& options, const std::vector<std::string>& command) const {
-        Launch l;
-        l.mode = mode;
-        l.argv = {"initd"};
-        l.argv.insert(l.argv.end(), options.begin(), options.end());
-        l.argv.push_back("--");
-        l.argv.insert(l.argv.end(), command.begin(), command.end());
+    // initd's stdin, stdout and stderr become the slave, its controlling terminal.
+    void attach(Launch& l) const {
         l.stdin_fd = l.stdout_fd = l.stderr_fd = slave_;
         l.new_session = true;
         l.controlling_tty = slave_;
+    }
+    Launch launch(Mode mode, const std::vector<std::string>& options, const std::vector<std::string>& command) const {
+        Launch l = initd_launch(mode, options, command);
+        attach(l);
         return l;
     }
     void type(const std::string& keys) { REQUIRE(write(master_, keys.data(), keys.size()) == static_cast<ssize_t>(keys.size())); }
     // What the terminal has shown so far.
     const std::string& screen() {
-        char buffer[4096];
-        for (;;) {
-            pollfd p{master_, POLLIN, 0};
-            if (poll(&p, 1, 0) != 1 || !(p.revents & POLLIN)) break;
-            ssize_t n = read(master_, buffer, sizeof buffer);
-            if (n <= 0) break;
-            screen_.append(buffer, static_cast<std::size_t>(n));
-        }
+        screen_ += read_available(master_, 0);
         return screen_;
     }
 
@@ -126,40 +118,27 @@ TEST_CASE("the child owns the terminal's foreground, with --setsid, its session 
         INFO("initd " << Catch::Detail::stringify(options));
         bool setsid = !options.empty() && options.back() == "--setsid";
         Pty pty;
-        Reporter reporter;
-        Launch l = pty.launch(mode, options, {helper("probe")});
-        l.reporter = &reporter;
-        Process p(l);
-        auto probe = reporter.line();
-        REQUIRE(probe);
-        CHECK(p.wait() == 0);
-        CHECK(field(*probe, "tpgrp") == field(*probe, "pgrp"));
-        CHECK(field(*probe, "pgrp") == field(*probe, "pid"));
-        CHECK((field(*probe, "sid") == field(*probe, "pid")) == setsid);
+        auto line = probe(pty.launch(mode, options, {helper("probe")}))[0];
+        CHECK(field(line, "tpgrp") == field(line, "pgrp"));
+        CHECK(field(line, "pgrp") == field(line, "pid"));
+        CHECK((field(line, "sid") == field(line, "pid")) == setsid);
     }
 }
 
 TEST_CASE("with --setsid, the SIGHUP and SIGCONT of giving up the terminal are not forwarded", "[tty]") {
     Mode mode = GENERATE(Mode::pid1, Mode::subreaper);
     INFO(mode_name(mode));
-    Pty pty;
-    Reporter reporter;
-    Launch l = pty.launch(mode, {"--setsid"}, {helper("recorder")});
-    l.reporter = &reporter;
-    Process p(l);
-    REQUIRE(reporter.line());
-    // Anything initd had pending would be forwarded before this.
-    end_recorder(p, reporter);
+    {
+        Pty pty;
+        Recorded r(mode, {"--setsid"}, [&](Launch& l) { pty.attach(l); });
+        // Anything initd had pending would be forwarded before this.
+        r.finish();
+    }
     // A SIGHUP sent by someone afterwards is the user's: it is forwarded.
-    Reporter again;
-    Pty pty2;
-    Launch l2 = pty2.launch(mode, {"--setsid"}, {helper("recorder")});
-    l2.reporter = &again;
-    Process p2(l2);
-    REQUIRE(again.line());
-    REQUIRE(p2.signal(SIGHUP) == 0);
-    CHECK(again.line() == std::optional<std::string>("1"));
-    end_recorder(p2, again);
+    Pty pty;
+    Recorded r(mode, {"--setsid"}, [&](Launch& l) { pty.attach(l); });
+    CHECK(r.send(SIGHUP) == "1");
+    r.finish();
 }
 
 TEST_CASE("Ctrl-Z on the terminal stops the job, SIGCONT to initd resumes it", "[tty][jobcontrol]") {
