@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <sched.h>
@@ -120,6 +121,62 @@ const char* mode_name(Mode mode) { return mode == Mode::pid1 ? "PID 1 of a new P
 
 std::string initd_path() { return INITD_BINARY; }
 std::string helper(const std::string& name) { return std::string(HELPERS_DIR) + "/" + name; }
+
+namespace {
+
+void copy_file(const std::string& from, const std::string& to) {
+    int in = open(from.c_str(), O_RDONLY | O_CLOEXEC);
+    REQUIRE(in >= 0);
+    int out = open(to.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0755);
+    REQUIRE(out >= 0);
+    char buffer[65536];
+    ssize_t n;
+    while ((n = read(in, buffer, sizeof buffer)) > 0) REQUIRE(write(out, buffer, static_cast<std::size_t>(n)) == n);
+    REQUIRE(n == 0);
+    REQUIRE(fchmod(out, 0755) == 0);  // whatever the umask
+    close(in);
+    REQUIRE(close(out) == 0);
+}
+
+// initd and every helper, copied where any user can execute them; removed at exit.
+struct ForAnyone {
+    std::string dir;
+    std::vector<std::string> files;
+    ForAnyone() {
+        char path[] = "/tmp/initd-tests-XXXXXX";
+        REQUIRE(mkdtemp(path));
+        dir = path;
+        REQUIRE(chmod(path, 0755) == 0);
+        copy(initd_path(), "initd");
+        DIR* helpers = opendir(HELPERS_DIR);
+        REQUIRE(helpers);
+        while (dirent* e = readdir(helpers))
+            if (e->d_type == DT_REG) copy(helper(e->d_name), e->d_name);
+        closedir(helpers);
+    }
+    ~ForAnyone() {
+        for (const auto& file : files) unlink(file.c_str());
+        rmdir(dir.c_str());
+    }
+    void copy(const std::string& from, const std::string& name) {
+        files.push_back(dir + "/" + name);
+        copy_file(from, files.back());
+    }
+};
+
+const std::string& for_anyone_dir() {
+    static ForAnyone copies;
+    return copies.dir;
+}
+
+}  // namespace
+
+std::string initd_for_anyone() { return for_anyone_dir() + "/initd"; }
+std::string helper_for_anyone(const std::string& name) {
+    std::string path = for_anyone_dir() + "/" + name;
+    REQUIRE(access(path.c_str(), X_OK) == 0);
+    return path;
+}
 
 Launch initd_launch(Mode mode, std::vector<std::string> options, std::vector<std::string> command,
                     const std::string& name) {

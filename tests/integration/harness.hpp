@@ -17,6 +17,11 @@ const char* mode_name(Mode mode);
 
 std::string initd_path();
 std::string helper(const std::string& name);  // path of a static helper program
+// The same programs for a child that runs as another user (--user, RLIMIT_NPROC): copies,
+// made once per test process, in a temporary directory (0755, files 0755) that any user
+// can reach, since the build directory may not be (a checkout under /root is 0700).
+std::string initd_for_anyone();
+std::string helper_for_anyone(const std::string& name);
 
 // A pipe read line by line: the child sees its write end as descriptor 3 when it is a
 // Launch's `reporter` (helpers report on it), or as stderr with `stderr_fd = write_fd`.

@@ -420,7 +420,7 @@ TEST_CASE("INITD_USER runs the child as that user, -u wins", "[dropin]") {
     Mode mode = GENERATE(Mode::pid1, Mode::subreaper);
     INFO(mode_name(mode));
     require_root("-u needs it to switch users");
-    const std::string probe_path = helper("probe");
+    const std::string probe_path = helper_for_anyone("probe");  // nobody runs it
     CHECK(field(fields_of_probe(mode, {}, {"INITD_USER=nobody"}, probe_path), "uid") == "65534");
     CHECK(field(fields_of_probe(mode, {"-u", "0"}, {"INITD_USER=nobody"}, probe_path), "uid") == "0");
     CHECK(field(fields_of_probe(mode, {}, {"INITD_USER="}, probe_path), "uid") == "0");

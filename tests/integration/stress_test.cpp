@@ -245,7 +245,10 @@ TEST_CASE("fork fails at RLIMIT_NPROC: one clear line, exit 1", "[stress]") {
     Mode mode = GENERATE(Mode::pid1, Mode::subreaper);
     INFO(mode_name(mode));
     Reporter reporter;
-    Launch l = under({helper("stress_as_user"), "65534", "1", "--"}, initd_launch(mode, {}, {helper("recorder")}));
+    // uid 65534 runs initd (and would run the recorder): the copies anyone can execute.
+    Launch initd = initd_launch(mode, {}, {helper_for_anyone("recorder")});
+    initd.program = initd_for_anyone();
+    Launch l = under({helper("stress_as_user"), "65534", "1", "--"}, initd);
     l.reporter = &reporter;
     Process p(l);
     CHECK(p.wait() == 1);

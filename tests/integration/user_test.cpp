@@ -44,7 +44,7 @@ struct TestUsers {
 // What the `ids` helper reported: "Uid", "Gid", "Groups", "HOME", "regain root".
 std::map<std::string, std::string> ids_as(Mode mode, const std::string& user, const TestUsers* users,
                                           int& code) {
-    Launch l = initd_launch(mode, {"-u", user}, {helper("ids")});
+    Launch l = initd_launch(mode, {"-u", user}, {helper_for_anyone("ids")});  // the user runs it
     l.extra_env = {"HOME=/root"};
     if (users) l.bind_mounts = users->mounts();
     auto r = run(l);
@@ -122,7 +122,7 @@ TEST_CASE("user switch with the system's users: nobody, daemon", "[user]") {
 
 TEST_CASE("INITD_USER works like -u", "[user]") {
     require_root("-u cannot be tested");
-    Launch l = initd_launch(Mode::subreaper, {}, {helper("ids")});
+    Launch l = initd_launch(Mode::subreaper, {}, {helper_for_anyone("ids")});
     l.extra_env = {"INITD_USER=nobody"};
     auto r = run(l);
     REQUIRE(!r.reported.empty());
