@@ -195,19 +195,17 @@ TEST_CASE("as tini, TINI_KILL_PROCESS_GROUP forwards to the child's group", "[dr
     INFO(mode_name(mode));
     for (bool as_tini : {true, false}) {
         INFO((as_tini ? "called as tini" : "called as initd"));
-        Reporter reporter;
         Launch l = initd_launch(mode, {"-s"}, {helper("tree")}, as_tini ? "tini" : "initd");
         l.extra_env = {"TINI_KILL_PROCESS_GROUP=1"};
-        l.reporter = &reporter;
-        Process p(l);
-        for (int i = 0; i < 3; ++i) REQUIRE(reporter.line());
-        REQUIRE(p.signal(SIGTERM) == 0);
+        Started started(l);
+        for (int i = 0; i < 3; ++i) REQUIRE(started.reporter.line());
+        REQUIRE(started.process.signal(SIGTERM) == 0);
         std::multiset<std::string> got;
-        for (auto line = reporter.line(); line && *line != "done"; line = reporter.line()) got.insert(*line);
+        for (auto line = started.reporter.line(); line && *line != "done"; line = started.reporter.line()) got.insert(*line);
         CHECK(got.count("child 15") == 1);
         CHECK(got.count("grandchild1 15") == (as_tini ? 1u : 0u));
         CHECK(got.count("grandchild2 15") == (as_tini ? 1u : 0u));
-        CHECK(p.wait() == 0);
+        CHECK(started.process.wait() == 0);
     }
 }
 

@@ -111,6 +111,14 @@ Outcome outcome(Process& p, Clock::time_point from, long long cpu_before, long l
     return o;
 }
 
+// `l` run to its end, or killed after 4 s (these runs take milliseconds).
+Outcome run_to_end(const Launch& l) {
+    long long cpu_before = children_cpu_ms();
+    auto start = Clock::now();
+    Process p(l);
+    return outcome(p, start, cpu_before, 4000);
+}
+
 // Not spinning: less than a quarter of a CPU over the run. A run of a second or two
 // costs some tens of ms, a few hundred with the subreaper's scans of a busy host's /proc;
 // a spinning initd (with strace stopping it at every faulty call) burns nearly all of it.
@@ -127,17 +135,15 @@ void check_lines(const std::string& err, std::size_t most) {
 // exits 7 and leaves a grandchild that ignores SIGTERM; with --grace 1s initd must SIGKILL
 // it at the deadline and exit 7, without spinning.
 void check_shutdown_ends_by_deadline(Mode mode, const std::string& fault, const std::string& path = "") {
-    Reporter reporter;
     Launch l = injected(mode, fault, {"--grace", "1s"}, {helper("grandchild_writer"), "7", "ignore"}, path);
-    l.reporter = &reporter;
     long long cpu_before = children_cpu_ms();
-    Process p(l);
-    auto ready = reporter.line();
+    Started started(l);
+    auto ready = started.reporter.line();
     REQUIRE(ready);
     REQUIRE(ready->rfind("ready ", 0) == 0);
     auto main_child_exits = Clock::now();  // right after "ready"
     pid_t grandchild = std::stoi(ready->substr(6));  // in the test's namespace as subreaper
-    Outcome o = outcome(p, main_child_exits, cpu_before, 5000);
+    Outcome o = outcome(started.process, main_child_exits, cpu_before, 5000);
     INFO(o);
     CHECK(o.exited);
     CHECK(o.ms < 2000);  // 1 s of grace, then SIGKILL; strace slows initd down a little
@@ -189,23 +195,21 @@ TEST_CASE("when rt_sigtimedwait keeps failing, initd does not spin and ends when
     INFO(mode_name(mode));
     // Every call of initd's fails (the shell's do not use it); the child exits 3 when the
     // test writes a line to its stdin.
-    Reporter reporter;
     int in[2];
     REQUIRE(pipe2(in, O_CLOEXEC) == 0);
     Launch l = injected(mode, "rt_sigtimedwait:error=EPERM", {},
                         {"sh", "-c", "echo ready >&3; read line; exit 3"});
-    l.reporter = &reporter;
     l.stdin_fd = in[0];
     long long cpu_before = children_cpu_ms();
-    Process p(l);
+    Started started(l);
     close(in[0]);
-    REQUIRE(reporter.line() == std::optional<std::string>("ready"));
+    REQUIRE(started.reporter.line() == std::optional<std::string>("ready"));
     // Half a second with a child that runs: an initd that spins burns it all.
-    CHECK_FALSE(reporter.line(500));
+    CHECK_FALSE(started.reporter.line(500));
     auto child_exits = Clock::now();
     REQUIRE(write(in[1], "\n", 1) == 1);
     close(in[1]);
-    Outcome o = outcome(p, child_exits, cpu_before, 4000);
+    Outcome o = outcome(started.process, child_exits, cpu_before, 4000);
     INFO(o);
     CHECK(o.exited);
     CHECK(o.ms < 1000);
@@ -221,10 +225,7 @@ TEST_CASE("when fork fails, initd exits 1 with one line 'initd: fork: ...'", "[f
     // Subreaper only: as PID 1, unshare's own fork (traced too) would fail first.
     Launch l = injected(Mode::subreaper, "vfork,fork,clone,clone3:error=EAGAIN", {},
                         {helper("exit_with"), "5"});
-    long long cpu_before = children_cpu_ms();
-    auto start = Clock::now();
-    Process p(l);
-    Outcome o = outcome(p, start, cpu_before, 4000);
+    Outcome o = run_to_end(l);
     INFO(o);
     CHECK(o.exited);
     CHECK(o.code == 1);
@@ -240,10 +241,7 @@ TEST_CASE("when the child's execve fails, initd exits 126 or 127 with one line",
     const std::string command = helper("exit_with");
     // -P: only the exec of the command fails (not strace's, unshare's or initd's own).
     Launch l = injected(mode, "execve:error=" + error, {}, {command, "5"}, command);
-    long long cpu_before = children_cpu_ms();
-    auto start = Clock::now();
-    Process p(l);
-    Outcome o = outcome(p, start, cpu_before, 4000);
+    Outcome o = run_to_end(l);
     INFO(o);
     CHECK(o.exited);
     CHECK(o.code == code);
@@ -255,10 +253,7 @@ TEST_CASE("when prctl(PR_SET_CHILD_SUBREAPER) fails, initd says so in one line a
           "[fault]") {
     // Subreaper only: PID 1 needs no prctl to reap.
     Launch l = injected(Mode::subreaper, "prctl:error=EINVAL", {}, {helper("exit_with"), "5"});
-    long long cpu_before = children_cpu_ms();
-    auto start = Clock::now();
-    Process p(l);
-    Outcome o = outcome(p, start, cpu_before, 4000);
+    Outcome o = run_to_end(l);
     INFO(o);
     CHECK(o.exited);
     CHECK(o.code == 5);
@@ -274,10 +269,7 @@ TEST_CASE("when wait4 fails once, initd does not hang and exits with the child's
     // strace counts per process: initd's first wait4 is its start-up reap, the second
     // the reap of the child (unshare waits once, so its call is never the second).
     Launch l = injected(mode, "wait4:error=" + error + ":when=2", {}, {helper("exit_with"), "5"});
-    long long cpu_before = children_cpu_ms();
-    auto start = Clock::now();
-    Process p(l);
-    Outcome o = outcome(p, start, cpu_before, 4000);
+    Outcome o = run_to_end(l);
     INFO(o);
     CHECK(o.exited);
     CHECK(o.ms < 2000);

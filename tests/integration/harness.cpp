@@ -473,20 +473,31 @@ long long ms_since(Clock::time_point start) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
 }
 
+Started::Started(Launch launch, bool stderr_lines) : process(attach(std::move(launch), stderr_lines)) {
+    if (stderr_lines) err.launched();
+}
+
+Launch Started::attach(Launch launch, bool stderr_lines) {
+    launch.reporter = &reporter;
+    if (stderr_lines) launch.stderr_fd = err.write_fd;
+    return launch;
+}
+
+namespace {
+Launch recorder_launch(Mode mode, const std::vector<std::string>& options,
+                       const std::function<void(Launch&)>& adjust) {
+    Launch l = initd_launch(mode, options, {helper("recorder")});
+    if (adjust) adjust(l);
+    return l;
+}
+}  // namespace
+
 Recorded::Recorded(Mode mode, std::vector<std::string> options, const std::function<void(Launch&)>& adjust)
-    : process(make_launch(mode, options, adjust)) {
+    : Started(recorder_launch(mode, options, adjust)) {
     auto ready = reporter.line();
     REQUIRE(ready);
     REQUIRE(ready->rfind("ready ", 0) == 0);
     recorder = std::stoi(ready->substr(6));
-}
-
-Launch Recorded::make_launch(Mode mode, const std::vector<std::string>& options,
-                             const std::function<void(Launch&)>& adjust) {
-    Launch l = initd_launch(mode, options, {helper("recorder")});
-    l.reporter = &reporter;
-    if (adjust) adjust(l);
-    return l;
 }
 
 std::string Recorded::send(int sig) {

@@ -148,22 +148,28 @@ char state_of(pid_t pid);
 // Waits up to `timeout_ms` for `pid` to be in `state` (or, with `negate`, to leave it).
 bool wait_for_state(pid_t pid, char state, int timeout_ms, bool negate = false);
 
+// initd started from `launch`, with `reporter` as the child's descriptor 3 and, with
+// `stderr_lines`, initd's stderr readable line by line in `err` while it runs.
+struct Started {
+    Reporter reporter;  // before `process`: the launch hands their write ends to initd
+    Reporter err;
+    Process process;
+    explicit Started(Launch launch, bool stderr_lines = false);
+
+private:
+    Launch attach(Launch launch, bool stderr_lines);
+};
+
 // initd (with `options`) running the signal recorder (tests/helpers/recorder), which has
 // said it is ready; `adjust` changes the launch first (environment, a pending signal, a
 // terminal, a wrapper).
-struct Recorded {
-    Reporter reporter;  // before `process`: the launch hands its write end to the child
-    Process process;
+struct Recorded : Started {
     pid_t recorder = 0;  // the recorder's pid in its own namespace, as it reported it
     explicit Recorded(Mode mode, std::vector<std::string> options = {},
                       const std::function<void(Launch&)>& adjust = {});
     std::string send(int sig);  // signal initd, return the recorder's next line
     // SIGUSR2 to initd must reach the recorder ("12"), which exits 0, and initd with it.
     void finish();
-
-private:
-    Launch make_launch(Mode mode, const std::vector<std::string>& options,
-                       const std::function<void(Launch&)>& adjust);
 };
 
 }  // namespace harness

@@ -15,23 +15,16 @@ using namespace harness;
 namespace {
 
 // initd running the tree helper, all three of which have said they are ready.
-struct Job {
-    Reporter reporter;
-    Process process;
+struct Job : Started {
     std::vector<pid_t> members;  // the child and its two children, as the test sees them
 
-    Job(Mode mode, std::vector<std::string> options) : process(make(mode, options)) {
+    Job(Mode mode, std::vector<std::string> options) : Started(initd_launch(mode, std::move(options), {helper("tree")})) {
         for (int i = 0; i < 3; ++i) REQUIRE(reporter.line());
         auto kids = children_of(process.pid());
         REQUIRE(kids.size() == 1);
         members = {kids[0]};
         for (pid_t grandchild : children_of(kids[0])) members.push_back(grandchild);
         REQUIRE(members.size() == 3);
-    }
-    Launch make(Mode mode, std::vector<std::string> options) {
-        Launch l = initd_launch(mode, std::move(options), {helper("tree")});
-        l.reporter = &reporter;
-        return l;
     }
     bool all_stopped() {
         for (pid_t pid : members)

@@ -34,20 +34,18 @@ struct TreeResult {
 
 // initd with `args` and `env` running the tree helper.
 TreeResult term_the_tree(Mode mode, const std::vector<std::string>& args, const std::vector<std::string>& env) {
-    Reporter reporter;
     Launch l = initd_launch(mode, args, {helper("tree")});
     l.extra_env = env;
-    l.reporter = &reporter;
-    Process p(l);
+    Started started(l);
     for (int i = 0; i < 3; ++i) {
-        auto ready = reporter.line();
+        auto ready = started.reporter.line();
         REQUIRE(ready);
         REQUIRE(ready->rfind("ready ", 0) == 0);
     }
-    REQUIRE(p.signal(SIGTERM) == 0);
+    REQUIRE(started.process.signal(SIGTERM) == 0);
     TreeResult r;
-    for (auto line = reporter.line(); line && *line != "done"; line = reporter.line()) r.lines.insert(*line);
-    r.code = p.wait();
+    for (auto line = started.reporter.line(); line && *line != "done"; line = started.reporter.line()) r.lines.insert(*line);
+    r.code = started.process.wait();
     // Each grandchild got the tree's own SIGUSR2: it saw everything it was sent.
     CHECK(r.lines.count("grandchild1 12") == 1);
     CHECK(r.lines.count("grandchild2 12") == 1);
@@ -346,19 +344,17 @@ TEST_CASE("INITD_GRACE and --grace: how long the rest get after SIGTERM", "[drop
         INFO("initd " << Catch::Detail::stringify(c.args) << " env " << Catch::Detail::stringify(c.env));
         // The main child (sh) leaves a process that ignores SIGTERM behind and exits
         // when the test writes a line to its stdin.
-        Reporter reporter;
         int in[2];
         REQUIRE(pipe2(in, O_CLOEXEC) == 0);
         Launch l = initd_launch(mode, c.args, {"sh", "-c", "\"$0\" & read line; exit 0", helper("term_ignorer")});
         l.extra_env = c.env;
-        l.reporter = &reporter;
         l.stdin_fd = in[0];
-        Process p(l);
+        Started started(l);
         close(in[0]);
-        REQUIRE(reporter.line());
+        REQUIRE(started.reporter.line());
         auto start = Clock::now();
         REQUIRE(write(in[1], "\n", 1) == 1);
-        CHECK(p.wait() == 0);
+        CHECK(started.process.wait() == 0);
         auto took = ms_since(start);
         CHECK(took >= c.at_least_ms);
         CHECK(took < c.below_ms);
@@ -372,15 +368,13 @@ TEST_CASE("INITD_KILL_AFTER and --kill-after: SIGKILL a child that ignores SIGTE
     for (auto [args, env] : std::vector<std::pair<std::vector<std::string>, std::vector<std::string>>>{
              {{}, {"INITD_KILL_AFTER=300ms"}}, {{"--kill-after", "300ms"}, {"INITD_KILL_AFTER=1m"}}}) {
         INFO("initd " << Catch::Detail::stringify(args) << " env " << Catch::Detail::stringify(env));
-        Reporter reporter;
         Launch l = initd_launch(mode, args, {helper("term_ignorer")});
         l.extra_env = env;
-        l.reporter = &reporter;
-        Process p(l);
-        REQUIRE(reporter.line());
+        Started started(l);
+        REQUIRE(started.reporter.line());
         auto start = Clock::now();
-        REQUIRE(p.signal(SIGTERM) == 0);
-        CHECK(p.wait() == 128 + SIGKILL);
+        REQUIRE(started.process.signal(SIGTERM) == 0);
+        CHECK(started.process.wait() == 128 + SIGKILL);
         CHECK(ms_since(start) >= 250);
         CHECK(ms_since(start) < 20000);
     }

@@ -84,24 +84,20 @@ TEST_CASE("restart no (the default) runs the child once", "[restart]") {
 TEST_CASE("a termination signal during the back-off ends initd at once, with the last status", "[restart]") {
     Mode mode = GENERATE(Mode::pid1, Mode::subreaper);
     INFO(mode_name(mode));
-    Reporter reporter, err;
     Launch l = restart_launch(mode, {"-v", "--restart", "always"}, {"3"});
-    l.reporter = &reporter;
-    l.stderr_fd = err.write_fd;
-    Process p(l);
-    err.launched();
+    Started started(l, true);
     // Restarts are logged at -v; the fourth back-off is 800 ms long, time enough.
     std::string seen;
-    REQUIRE(err.wait_for("restart 4 in 800 ms", seen));
+    REQUIRE(started.err.wait_for("restart 4 in 800 ms", seen));
     INFO("stderr:\n" << seen);
     CHECK(seen.find("initd: child exited with status 3; restart 1 in 100 ms\n") != std::string::npos);
     auto sent = Clock::now();
-    REQUIRE(p.signal(SIGTERM) == 0);
-    CHECK(p.wait() == 3);
+    REQUIRE(started.process.signal(SIGTERM) == 0);
+    CHECK(started.process.wait() == 3);
     long long elapsed = ms_since(sent);
     INFO("initd exited " << elapsed << " ms after SIGTERM");
     CHECK(elapsed < 400);
-    CHECK(runs(reporter.rest()).size() == 4);  // no fifth run
+    CHECK(runs(started.reporter.rest()).size() == 4);  // no fifth run
 }
 
 TEST_CASE("a termination signal during a run is forwarded and no restart follows", "[restart]") {
@@ -109,53 +105,45 @@ TEST_CASE("a termination signal during a run is forwarded and no restart follows
     INFO(mode_name(mode));
     auto policy = GENERATE(as<std::string>{}, "on-failure", "always");
     INFO("--restart " << policy);
-    Reporter reporter;
     Launch l = restart_launch(mode, {"--restart", policy}, {"0", "wait"});
-    l.reporter = &reporter;
-    Process p(l);
-    REQUIRE(reporter.line());
-    REQUIRE(p.signal(SIGTERM) == 0);
-    CHECK(p.wait() == 143);  // the child died of the forwarded SIGTERM
-    CHECK(runs(reporter.rest()).empty());
+    Started started(l);
+    REQUIRE(started.reporter.line());
+    REQUIRE(started.process.signal(SIGTERM) == 0);
+    CHECK(started.process.wait() == 143);  // the child died of the forwarded SIGTERM
+    CHECK(runs(started.reporter.rest()).empty());
 }
 
 TEST_CASE("a held termination signal also ends the restarting", "[restart]") {
     Mode mode = GENERATE(Mode::pid1, Mode::subreaper);
     INFO(mode_name(mode));
-    Reporter reporter;
     // The child is stopped by USR1 meanwhile; the held SIGTERM must not be lost in a restart.
     Launch l = restart_launch(mode, {"--restart", "always", "--delay", "TERM:10s"}, {"0", "wait"});
-    l.reporter = &reporter;
-    Process p(l);
-    REQUIRE(reporter.line());
-    REQUIRE(p.signal(SIGTERM) == 0);
-    REQUIRE(p.signal(SIGUSR1) == 0);  // not held: kills the child (default action)
-    CHECK(p.wait() == 128 + SIGUSR1);
-    CHECK(runs(reporter.rest()).empty());
+    Started started(l);
+    REQUIRE(started.reporter.line());
+    REQUIRE(started.process.signal(SIGTERM) == 0);
+    REQUIRE(started.process.signal(SIGUSR1) == 0);  // not held: kills the child (default action)
+    CHECK(started.process.wait() == 128 + SIGUSR1);
+    CHECK(runs(started.reporter.rest()).empty());
 }
 
 TEST_CASE("initd keeps reaping during the back-off", "[restart]") {
     Mode mode = GENERATE(Mode::pid1, Mode::subreaper);
     INFO(mode_name(mode));
-    Reporter reporter, err;
     // Each run leaves an orphan that exits 100 ms later, during the back-off.
     Launch l = restart_launch(mode, {"-v", "--restart", "on-failure", "--restart-max", "5"}, {"1", "orphan", "100"});
-    l.reporter = &reporter;
-    l.stderr_fd = err.write_fd;
-    Process p(l);
-    err.launched();
+    Started started(l, true);
     std::string seen;
-    REQUIRE(err.wait_for("restart 4 in 800 ms", seen));
+    REQUIRE(started.err.wait_for("restart 4 in 800 ms", seen));
     // The fourth run's orphan exits at about 100 ms into this 800 ms back-off.
-    REQUIRE(reporter.line());  // runs 1-4
-    REQUIRE(reporter.line());
-    REQUIRE(reporter.line());
-    REQUIRE(reporter.line());
+    REQUIRE(started.reporter.line());  // runs 1-4
+    REQUIRE(started.reporter.line());
+    REQUIRE(started.reporter.line());
+    REQUIRE(started.reporter.line());
     std::this_thread::sleep_for(std::chrono::milliseconds(400));
     std::vector<pid_t> zombies;
-    for (pid_t kid : children_of(p.pid()))
+    for (pid_t kid : children_of(started.process.pid()))
         if (state_of(kid) == 'Z') zombies.push_back(kid);
     CHECK(zombies.empty());
-    CHECK(children_of(p.pid()).empty());
-    CHECK(p.wait() == 1);
+    CHECK(children_of(started.process.pid()).empty());
+    CHECK(started.process.wait() == 1);
 }

@@ -27,25 +27,21 @@ bool gone(pid_t pid) { return kill(pid, 0) < 0 && errno == ESRCH; }
 
 // initd running grandchild_writer with `args`; `ready` is the grandchild's pid as
 // reported, `since_ready` starts when the main child said it was about to exit.
-struct Shutdown {
-    Reporter reporter;
-    Process process;
+struct Shutdown : Started {
     pid_t grandchild = 0;
     Clock::time_point since_ready;
 
     Shutdown(Mode mode, std::vector<std::string> options, std::vector<std::string> args)
-        : process(make_launch(mode, options, args)) {
+        : Started(make_launch(mode, options, std::move(args))) {
         auto ready = reporter.line();
         REQUIRE(ready);
         since_ready = Clock::now();
         REQUIRE(ready->rfind("ready ", 0) == 0);
         grandchild = std::stoi(ready->substr(6));
     }
-    Launch make_launch(Mode mode, const std::vector<std::string>& options, std::vector<std::string> args) {
+    static Launch make_launch(Mode mode, const std::vector<std::string>& options, std::vector<std::string> args) {
         args.insert(args.begin(), helper("grandchild_writer"));
-        Launch l = initd_launch(mode, options, args);
-        l.reporter = &reporter;
-        return l;
+        return initd_launch(mode, options, args);
     }
 };
 
@@ -197,15 +193,13 @@ TEST_CASE("with --kill-after a child that outlives a forwarded SIGTERM is SIGKIL
                       Case{{"--kill-after", "500ms", "-g"}, SIGTERM},
                       Case{{"--kill-after", "500ms", "-r", "USR1:TERM"}, SIGUSR1});
     INFO("initd " << Catch::Detail::stringify(c.options));
-    Reporter reporter;
     Launch l = initd_launch(mode, c.options, {helper("term_ignorer")});
-    l.reporter = &reporter;
-    Process p(l);
-    auto ready = reporter.line();
+    Started started(l);
+    auto ready = started.reporter.line();
     REQUIRE(ready);
     auto sent = Clock::now();
-    REQUIRE(p.signal(c.sig) == 0);
-    CHECK(p.wait() == 137);
+    REQUIRE(started.process.signal(c.sig) == 0);
+    CHECK(started.process.wait() == 137);
     long long elapsed = ms_since(sent);
     INFO("initd exited " << elapsed << " ms after the signal");
     CHECK(elapsed >= 450);

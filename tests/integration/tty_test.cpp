@@ -68,14 +68,12 @@ TEST_CASE("an interactive child reads a line typed on the terminal", "[tty]") {
     for (const auto& options : std::vector<std::vector<std::string>>{{}, {"-g"}, {"--setsid"}}) {
         INFO("initd " << Catch::Detail::stringify(options));
         Pty pty;
-        Reporter reporter;
         Launch l = pty.launch(mode, options, {helper("line_reader")});
-        l.reporter = &reporter;
-        Process p(l);
-        REQUIRE(reporter.line());
+        Started started(l);
+        REQUIRE(started.reporter.line());
         pty.type("hello, terminal\n");
-        CHECK(reporter.line() == std::optional<std::string>("line hello, terminal"));
-        CHECK(p.wait() == 0);
+        CHECK(started.reporter.line() == std::optional<std::string>("line hello, terminal"));
+        CHECK(started.process.wait() == 0);
         // The terminal echoed what was typed: it is in its normal, canonical mode.
         CHECK(pty.screen().find("hello, terminal") != std::string::npos);
     }
@@ -87,27 +85,25 @@ TEST_CASE("Ctrl-C on the terminal reaches the child's whole process group", "[tt
     for (const auto& options : std::vector<std::vector<std::string>>{{}, {"-g"}, {"--setsid"}}) {
         INFO("initd " << Catch::Detail::stringify(options));
         Pty pty;
-        Reporter reporter;
         Launch l = pty.launch(mode, options, {helper("tree")});
-        l.reporter = &reporter;
-        Process p(l);
-        for (int i = 0; i < 3; ++i) REQUIRE(reporter.line());
+        Started started(l);
+        for (int i = 0; i < 3; ++i) REQUIRE(started.reporter.line());
         pty.type("\x03");
         std::set<std::string> got;
         for (int i = 0; i < 3; ++i) {
-            auto line = reporter.line();
+            auto line = started.reporter.line();
             REQUIRE(line);
             got.insert(*line);
         }
         CHECK(got == std::set<std::string>{"child 2", "grandchild1 2", "grandchild2 2"});
-        REQUIRE(p.signal(SIGTERM) == 0);
+        REQUIRE(started.process.signal(SIGTERM) == 0);
         std::multiset<std::string> rest;
-        for (auto line = reporter.line(); line && *line != "done"; line = reporter.line()) rest.insert(*line);
+        for (auto line = started.reporter.line(); line && *line != "done"; line = started.reporter.line()) rest.insert(*line);
         CHECK(rest.count("child 15") == 1);
         // initd itself is not in the foreground group: it neither got nor forwarded a SIGINT.
         CHECK(rest.count("grandchild1 2") == 0);
         CHECK(rest.count("grandchild2 2") == 0);
-        CHECK(p.wait() == 0);
+        CHECK(started.process.wait() == 0);
     }
 }
 
@@ -149,12 +145,10 @@ TEST_CASE("Ctrl-Z on the terminal stops the job, SIGCONT to initd resumes it", "
     for (const auto& options : std::vector<std::vector<std::string>>{{}, {"-g"}}) {
         INFO("initd " << Catch::Detail::stringify(options));
         Pty pty;
-        Reporter reporter;
         Launch l = pty.launch(mode, options, {helper("line_reader")});
-        l.reporter = &reporter;
-        Process p(l);
-        REQUIRE(reporter.line());
-        auto kids = children_of(p.pid());
+        Started started(l);
+        REQUIRE(started.reporter.line());
+        auto kids = children_of(started.process.pid());
         REQUIRE(kids.size() == 1);
         pid_t child = kids[0];  // its pid as the test sees it, in both modes
         CHECK(state_of(child) != 'T');
@@ -162,10 +156,10 @@ TEST_CASE("Ctrl-Z on the terminal stops the job, SIGCONT to initd resumes it", "
         CHECK(wait_for_state(child, 'T', 10000));
         // While it is stopped it reads nothing: the line waits in the terminal.
         pty.type("typed while stopped\n");
-        CHECK_FALSE(reporter.line(200));
-        REQUIRE(p.signal(SIGCONT) == 0);
-        CHECK(reporter.line() == std::optional<std::string>("line typed while stopped"));
-        CHECK(p.wait() == 0);
+        CHECK_FALSE(started.reporter.line(200));
+        REQUIRE(started.process.signal(SIGCONT) == 0);
+        CHECK(started.reporter.line() == std::optional<std::string>("line typed while stopped"));
+        CHECK(started.process.wait() == 0);
     }
 }
 
@@ -175,18 +169,16 @@ TEST_CASE("a restarted child gets the terminal's foreground again", "[tty]") {
     for (const auto& options : std::vector<std::vector<std::string>>{{}, {"-g"}, {"--setsid"}}) {
         INFO("initd " << Catch::Detail::stringify(options));
         Pty pty;
-        Reporter reporter;
         std::vector<std::string> all = options;
         all.insert(all.end(), {"--restart", "always", "--restart-max", "2"});
         Launch l = pty.launch(mode, all, {helper("line_reader")});
-        l.reporter = &reporter;
-        Process p(l);
+        Started started(l);
         for (const std::string word : {"one", "two", "three"}) {
             INFO("run " << word);
-            REQUIRE(reporter.line());  // this run's "ready"
+            REQUIRE(started.reporter.line());  // this run's "ready"
             pty.type(word + "\n");
-            CHECK(reporter.line() == "line " + word);
+            CHECK(started.reporter.line() == "line " + word);
         }
-        CHECK(p.wait() == 0);
+        CHECK(started.process.wait() == 0);
     }
 }
