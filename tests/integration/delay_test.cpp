@@ -1,10 +1,10 @@
-// SPEC 6 (--delay) and SPEC 3's "no wake-ups while idle": a held signal is forwarded at
-// its deadline, and initd sleeps in one wait until then, or for ever when nothing is due.
+// README "Shutdown" (--delay) and "How it works" (no wake-ups while idle): a held signal is
+// forwarded at its deadline, and initd sleeps in one wait until then, or for ever when
+// nothing is due.
 #include <catch2/catch.hpp>
 
 #include <chrono>
 #include <csignal>
-#include <fstream>
 #include <thread>
 
 #include "harness.hpp"
@@ -16,9 +16,9 @@ namespace {
 // How often the process has gone to sleep of its own accord: a wake-up from
 // sigtimedwait and the next wait count one each.
 long voluntary_switches(pid_t pid) {
-    std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-    std::string line;
-    while (std::getline(status, line))
+    auto status = read_file("/proc/" + std::to_string(pid) + "/status");
+    if (!status) return -1;
+    for (const auto& line : lines_of(*status))
         if (line.rfind("voluntary_ctxt_switches:", 0) == 0) return std::stol(line.substr(24));
     return -1;
 }

@@ -1,6 +1,6 @@
-// SPEC 7, drop-in names: initd called as tini, tini-static, docker-init, dumb-init or
-// catatonit (here through a symlink of that name) behaves as scripts written for
-// those inits expect.
+// README "Coming from tini, dumb-init or catatonit", man initd(1) NAMES: initd called as
+// tini, tini-static, docker-init, dumb-init or catatonit (here through a symlink of that
+// name) behaves as scripts written for those inits expect.
 #include <catch2/catch.hpp>
 
 #include <csignal>
@@ -15,34 +15,18 @@ using namespace harness;
 
 namespace {
 
-// initd run through a symlink called `name`, with argv[0] = `name`.
+// initd run through a symlink called `name`, with argv[0] = `name`; `args` are all of
+// initd's arguments (no "--" is added: these tests are about where options end).
 Launch as(const std::string& name, std::vector<std::string> args, Mode mode = Mode::subreaper) {
-    Launch l;
-    l.mode = mode;
-    l.program = name == "initd" ? initd_path() : symlink_as(name);
-    l.argv = {name};
-    l.argv.insert(l.argv.end(), args.begin(), args.end());
-    return l;
+    return initd_launch(mode, std::move(args), {}, name);
 }
 
-std::string probe_line(Launch l, std::vector<std::string> vars = {}) {
-    Reporter reporter;
-    l.reporter = &reporter;
+// Whether the probe, run by `l` as its command, leads its own session.
+bool probe_is_session_leader(Launch l) {
     l.argv.push_back(helper("probe"));
-    l.argv.insert(l.argv.end(), vars.begin(), vars.end());
-    Process p(l);
-    auto line = reporter.line();
-    REQUIRE(line);
-    for (const auto& v : vars) {
-        auto more = reporter.line();
-        REQUIRE(more);
-        *line += "\n" + *more;
-    }
-    CHECK(p.wait() == 0);
-    return *line;
+    auto line = probe(l)[0];
+    return field(line, "sid") == field(line, "pid");
 }
-
-bool is_session_leader(const std::string& probe) { return field(probe, "sid") == field(probe, "pid"); }
 
 const std::vector<std::string> kNames = {"initd", "tini", "tini-static", "docker-init", "dumb-init", "catatonit"};
 
@@ -105,8 +89,7 @@ TEST_CASE("as tini, initd is a subreaper only when asked, and warns otherwise", 
     // zombie_factory's orphan says whether initd adopted it.
     auto orphan = [](const std::string& name, std::vector<std::string> options, std::vector<std::string> env,
                      Mode mode) {
-        options.insert(options.end(), {"--", helper("zombie_factory"), "1", "5"});
-        Launch l = as(name, options, mode);
+        Launch l = initd_launch(mode, std::move(options), {helper("zombie_factory"), "1", "5"}, name);
         l.extra_env = env;
         return run(l);
     };
@@ -171,21 +154,21 @@ TEST_CASE("the peers' logging variables work under their names only", "[dropin]"
 TEST_CASE("as dumb-init, the child gets its own session unless -c or DUMB_INIT_SETSID=0", "[dropin]") {
     Mode mode = GENERATE(Mode::pid1, Mode::subreaper);
     INFO(mode_name(mode));
-    CHECK(is_session_leader(probe_line(as("dumb-init", {}, mode))));
-    CHECK(is_session_leader(probe_line(as("dumb-init", {"--setsid"}, mode))));
-    CHECK_FALSE(is_session_leader(probe_line(as("dumb-init", {"-c"}, mode))));
-    CHECK_FALSE(is_session_leader(probe_line(as("dumb-init", {"--single-child"}, mode))));
+    CHECK(probe_is_session_leader(as("dumb-init", {}, mode)));
+    CHECK(probe_is_session_leader(as("dumb-init", {"--setsid"}, mode)));
+    CHECK_FALSE(probe_is_session_leader(as("dumb-init", {"-c"}, mode)));
+    CHECK_FALSE(probe_is_session_leader(as("dumb-init", {"--single-child"}, mode)));
     Launch off = as("dumb-init", {}, mode);
     off.extra_env = {"DUMB_INIT_SETSID=0"};
-    CHECK_FALSE(is_session_leader(probe_line(off)));
+    CHECK_FALSE(probe_is_session_leader(off));
     Launch on = as("dumb-init", {}, mode);
     on.extra_env = {"DUMB_INIT_SETSID=1"};
-    CHECK(is_session_leader(probe_line(on)));
+    CHECK(probe_is_session_leader(on));
     // Under other names the variable means nothing.
     for (const std::string name : {"initd", "tini", "catatonit"}) {
         Launch other = as(name, {"-s"}, mode);
         other.extra_env = {"DUMB_INIT_SETSID=1"};
-        CHECK_FALSE(is_session_leader(probe_line(other)));
+        CHECK_FALSE(probe_is_session_leader(other));
     }
 }
 
@@ -212,19 +195,17 @@ TEST_CASE("as tini, TINI_KILL_PROCESS_GROUP forwards to the child's group", "[dr
     INFO(mode_name(mode));
     for (bool as_tini : {true, false}) {
         INFO((as_tini ? "called as tini" : "called as initd"));
-        Reporter reporter;
-        Launch l = as(as_tini ? "tini" : "initd", {"-s", helper("tree")}, mode);
+        Launch l = initd_launch(mode, {"-s"}, {helper("tree")}, as_tini ? "tini" : "initd");
         l.extra_env = {"TINI_KILL_PROCESS_GROUP=1"};
-        l.reporter = &reporter;
-        Process p(l);
-        for (int i = 0; i < 3; ++i) REQUIRE(reporter.line());
-        REQUIRE(p.signal(SIGTERM) == 0);
+        Started started(l);
+        for (int i = 0; i < 3; ++i) REQUIRE(started.reporter.line());
+        REQUIRE(started.process.signal(SIGTERM) == 0);
         std::multiset<std::string> got;
-        for (auto line = reporter.line(); line && *line != "done"; line = reporter.line()) got.insert(*line);
+        for (auto line = started.reporter.line(); line && *line != "done"; line = started.reporter.line()) got.insert(*line);
         CHECK(got.count("child 15") == 1);
         CHECK(got.count("grandchild1 15") == (as_tini ? 1u : 0u));
         CHECK(got.count("grandchild2 15") == (as_tini ? 1u : 0u));
-        CHECK(p.wait() == 0);
+        CHECK(started.process.wait() == 0);
     }
 }
 
@@ -234,24 +215,17 @@ TEST_CASE("socket activation: LISTEN_PID naming initd is rewritten to the child'
     for (const std::string name : {"initd", "tini", "dumb-init", "catatonit"}) {
         INFO("called as " << name);
         // bash's $$ is the pid initd will have once bash execs it.
-        Reporter reporter;
-        Launch l;
-        l.mode = mode;
-        l.program = "/bin/bash";
-        std::string program = name == "initd" ? initd_path() : symlink_as(name);
-        l.argv = {"bash", "-c", "LISTEN_PID=$$ LISTEN_FDS=1 exec -a \"$1\" \"$0\" -s \"$2\" LISTEN_PID LISTEN_FDS",
-                  program, name, helper("probe")};
-        l.reporter = &reporter;
-        Process p(l);
-        auto state = reporter.line();
-        REQUIRE(state);
-        CHECK(reporter.line() == "LISTEN_PID=" + field(*state, "pid"));
-        CHECK(reporter.line() == std::optional<std::string>("LISTEN_FDS=1"));
-        CHECK(p.wait() == 0);
+        Launch l = under({"/bin/bash", "-c", "LISTEN_PID=$$ LISTEN_FDS=1 exec -a " + name + " \"$0\" \"$@\""},
+                         initd_launch(mode, {"-s"}, {helper("probe"), "LISTEN_PID", "LISTEN_FDS"}, name));
+        auto lines = probe(l);
+        REQUIRE(lines.size() == 3);
+        CHECK(lines[1] == "LISTEN_PID=" + field(lines[0], "pid"));
+        CHECK(lines[2] == "LISTEN_FDS=1");
     }
     // A LISTEN_PID meant for another process is passed on untouched.
-    Launch l = as("initd", {}, mode);
+    Launch l = initd_launch(mode, {}, {helper("probe"), "LISTEN_PID"});
     l.extra_env = {"LISTEN_PID=4194000"};
-    auto lines = probe_line(l, {"LISTEN_PID"});
-    CHECK(lines.substr(lines.find('\n') + 1) == "LISTEN_PID=4194000");
+    auto lines = probe(l);
+    REQUIRE(lines.size() == 2);
+    CHECK(lines[1] == "LISTEN_PID=4194000");
 }

@@ -1,4 +1,4 @@
-// SPEC 8: bad input is one line on stderr and exit 2, before anything is spawned.
+// README "Exit codes": bad input is one line on stderr and exit 2, before anything is spawned.
 #include <catch2/catch.hpp>
 
 #include <unistd.h>
@@ -6,16 +6,6 @@
 #include "harness.hpp"
 
 using namespace harness;
-
-namespace {
-Result run_initd(std::vector<std::string> args, std::vector<std::string> env = {}) {
-    Launch l;
-    l.argv = {"initd"};
-    l.argv.insert(l.argv.end(), args.begin(), args.end());
-    l.extra_env = std::move(env);
-    return run(l);
-}
-}  // namespace
 
 TEST_CASE("usage errors: one line, exit 2, nothing run", "[errors]") {
     // `touch` would leave a file if initd ran anything at all.
@@ -38,27 +28,24 @@ TEST_CASE("usage errors: one line, exit 2, nothing run", "[errors]") {
     };
     for (const auto& c : cases) {
         INFO("initd " << Catch::Detail::stringify(c.args));
-        auto r = run_initd(c.args);
-        CHECK(r.code == 2);
-        CHECK(r.err == c.line + "\n");
-        CHECK(r.out.empty());
+        check_refused(initd_launch(Mode::subreaper, c.args), c.line);
     }
     CHECK(access(marker.c_str(), F_OK) != 0);
 }
 
 TEST_CASE("bad environment values name the variable", "[errors]") {
-    auto r = run_initd({"true"}, {"INITD_REWRITE=15:3,TERM:BOGUS"});
-    CHECK(r.code == 2);
-    CHECK(r.err == "initd: bad value for INITD_REWRITE: bad rewrite rule 'TERM:BOGUS': unknown signal 'BOGUS'\n");
+    Launch l = initd_launch(Mode::subreaper, {"true"});
+    l.extra_env = {"INITD_REWRITE=15:3,TERM:BOGUS"};
+    check_refused(l, "initd: bad value for INITD_REWRITE: bad rewrite rule 'TERM:BOGUS': unknown signal 'BOGUS'");
 }
 
 TEST_CASE("help and version print to stdout and exit 0", "[errors]") {
-    auto help = run_initd({"--help"});
+    auto help = run(initd_launch(Mode::subreaper, {"--help"}));
     CHECK(help.code == 0);
     CHECK(help.out.rfind("Usage: initd [OPTION]... [--] COMMAND [ARG]...\n", 0) == 0);
     CHECK(help.out.find("--rewrite FROM:TO") != std::string::npos);
     CHECK(help.err.empty());
-    auto version = run_initd({"-V"});
+    auto version = run(initd_launch(Mode::subreaper, {"-V"}));
     CHECK(version.code == 0);
     CHECK(version.out.rfind("initd ", 0) == 0);
 }

@@ -1,4 +1,5 @@
-// SPEC 3: every signal initd receives reaches the child, after rewriting.
+// man initd(1) SIGNALS, README "Use it" (--rewrite): every signal initd receives reaches
+// the child, after rewriting.
 #include <catch2/catch.hpp>
 
 #include <csignal>
@@ -54,15 +55,7 @@ TEST_CASE("a signal that arrives before the child exists is delivered to it", "[
     INFO(mode_name(mode));
     // Raised with every signal blocked just before initd's exec: it is pending when
     // initd starts, before any child exists.
-    Reporter reporter;
-    Launch l;
-    l.mode = mode;
-    l.argv = {"initd", "--", helper("recorder")};
-    l.reporter = &reporter;
-    l.pending_signal = SIGUSR1;
-    Process p(l);
-    auto ready = reporter.line();
-    REQUIRE(ready);
-    CHECK(reporter.line() == std::optional<std::string>("10"));
-    end_recorder(p, reporter);
+    Recorded r(mode, {}, [](Launch& l) { l.pending_signal = SIGUSR1; });
+    CHECK(r.reporter.line() == std::optional<std::string>("10"));
+    r.finish();
 }

@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <sched.h>
@@ -101,6 +102,8 @@ void write_file(const std::string& path, const std::string& text) {
     }
 }
 
+}  // namespace
+
 std::string read_available(int fd, int timeout_ms) {
     std::string text;
     char buffer[4096];
@@ -114,12 +117,91 @@ std::string read_available(int fd, int timeout_ms) {
     return text;
 }
 
-}  // namespace
-
 const char* mode_name(Mode mode) { return mode == Mode::pid1 ? "PID 1 of a new PID namespace" : "subreaper"; }
 
 std::string initd_path() { return INITD_BINARY; }
 std::string helper(const std::string& name) { return std::string(HELPERS_DIR) + "/" + name; }
+
+namespace {
+
+void copy_file(const std::string& from, const std::string& to) {
+    int in = open(from.c_str(), O_RDONLY | O_CLOEXEC);
+    REQUIRE(in >= 0);
+    int out = open(to.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0755);
+    REQUIRE(out >= 0);
+    char buffer[65536];
+    ssize_t n;
+    while ((n = read(in, buffer, sizeof buffer)) > 0) REQUIRE(write(out, buffer, static_cast<std::size_t>(n)) == n);
+    REQUIRE(n == 0);
+    REQUIRE(fchmod(out, 0755) == 0);  // whatever the umask
+    close(in);
+    REQUIRE(close(out) == 0);
+}
+
+// initd and every helper, copied where any user can execute them; removed at exit.
+struct ForAnyone {
+    std::string dir;
+    std::vector<std::string> files;
+    ForAnyone() {
+        char path[] = "/tmp/initd-tests-XXXXXX";
+        REQUIRE(mkdtemp(path));
+        dir = path;
+        REQUIRE(chmod(path, 0755) == 0);
+        copy(initd_path(), "initd");
+        DIR* helpers = opendir(HELPERS_DIR);
+        REQUIRE(helpers);
+        while (dirent* e = readdir(helpers))
+            if (e->d_type == DT_REG) copy(helper(e->d_name), e->d_name);
+        closedir(helpers);
+    }
+    ~ForAnyone() {
+        for (const auto& file : files) unlink(file.c_str());
+        rmdir(dir.c_str());
+    }
+    void copy(const std::string& from, const std::string& name) {
+        files.push_back(dir + "/" + name);
+        copy_file(from, files.back());
+    }
+};
+
+const std::string& for_anyone_dir() {
+    static ForAnyone copies;
+    return copies.dir;
+}
+
+}  // namespace
+
+std::string initd_for_anyone() { return for_anyone_dir() + "/initd"; }
+std::string helper_for_anyone(const std::string& name) {
+    std::string path = for_anyone_dir() + "/" + name;
+    REQUIRE(access(path.c_str(), X_OK) == 0);
+    return path;
+}
+
+Launch initd_launch(Mode mode, std::vector<std::string> options, std::vector<std::string> command,
+                    const std::string& name) {
+    Launch l;
+    l.mode = mode;
+    l.program = name == "initd" ? initd_path() : symlink_as(name);
+    l.argv = {name};
+    l.argv.insert(l.argv.end(), options.begin(), options.end());
+    if (!command.empty()) {
+        l.argv.push_back("--");
+        l.argv.insert(l.argv.end(), command.begin(), command.end());
+    }
+    return l;
+}
+
+Launch under(std::vector<std::string> wrapper, Launch launch) {
+    REQUIRE(!wrapper.empty());
+    REQUIRE(!launch.argv.empty());
+    std::vector<std::string> argv = std::move(wrapper);
+    argv.push_back(launch.program.empty() ? initd_path() : launch.program);
+    argv.insert(argv.end(), launch.argv.begin() + 1, launch.argv.end());
+    launch.program = argv[0];
+    launch.argv = std::move(argv);
+    return launch;
+}
 
 Reporter::Reporter() {
     int fds[2];
@@ -148,6 +230,25 @@ std::optional<std::string> Reporter::line(int timeout_ms) {
         if (n <= 0) return std::nullopt;
         buffered.append(chunk, static_cast<std::size_t>(n));
     }
+}
+
+bool Reporter::wait_for(const std::string& text, std::string& seen, int timeout_ms) {
+    while (auto next = line(timeout_ms)) {
+        seen += *next + "\n";
+        if (next->find(text) != std::string::npos) return true;
+    }
+    return false;
+}
+
+std::vector<std::string> Reporter::rest() {
+    std::vector<std::string> lines;
+    while (auto next = line(0)) lines.push_back(*next);
+    return lines;
+}
+
+void Reporter::launched() {
+    close(write_fd);
+    write_fd = -1;
 }
 
 Process::Process(const Launch& launch) {
@@ -206,6 +307,8 @@ Process::Process(const Launch& launch) {
 }
 
 namespace {
+int code_of(int wait_status) { return WIFSIGNALED(wait_status) ? 128 + WTERMSIG(wait_status) : WEXITSTATUS(wait_status); }
+
 // A failed test must not leave helpers behind (those that block every signal would
 // live for ever): everything below `pid`, deepest first.
 void kill_descendants(pid_t pid) {
@@ -216,14 +319,20 @@ void kill_descendants(pid_t pid) {
 }
 }  // namespace
 
+void Process::kill_all() {
+    if (reaped_) return;
+    kill(pid_, SIGSTOP);  // so that it does not start anything new meanwhile
+    kill_descendants(pid_);
+    kill(pid_, SIGKILL);
+    int status = 0;
+    if (waitpid(pid_, &status, 0) != pid_) return;
+    reaped_ = true;
+    exit_code_ = code_of(status);
+    collect_output();
+}
+
 Process::~Process() {
-    if (!reaped_) {
-        kill(pid_, SIGSTOP);  // so that it does not start anything new meanwhile
-        kill_descendants(pid_);
-        kill(pid_, SIGKILL);
-        int status;
-        waitpid(pid_, &status, 0);
-    }
+    kill_all();
     close(pidfd_);
     close(out_fd_);
     close(err_fd_);
@@ -238,15 +347,14 @@ bool Process::exited_within(int timeout_ms) {
     int status = 0;
     REQUIRE(waitpid(pid_, &status, 0) == pid_);
     reaped_ = true;
-    exit_code_ = WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+    exit_code_ = code_of(status);
     collect_output();
     return true;
 }
 
 int Process::wait(int timeout_ms) {
     if (!exited_within(timeout_ms)) {
-        kill(pid_, SIGKILL);
-        exited_within(5000);
+        kill_all();
         FAIL("initd did not exit within " << timeout_ms << " ms; stderr: " << err_);
     }
     return exit_code_;
@@ -262,10 +370,44 @@ void Process::collect_output() {
 const std::string& Process::out() { return out_; }
 const std::string& Process::err() { return err_; }
 
-Result run(const Launch& launch, int timeout_ms) {
+Result run(Launch launch, int timeout_ms) {
+    Reporter own;
+    if (!launch.reporter) launch.reporter = &own;
     Process p(launch);
     int code = p.wait(timeout_ms);
-    return {code, p.out(), p.err()};
+    return {code, p.out(), p.err(), launch.reporter->rest()};
+}
+
+void check_refused(const Launch& launch, const std::string& line) {
+    auto r = run(launch);
+    CHECK(r.code == 2);
+    CHECK(r.err == line + "\n");
+    CHECK(r.out.empty());
+}
+
+std::vector<std::string> probe(const Launch& launch) {
+    auto r = run(launch);
+    INFO("stderr: " << r.err);
+    CHECK(r.code == 0);
+    REQUIRE(!r.reported.empty());
+    REQUIRE(r.reported[0].rfind("pid=", 0) == 0);
+    return r.reported;
+}
+
+std::optional<std::string> read_file(const std::string& path) {
+    int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return std::nullopt;
+    std::string text;
+    char buffer[4096];
+    ssize_t n;
+    while ((n = read(fd, buffer, sizeof buffer)) > 0) text.append(buffer, static_cast<std::size_t>(n));
+    close(fd);
+    if (n < 0) return std::nullopt;
+    return text;
+}
+
+void require_root(const std::string& why) {
+    if (geteuid() != 0) FAIL("not root: " << why);
 }
 
 std::vector<std::string> lines_of(const std::string& text) {
@@ -291,32 +433,23 @@ std::string symlink_as(const std::string& name) {
 
 std::vector<pid_t> children_of(pid_t pid) {
     std::vector<pid_t> kids;
-    std::string path = "/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) + "/children";
-    int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return kids;
-    std::string text = read_available(fd, 0);
-    close(fd);
+    auto text = read_file("/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) + "/children");
+    if (!text) return kids;
     std::size_t at = 0;
-    while (at < text.size()) {
-        std::size_t end = text.find(' ', at);
-        if (end == std::string::npos) end = text.size();
-        if (end > at) kids.push_back(static_cast<pid_t>(std::stol(text.substr(at, end - at))));
+    while (at < text->size()) {
+        std::size_t end = text->find(' ', at);
+        if (end == std::string::npos) end = text->size();
+        if (end > at) kids.push_back(static_cast<pid_t>(std::stol(text->substr(at, end - at))));
         at = end + 1;
     }
     return kids;
 }
 
 char state_of(pid_t pid) {
-    std::string path = "/proc/" + std::to_string(pid) + "/stat";
-    int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return 0;
-    char buffer[512];
-    ssize_t n = read(fd, buffer, sizeof buffer - 1);
-    close(fd);
-    if (n <= 0) return 0;
-    std::string stat(buffer, static_cast<std::size_t>(n));
-    auto paren = stat.rfind(')');
-    return paren == std::string::npos || paren + 2 >= stat.size() ? 0 : stat[paren + 2];
+    auto stat = read_file("/proc/" + std::to_string(pid) + "/stat");
+    if (!stat) return 0;
+    auto paren = stat->rfind(')');
+    return paren == std::string::npos || paren + 2 >= stat->size() ? 0 : (*stat)[paren + 2];
 }
 
 bool wait_for_state(pid_t pid, char state, int timeout_ms, bool negate) {
@@ -336,32 +469,35 @@ std::string field(const std::string& line, const std::string& key) {
     return padded.substr(at, padded.find(' ', at) - at);
 }
 
-void end_recorder(Process& initd, Reporter& reporter) {
-    REQUIRE(initd.signal(SIGUSR2) == 0);
-    CHECK(reporter.line() == std::optional<std::string>("12"));
-    CHECK(initd.wait() == 0);
-}
-
 long long ms_since(Clock::time_point start) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
 }
 
-Recorded::Recorded(Mode mode, std::vector<std::string> options, int pending_signal)
-    : process(make_launch(mode, options, pending_signal)) {
+Started::Started(Launch launch, bool stderr_lines) : process(attach(std::move(launch), stderr_lines)) {
+    if (stderr_lines) err.launched();
+}
+
+Launch Started::attach(Launch launch, bool stderr_lines) {
+    launch.reporter = &reporter;
+    if (stderr_lines) launch.stderr_fd = err.write_fd;
+    return launch;
+}
+
+namespace {
+Launch recorder_launch(Mode mode, const std::vector<std::string>& options,
+                       const std::function<void(Launch&)>& adjust) {
+    Launch l = initd_launch(mode, options, {helper("recorder")});
+    if (adjust) adjust(l);
+    return l;
+}
+}  // namespace
+
+Recorded::Recorded(Mode mode, std::vector<std::string> options, const std::function<void(Launch&)>& adjust)
+    : Started(recorder_launch(mode, options, adjust)) {
     auto ready = reporter.line();
     REQUIRE(ready);
     REQUIRE(ready->rfind("ready ", 0) == 0);
-}
-
-Launch Recorded::make_launch(Mode mode, const std::vector<std::string>& options, int pending_signal) {
-    Launch l;
-    l.mode = mode;
-    l.argv = {"initd"};
-    l.argv.insert(l.argv.end(), options.begin(), options.end());
-    l.argv.insert(l.argv.end(), {"--", helper("recorder")});
-    l.reporter = &reporter;
-    l.pending_signal = pending_signal;
-    return l;
+    recorder = std::stoi(ready->substr(6));
 }
 
 std::string Recorded::send(int sig) {
@@ -369,6 +505,12 @@ std::string Recorded::send(int sig) {
     auto got = reporter.line();
     REQUIRE(got);
     return *got;
+}
+
+void Recorded::finish() {
+    REQUIRE(process.signal(SIGUSR2) == 0);
+    CHECK(reporter.line() == std::optional<std::string>("12"));
+    CHECK(process.wait() == 0);
 }
 
 }  // namespace harness

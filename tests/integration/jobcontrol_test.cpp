@@ -1,6 +1,7 @@
-// SPEC 3, job control: with -g or --setsid, SIGTSTP/SIGTTIN/SIGTTOU stop the whole job
-// (the child's group as SIGSTOP, then initd itself) and SIGCONT resumes it. SPEC 2: the
-// child starts with the signal mask and ignored signals initd was started with.
+// README "Coming from tini, dumb-init or catatonit" (Terminals and job control): with -g
+// or --setsid, SIGTSTP/SIGTTIN/SIGTTOU stop the whole job (the child's group as SIGSTOP,
+// then initd itself) and SIGCONT resumes it; the child starts with the signal mask and
+// ignored signals initd was started with.
 #include <catch2/catch.hpp>
 
 #include <csignal>
@@ -14,27 +15,16 @@ using namespace harness;
 namespace {
 
 // initd running the tree helper, all three of which have said they are ready.
-struct Job {
-    Reporter reporter;
-    Process process;
+struct Job : Started {
     std::vector<pid_t> members;  // the child and its two children, as the test sees them
 
-    Job(Mode mode, std::vector<std::string> options) : process(make(mode, options)) {
+    Job(Mode mode, std::vector<std::string> options) : Started(initd_launch(mode, std::move(options), {helper("tree")})) {
         for (int i = 0; i < 3; ++i) REQUIRE(reporter.line());
         auto kids = children_of(process.pid());
         REQUIRE(kids.size() == 1);
         members = {kids[0]};
         for (pid_t grandchild : children_of(kids[0])) members.push_back(grandchild);
         REQUIRE(members.size() == 3);
-    }
-    Launch make(Mode mode, std::vector<std::string> options) {
-        Launch l;
-        l.mode = mode;
-        l.argv = {"initd"};
-        l.argv.insert(l.argv.end(), options.begin(), options.end());
-        l.argv.insert(l.argv.end(), {"--", helper("tree")});
-        l.reporter = &reporter;
-        return l;
     }
     bool all_stopped() {
         for (pid_t pid : members)
@@ -61,11 +51,7 @@ struct Job {
 // Waits until initd has stopped itself (bounded: a broken initd must not hang the test).
 bool initd_stopped(pid_t initd) { return wait_for_state(initd, 'T', 10000); }
 
-std::uint64_t hex(const std::string& line, const std::string& key) {
-    auto at = line.find(" " + key + "=");
-    REQUIRE(at != std::string::npos);
-    return std::stoull(line.substr(at + key.size() + 2), nullptr, 16);
-}
+std::uint64_t hex(const std::string& line, const std::string& key) { return std::stoull(field(line, key), nullptr, 16); }
 
 std::uint64_t mask_of(const std::vector<int>& signals) {
     std::uint64_t mask = 0;
@@ -137,21 +123,12 @@ TEST_CASE("the child starts with the signal mask and ignored signals initd was g
         for (const auto& options : std::vector<std::vector<std::string>>{{}, {"--setsid"}}) {
             INFO("blocked " << Catch::Detail::stringify(c.blocked) << " ignored " << Catch::Detail::stringify(c.ignored)
                             << " initd " << Catch::Detail::stringify(options));
-            Reporter reporter;
-            Launch l;
-            l.mode = mode;
-            l.argv = {"initd"};
-            l.argv.insert(l.argv.end(), options.begin(), options.end());
-            l.argv.push_back(helper("probe"));
-            l.reporter = &reporter;
+            Launch l = initd_launch(mode, options, {helper("probe")});
             l.blocked_signals = c.blocked;
             l.ignored_signals = c.ignored;
-            Process p(l);
-            auto probe = reporter.line();
-            REQUIRE(probe);
-            CHECK(p.wait() == 0);
-            CHECK(hex(*probe, "blk") == mask_of(c.blocked));
-            CHECK(hex(*probe, "ign") == mask_of(c.ignored));
+            auto line = probe(l)[0];
+            CHECK(hex(line, "blk") == mask_of(c.blocked));
+            CHECK(hex(line, "ign") == mask_of(c.ignored));
         }
     }
 }

@@ -1,5 +1,6 @@
-// SPEC 1 and 7: every option and every INITD_* variable, against the real binary;
-// the command line wins over the environment; bad values fail in one line.
+// README "Use it" and "Coming from tini, dumb-init or catatonit" (Variables), man initd(1)
+// OPTIONS and ENVIRONMENT: every option and every INITD_* variable, against the real
+// binary; the command line wins over the environment; bad values fail in one line.
 #include <catch2/catch.hpp>
 
 #include <chrono>
@@ -17,15 +18,6 @@ using namespace harness;
 
 namespace {
 
-Launch launch(Mode mode, std::vector<std::string> args, std::vector<std::string> env = {}) {
-    Launch l;
-    l.mode = mode;
-    l.argv = {"initd"};
-    l.argv.insert(l.argv.end(), args.begin(), args.end());
-    l.extra_env = std::move(env);
-    return l;
-}
-
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 // The signals each of the tree's three processes received after a SIGTERM to initd.
@@ -40,35 +32,33 @@ struct TreeResult {
     }
 };
 
-TreeResult term_the_tree(Launch l) {
-    Reporter reporter;
-    l.reporter = &reporter;
-    l.argv.push_back(helper("tree"));
-    Process p(l);
+// initd with `args` and `env` running the tree helper.
+TreeResult term_the_tree(Mode mode, const std::vector<std::string>& args, const std::vector<std::string>& env) {
+    Launch l = initd_launch(mode, args, {helper("tree")});
+    l.extra_env = env;
+    Started started(l);
     for (int i = 0; i < 3; ++i) {
-        auto ready = reporter.line();
+        auto ready = started.reporter.line();
         REQUIRE(ready);
         REQUIRE(ready->rfind("ready ", 0) == 0);
     }
-    REQUIRE(p.signal(SIGTERM) == 0);
+    REQUIRE(started.process.signal(SIGTERM) == 0);
     TreeResult r;
-    for (auto line = reporter.line(); line && *line != "done"; line = reporter.line()) r.lines.insert(*line);
-    r.code = p.wait();
+    for (auto line = started.reporter.line(); line && *line != "done"; line = started.reporter.line()) r.lines.insert(*line);
+    r.code = started.process.wait();
     // Each grandchild got the tree's own SIGUSR2: it saw everything it was sent.
     CHECK(r.lines.count("grandchild1 12") == 1);
     CHECK(r.lines.count("grandchild2 12") == 1);
     return r;
 }
 
-std::string fields_of_probe(Launch l) {
-    Reporter reporter;
-    l.reporter = &reporter;
-    l.argv.push_back(helper("probe"));
-    Process p(l);
-    auto line = reporter.line();
-    REQUIRE(line);
-    CHECK(p.wait() == 0);
-    return *line;
+// The probe's line, run by initd with `args` and `env`; `probe_path`: the probe or its
+// copy for another user.
+std::string fields_of_probe(Mode mode, const std::vector<std::string>& args, const std::vector<std::string>& env,
+                            const std::string& probe_path = helper("probe")) {
+    Launch l = initd_launch(mode, args, {probe_path});
+    l.extra_env = env;
+    return probe(l)[0];
 }
 
 }  // namespace
@@ -97,7 +87,7 @@ TEST_CASE("option -g, --process-group, --setsid and their variables signal the c
     };
     for (const auto& c : cases) {
         INFO("initd " << Catch::Detail::stringify(c.args) << " env " << Catch::Detail::stringify(c.env));
-        auto r = term_the_tree(launch(mode, c.args, c.env));
+        auto r = term_the_tree(mode, c.args, c.env);
         if (c.group) CHECK(r.all_got_term());
         else CHECK(r.only_child_got_term());
         CHECK(r.code == 0);
@@ -111,7 +101,7 @@ TEST_CASE("option --setsid and INITD_SETSID=1 make the child a session leader, o
              {{}, {}, false}, {{"--setsid"}, {}, true}, {{}, {"INITD_SETSID=1"}, true},
              {{"-c"}, {"INITD_SETSID=1"}, false}, {{"-g"}, {}, false}}) {
         INFO("initd " << Catch::Detail::stringify(args) << " env " << Catch::Detail::stringify(env));
-        auto probe = fields_of_probe(launch(mode, args, env));
+        auto probe = fields_of_probe(mode, args, env);
         CHECK(field(probe, "pgrp") == field(probe, "pid"));
         CHECK((field(probe, "sid") == field(probe, "pid")) == session);
     }
@@ -127,17 +117,11 @@ TEST_CASE("short options bundle, values attach, long options take = and abbrevia
              {"--verbose", "--verb", "--verbose", "--rewrite=TERM:USR1"},
              {"-vvv", "--rew", "SIGTERM:SIGUSR1"}}) {
         INFO("initd " << Catch::Detail::stringify(args));
-        Reporter reporter;
-        Launch l = launch(mode, args);
-        l.argv.insert(l.argv.end(), {"--", helper("recorder")});
-        l.reporter = &reporter;
-        Process p(l);
-        REQUIRE(reporter.line());
-        REQUIRE(p.signal(SIGTERM) == 0);
-        CHECK(reporter.line() == std::optional<std::string>("10"));
-        end_recorder(p, reporter);
+        Recorded r(mode, args);
+        CHECK(r.send(SIGTERM) == "10");
+        r.finish();
         // Verbosity 3 logs each forwarded signal.
-        CHECK(contains(p.err(), "initd: forwarded SIGUSR1 to "));
+        CHECK(contains(r.process.err(), "initd: forwarded SIGUSR1 to "));
     }
 }
 
@@ -156,8 +140,8 @@ TEST_CASE("option -v levels and INITD_VERBOSE", "[dropin]") {
                                             {{}, {"INITD_VERBOSE=4"}, true},
                                             {{"-v"}, {"INITD_VERBOSE=1"}, true}}) {
         INFO("initd " << Catch::Detail::stringify(c.args) << " env " << Catch::Detail::stringify(c.env));
-        Launch l = launch(mode, c.args, c.env);
-        l.argv.push_back("true");
+        Launch l = initd_launch(mode, c.args, {"true"});
+        l.extra_env = c.env;
         auto r = run(l);
         CHECK(r.code == 0);
         CHECK(contains(r.err, "initd: started 'true' as pid ") == c.info);
@@ -187,7 +171,10 @@ TEST_CASE("option -e, --expect-exit and INITD_EXPECT_EXIT map exit statuses to 0
              {{"-e", "4", exit_with, "4"}, {"INITD_EXPECT_EXIT=3"}, 0},
          }) {
         INFO("initd " << Catch::Detail::stringify(c.args) << " env " << Catch::Detail::stringify(c.env));
-        auto r = run(launch(mode, c.args, c.env));
+        // No "--": the command is the first argument that is not an option.
+        Launch l = initd_launch(mode, c.args);
+        l.extra_env = c.env;
+        auto r = run(l);
         CHECK(r.code == c.code);
         CHECK(r.err.empty());
     }
@@ -198,10 +185,9 @@ TEST_CASE("option -w, --warn-reap log every reaped orphan", "[dropin]") {
     INFO(mode_name(mode));
     for (const std::string option : {"-w", "--warn-reap", ""}) {
         INFO("option '" << option << "'");
-        Launch l = launch(mode, {});
-        if (!option.empty()) l.argv.push_back(option);
-        l.argv.insert(l.argv.end(), {helper("zombie_factory"), "3"});
-        auto r = run(l);
+        std::vector<std::string> options;
+        if (!option.empty()) options.push_back(option);
+        auto r = run(initd_launch(mode, options, {helper("zombie_factory"), "3"}));
         CHECK(r.code == 0);
         int reaped = 0;
         for (const auto& line : lines_of(r.err)) {
@@ -216,7 +202,7 @@ TEST_CASE("option -w, --warn-reap log every reaped orphan", "[dropin]") {
 TEST_CASE("option -l, -L, --license print the license", "[dropin]") {
     for (const std::string option : {"-l", "-L", "--license", "--lic"}) {
         INFO(option);
-        auto r = run(launch(Mode::subreaper, {option}));
+        auto r = run(initd_launch(Mode::subreaper, {option}));
         CHECK(r.code == 0);
         CHECK(r.out.rfind("initd is distributed under the MIT License.\n", 0) == 0);
         CHECK(r.err.empty());
@@ -230,32 +216,27 @@ TEST_CASE("option -P, --pause run no child, reap orphans and exit 0 on SIGTERM o
     for (auto [option, sig] : std::vector<std::pair<std::string, int>>{
              {"-P", SIGTERM}, {"--pause", SIGINT}, {"-P", SIGINT}, {"--pause", SIGTERM}}) {
         INFO(option << " signal " << sig);
-        Launch l = launch(mode, {option});
+        Launch l = initd_launch(mode, {option});
         l.pending_signal = sig;
         auto r = run(l);
         CHECK(r.code == 0);
         CHECK(r.err.empty());
     }
     // Called as catatonit (podman's pause containers).
-    Launch l = launch(mode, {"-P"});
-    l.program = symlink_as("catatonit");
-    l.argv[0] = "catatonit";
+    Launch l = initd_launch(mode, {"-P"}, {}, "catatonit");
     l.pending_signal = SIGTERM;
     CHECK(run(l).code == 0);
     // A command with --pause is a usage error.
-    auto r = run(launch(mode, {"-P", "true"}));
-    CHECK(r.code == 2);
-    CHECK(r.err == "initd: --pause runs no command, but got 'true'; try 'initd --help'\n");
+    check_refused(initd_launch(mode, {"-P", "true"}), "initd: --pause runs no command, but got 'true'; try 'initd --help'");
 }
 
 TEST_CASE("option -P reaps the orphans of its namespace until SIGTERM", "[dropin]") {
     // Only as PID 1 can anything outside initd become its orphan.
-    int err[2];
-    REQUIRE(pipe2(err, O_CLOEXEC) == 0);
-    Launch l = launch(Mode::pid1, {"-P", "-w"});
-    l.stderr_fd = err[1];
+    Reporter err;  // initd's stderr
+    Launch l = initd_launch(Mode::pid1, {"-P", "-w"});
+    l.stderr_fd = err.write_fd;
     Process p(l);
-    close(err[1]);
+    err.launched();
     std::string ns = "/proc/" + std::to_string(p.pid()) + "/ns/pid";
     for (int orphan = 0; orphan < 3; ++orphan) {
         // A process in initd's namespace whose parent is gone: initd adopts it.
@@ -283,23 +264,16 @@ TEST_CASE("option -P reaps the orphans of its namespace until SIGTERM", "[dropin
         REQUIRE(WEXITSTATUS(status) == 0);
     }
     std::string log;
-    int reaped = 0;
-    while (reaped < 3) {
-        pollfd pfd{err[0], POLLIN, 0};
-        REQUIRE(poll(&pfd, 1, 10000) == 1);
-        char buffer[512];
-        ssize_t n = read(err[0], buffer, sizeof buffer);
-        REQUIRE(n > 0);
-        log.append(buffer, static_cast<std::size_t>(n));
-        reaped = 0;
-        for (const auto& line : lines_of(log)) reaped += line.rfind("initd: reaped pid ", 0) == 0 && contains(line, "(exit code 7)");
+    for (int reaped = 0; reaped < 3; ++reaped) {
+        INFO("stderr so far:\n" << log);
+        REQUIRE(err.wait_for("(exit code 7)", log));
+        REQUIRE(lines_of(log).back().rfind("initd: reaped pid ", 0) == 0);
     }
     // Other signals do not end it; SIGTERM does.
     REQUIRE(p.signal(SIGUSR1) == 0);
     REQUIRE(p.signal(SIGHUP) == 0);
     REQUIRE(p.signal(SIGTERM) == 0);
     CHECK(p.wait() == 0);
-    close(err[0]);
 }
 
 TEST_CASE("option -p, --pdeathsig and INITD_PDEATHSIG: initd dies when its parent does", "[dropin]") {
@@ -308,31 +282,28 @@ TEST_CASE("option -p, --pdeathsig and INITD_PDEATHSIG: initd dies when its paren
     for (auto [args, env] : std::vector<std::pair<std::vector<std::string>, std::vector<std::string>>>{
              {{"-p", "SIGKILL"}, {}}, {{"--pdeathsig", "9"}, {}}, {{"-pKILL"}, {}}, {{}, {"INITD_PDEATHSIG=KILL"}}}) {
         INFO("initd " << Catch::Detail::stringify(args) << " env " << Catch::Detail::stringify(env));
-        // initd's parent is an intermediate process, which says initd's and the child's
-        // pids and then waits to be killed.
-        Reporter reporter;
+        // initd's parent is an intermediate process, which says initd's and the
+        // recorder's pids once the recorder is ready, and then waits to be killed.
         int pids[2];
         REQUIRE(pipe2(pids, O_CLOEXEC) == 0);
         pid_t parent = fork();
         REQUIRE(parent >= 0);
         if (parent == 0) {
-            Launch l = launch(mode, args, env);
-            l.argv.push_back(helper("recorder"));
-            l.reporter = &reporter;
-            auto* p = new Process(l);  // never destroyed: this process is SIGKILLed
-            pid_t initd = p->pid();
-            (void)!write(pids[1], &initd, sizeof initd);
+            const std::vector<std::string> variables = env;
+            // Never destroyed: this process is SIGKILLed.
+            auto* r = new Recorded(mode, args, [&](Launch& l) { l.extra_env = variables; });
+            pid_t both[2] = {r->process.pid(), r->recorder};
+            (void)!write(pids[1], both, sizeof both);
             for (;;) pause();
         }
         close(pids[1]);
-        pid_t initd = 0;
-        REQUIRE(read(pids[0], &initd, sizeof initd) == sizeof initd);
+        // The recorder's "ready" means initd has applied -p (it does so before spawning).
+        pid_t both[2] = {0, 0};
+        REQUIRE(read(pids[0], both, sizeof both) == sizeof both);
         close(pids[0]);
+        auto [initd, recorder] = both;
         int pidfd = static_cast<int>(syscall(SYS_pidfd_open, initd, 0));
         REQUIRE(pidfd >= 0);
-        // The recorder's "ready" means initd has applied -p (it does so before spawning).
-        auto ready = reporter.line();
-        REQUIRE(ready);
         pollfd alive{pidfd, POLLIN, 0};
         CHECK(poll(&alive, 1, 0) == 0);
         kill(parent, SIGKILL);
@@ -344,7 +315,6 @@ TEST_CASE("option -p, --pdeathsig and INITD_PDEATHSIG: initd dies when its paren
         close(pidfd);
         if (mode == Mode::subreaper) {
             // The recorder outlives initd (initd died of SIGKILL): clean it up.
-            pid_t recorder = std::stoi(ready->substr(6));
             kill(recorder, SIGKILL);
         }
     }
@@ -353,17 +323,12 @@ TEST_CASE("option -p, --pdeathsig and INITD_PDEATHSIG: initd dies when its paren
 TEST_CASE("INITD_REWRITE: comma-separated rules, -r wins for the same signal", "[dropin]") {
     Mode mode = GENERATE(Mode::pid1, Mode::subreaper);
     INFO(mode_name(mode));
-    Reporter reporter;
-    Launch l = launch(mode, {"-r", "TERM:USR1", helper("recorder")}, {"INITD_REWRITE=15:3,HUP:0,SIGWINCH:RTMIN+2"});
-    l.reporter = &reporter;
-    Process p(l);
-    REQUIRE(reporter.line());
-    REQUIRE(p.signal(SIGTERM) == 0);
-    CHECK(reporter.line() == std::to_string(SIGUSR1));
-    REQUIRE(p.signal(SIGHUP) == 0);  // dropped: the next line is WINCH's
-    REQUIRE(p.signal(SIGWINCH) == 0);
-    CHECK(reporter.line() == std::to_string(SIGRTMIN + 2));
-    end_recorder(p, reporter);
+    Recorded r(mode, {"-r", "TERM:USR1"},
+               [](Launch& l) { l.extra_env = {"INITD_REWRITE=15:3,HUP:0,SIGWINCH:RTMIN+2"}; });
+    CHECK(r.send(SIGTERM) == std::to_string(SIGUSR1));
+    REQUIRE(r.process.signal(SIGHUP) == 0);  // dropped: the next line is WINCH's
+    CHECK(r.send(SIGWINCH) == std::to_string(SIGRTMIN + 2));
+    r.finish();
 }
 
 TEST_CASE("INITD_GRACE and --grace: how long the rest get after SIGTERM", "[dropin]") {
@@ -379,19 +344,17 @@ TEST_CASE("INITD_GRACE and --grace: how long the rest get after SIGTERM", "[drop
         INFO("initd " << Catch::Detail::stringify(c.args) << " env " << Catch::Detail::stringify(c.env));
         // The main child (sh) leaves a process that ignores SIGTERM behind and exits
         // when the test writes a line to its stdin.
-        Reporter reporter;
         int in[2];
         REQUIRE(pipe2(in, O_CLOEXEC) == 0);
-        Launch l = launch(mode, c.args, c.env);
-        l.argv.insert(l.argv.end(), {"sh", "-c", "\"$0\" & read line; exit 0", helper("term_ignorer")});
-        l.reporter = &reporter;
+        Launch l = initd_launch(mode, c.args, {"sh", "-c", "\"$0\" & read line; exit 0", helper("term_ignorer")});
+        l.extra_env = c.env;
         l.stdin_fd = in[0];
-        Process p(l);
+        Started started(l);
         close(in[0]);
-        REQUIRE(reporter.line());
-        auto start = std::chrono::steady_clock::now();
+        REQUIRE(started.reporter.line());
+        auto start = Clock::now();
         REQUIRE(write(in[1], "\n", 1) == 1);
-        CHECK(p.wait() == 0);
+        CHECK(started.process.wait() == 0);
         auto took = ms_since(start);
         CHECK(took >= c.at_least_ms);
         CHECK(took < c.below_ms);
@@ -405,15 +368,13 @@ TEST_CASE("INITD_KILL_AFTER and --kill-after: SIGKILL a child that ignores SIGTE
     for (auto [args, env] : std::vector<std::pair<std::vector<std::string>, std::vector<std::string>>>{
              {{}, {"INITD_KILL_AFTER=300ms"}}, {{"--kill-after", "300ms"}, {"INITD_KILL_AFTER=1m"}}}) {
         INFO("initd " << Catch::Detail::stringify(args) << " env " << Catch::Detail::stringify(env));
-        Reporter reporter;
-        Launch l = launch(mode, args, env);
-        l.argv.push_back(helper("term_ignorer"));
-        l.reporter = &reporter;
-        Process p(l);
-        REQUIRE(reporter.line());
-        auto start = std::chrono::steady_clock::now();
-        REQUIRE(p.signal(SIGTERM) == 0);
-        CHECK(p.wait() == 128 + SIGKILL);
+        Launch l = initd_launch(mode, args, {helper("term_ignorer")});
+        l.extra_env = env;
+        Started started(l);
+        REQUIRE(started.reporter.line());
+        auto start = Clock::now();
+        REQUIRE(started.process.signal(SIGTERM) == 0);
+        CHECK(started.process.wait() == 128 + SIGKILL);
         CHECK(ms_since(start) >= 250);
         CHECK(ms_since(start) < 20000);
     }
@@ -431,39 +392,32 @@ TEST_CASE("INITD_RESTART and INITD_RESTART_MAX, --restart wins", "[dropin]") {
                                             {{"--restart", "no"}, {"INITD_RESTART=always", "INITD_RESTART_MAX=3"}, 1},
                                             {{"--restart-max=1"}, {"INITD_RESTART=on-failure", "INITD_RESTART_MAX=3"}, 2}}) {
         INFO("initd " << Catch::Detail::stringify(c.args) << " env " << Catch::Detail::stringify(c.env));
-        Reporter reporter;
-        Launch l = launch(mode, c.args, c.env);
-        l.argv.insert(l.argv.end(), {"sh", "-c", "echo run >&3; exit 3"});
-        l.reporter = &reporter;
-        Process p(l);
-        CHECK(p.wait() == 3);
-        int runs = 0;
-        while (reporter.line(0)) ++runs;
-        CHECK(runs == c.runs);
+        Launch l = initd_launch(mode, c.args, {"sh", "-c", "echo run >&3; exit 3"});
+        l.extra_env = c.env;
+        auto r = run(l);
+        CHECK(r.code == 3);
+        CHECK(r.reported.size() == static_cast<std::size_t>(c.runs));
     }
 }
 
 TEST_CASE("INITD_DELAY holds a signal before forwarding it", "[dropin]") {
     Mode mode = GENERATE(Mode::pid1, Mode::subreaper);
     INFO(mode_name(mode));
-    Reporter reporter;
-    Launch l = launch(mode, {helper("recorder")}, {"INITD_DELAY=USR1:400ms,HUP:1m"});
-    l.reporter = &reporter;
-    Process p(l);
-    REQUIRE(reporter.line());
-    auto start = std::chrono::steady_clock::now();
-    REQUIRE(p.signal(SIGUSR1) == 0);
-    CHECK(reporter.line() == std::optional<std::string>("10"));
+    Recorded r(mode, {}, [](Launch& l) { l.extra_env = {"INITD_DELAY=USR1:400ms,HUP:1m"}; });
+    auto start = Clock::now();
+    CHECK(r.send(SIGUSR1) == "10");
     CHECK(ms_since(start) >= 350);
-    end_recorder(p, reporter);
+    r.finish();
 }
 
 TEST_CASE("INITD_USER runs the child as that user, -u wins", "[dropin]") {
     Mode mode = GENERATE(Mode::pid1, Mode::subreaper);
     INFO(mode_name(mode));
-    CHECK(field(fields_of_probe(launch(mode, {}, {"INITD_USER=nobody"})), "uid") == "65534");
-    CHECK(field(fields_of_probe(launch(mode, {"-u", "0"}, {"INITD_USER=nobody"})), "uid") == "0");
-    CHECK(field(fields_of_probe(launch(mode, {}, {"INITD_USER="})), "uid") == "0");
+    require_root("-u needs it to switch users");
+    const std::string probe_path = helper_for_anyone("probe");  // nobody runs it
+    CHECK(field(fields_of_probe(mode, {}, {"INITD_USER=nobody"}, probe_path), "uid") == "65534");
+    CHECK(field(fields_of_probe(mode, {"-u", "0"}, {"INITD_USER=nobody"}, probe_path), "uid") == "0");
+    CHECK(field(fields_of_probe(mode, {}, {"INITD_USER="}, probe_path), "uid") == "0");
 }
 
 TEST_CASE("bad values of every option and variable: exit 2, one line naming it", "[dropin]") {
@@ -512,21 +466,16 @@ TEST_CASE("bad values of every option and variable: exit 2, one line naming it",
     };
     for (const auto& c : cases) {
         INFO(c.name << " " << Catch::Detail::stringify(c.args) << " env " << Catch::Detail::stringify(c.env));
-        Launch l = launch(Mode::subreaper, c.args, c.env);
-        if (c.name != "initd") {
-            l.program = symlink_as(c.name);
-            l.argv[0] = c.name;
-        }
         // A missing value must not be taken from the command that follows.
+        std::vector<std::string> args = c.args;
         bool wants_value = !c.args.empty() && contains(c.line, "needs a value");
-        if (!wants_value) l.argv.insert(l.argv.end(), {"touch", marker});
-        auto r = run(l);
-        CHECK(r.code == 2);
-        CHECK(r.err == c.line + "\n");
-        CHECK(r.out.empty());
+        if (!wants_value) args.insert(args.end(), {"touch", marker});
+        Launch l = initd_launch(Mode::subreaper, args, {}, c.name);
+        l.extra_env = c.env;
+        check_refused(l, c.line);
     }
     // An unknown user is found out before anything runs, too.
-    auto r = run(launch(Mode::subreaper, {"-u", "no-such-user-here", "touch", marker}));
+    auto r = run(initd_launch(Mode::subreaper, {"-u", "no-such-user-here", "touch", marker}));
     CHECK(r.code == 2);
     CHECK(lines_of(r.err).size() == 1);
     CHECK(contains(r.err, "no-such-user-here"));

@@ -1,5 +1,6 @@
-// SPEC 9: no heap, no descriptors kept, no files opened but /etc/passwd, /etc/group
-// and /proc. Checked on the real binary: its symbol table, and strace of a run.
+// README "Hardening" (Stress and resources), "How it works", man initd(1) FILES: no heap,
+// no descriptors kept, no files opened but /etc/passwd, /etc/group and /proc. Checked on
+// the real binary: its symbol table, and strace of a run.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -71,20 +72,16 @@ bool allowed_by_spec(const std::string& path) {
 
 // initd under `strace -f` (as PID 1: through `unshare --pid --fork --mount-proc`, so
 // initd is PID 1 of a new namespace and strace still sees it).
-Trace traced_run(Mode mode, std::vector<std::string> initd_args, int expected_code) {
+Trace traced_run(Mode mode, std::vector<std::string> options, std::vector<std::string> command, int expected_code) {
     INFO("strace: '" STRACE_PATH "', unshare: '" UNSHARE_PATH "' (apt-get install strace util-linux)");
     REQUIRE(access(STRACE_PATH, X_OK) == 0);
     REQUIRE(access(UNSHARE_PATH, X_OK) == 0);
     char dir_template[] = "/tmp/initd-strace-XXXXXX";
     REQUIRE(mkdtemp(dir_template));
     std::string trace = std::string(dir_template) + "/trace";
-    Launch l;
-    l.program = STRACE_PATH;
-    l.argv = {"strace", "-f", "-qq", "-o", trace, "-e", "trace=execve,open,openat,openat2", "--"};
-    if (mode == Mode::pid1) l.argv.insert(l.argv.end(), {UNSHARE_PATH, "--pid", "--fork", "--mount-proc"});
-    l.argv.push_back(initd_path());
-    l.argv.insert(l.argv.end(), initd_args.begin(), initd_args.end());
-    auto r = run(l, 60000);
+    std::vector<std::string> wrapper = {STRACE_PATH, "-f", "-qq", "-o", trace, "-e", "trace=execve,open,openat,openat2", "--"};
+    if (mode == Mode::pid1) wrapper.insert(wrapper.end(), {UNSHARE_PATH, "--pid", "--fork", "--mount-proc"});
+    auto r = run(under(wrapper, initd_launch(Mode::subreaper, std::move(options), std::move(command))), 60000);
     INFO("stderr: " << r.err);
     CHECK(r.code == expected_code);
     Trace t = read_trace(trace);
@@ -119,13 +116,8 @@ TEST_CASE("the static binary contains no allocator", "[resources]") {
 TEST_CASE("initd keeps no descriptor beyond 0-2 while its child runs", "[resources]") {
     Mode mode = GENERATE(Mode::pid1, Mode::subreaper);
     INFO(mode_name(mode));
-    Reporter reporter;
-    Launch l;
-    l.mode = mode;
-    l.argv = {"initd", "--", helper("recorder")};
-    l.reporter = &reporter;  // initd inherits it as fd 3 and must close it
-    Process p(l);
-    REQUIRE(reporter.line());
+    Recorded r(mode);  // initd inherits the reporter's pipe as fd 3 and must close it
+    Process& p = r.process;
     // The child reports before initd has surely closed fd 3: allow it a moment.
     std::set<std::string> fds;
     for (int attempt = 0; attempt < 200; ++attempt) {
@@ -139,23 +131,22 @@ TEST_CASE("initd keeps no descriptor beyond 0-2 while its child runs", "[resourc
         usleep(10000);
     }
     CHECK(fds == std::set<std::string>{"0", "1", "2"});
-    REQUIRE(p.signal(SIGUSR2) == 0);
-    CHECK(p.wait() == 0);
+    r.finish();
 }
 
-TEST_CASE("initd opens no files beyond SPEC 9", "[resources]") {
+TEST_CASE("initd opens no files but /etc/passwd, /etc/group and /proc", "[resources]") {
     Mode mode = GENERATE(Mode::pid1, Mode::subreaper);
     INFO(mode_name(mode));
 
     SECTION("a plain child: nothing but /proc (the shutdown's look for leftovers)") {
-        Trace t = traced_run(mode, {"--", helper("exit_with"), "5"}, 5);
+        Trace t = traced_run(mode, {}, {helper("exit_with"), "5"}, 5);
         REQUIRE(t.saw_initd);
         INFO("initd opened " << Catch::Detail::stringify(t.initd_opens));
         CHECK(std::all_of(t.initd_opens.begin(), t.initd_opens.end(),
                           [](const std::string& path) { return path.rfind("/proc", 0) == 0; }));
     }
     SECTION("--user: /etc/passwd and /etc/group, nothing else") {
-        Trace t = traced_run(mode, {"--user", "nobody", "--", helper("exit_with"), "0"}, 0);
+        Trace t = traced_run(mode, {"--user", "nobody"}, {helper_for_anyone("exit_with"), "0"}, 0);
         REQUIRE(t.saw_initd);
         INFO("initd opened " << Catch::Detail::stringify(t.initd_opens));
         CHECK(std::count(t.initd_opens.begin(), t.initd_opens.end(), "/etc/passwd") >= 1);
@@ -164,7 +155,7 @@ TEST_CASE("initd opens no files beyond SPEC 9", "[resources]") {
     }
     SECTION("a shutdown with a process left over: only /proc") {
         // sh leaves `sleep` behind; initd's shutdown finds and ends it through /proc.
-        Trace t = traced_run(mode, {"--grace", "5s", "--", "/bin/sh", "-c", "sleep 100 & exit 4"}, 4);
+        Trace t = traced_run(mode, {"--grace", "5s"}, {"/bin/sh", "-c", "sleep 100 & exit 4"}, 4);
         REQUIRE(t.saw_initd);
         INFO("initd opened " << Catch::Detail::stringify(t.initd_opens));
         CHECK(std::count(t.initd_opens.begin(), t.initd_opens.end(), "/proc") >= 1);

@@ -1,12 +1,11 @@
-// SPEC 5: when the main child exits, what remains gets SIGTERM, --grace to exit, then
-// SIGKILL; initd exits as soon as everything is gone, with the main child's status.
+// README "Shutdown", man initd(1) SHUTDOWN: when the main child exits, what remains gets
+// SIGTERM, --grace to exit, then SIGKILL; initd exits as soon as everything is gone, with
+// the main child's status.
 #include <catch2/catch.hpp>
 
 #include <cerrno>
 #include <chrono>
 #include <csignal>
-#include <fstream>
-#include <sstream>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -21,42 +20,28 @@ std::string temp_path(const std::string& what, Mode mode) {
            (mode == Mode::pid1 ? "pid1" : "subreaper");
 }
 
-std::string contents(const std::string& path) {
-    std::ifstream in(path);
-    if (!in) return "(missing)";
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
+std::string contents(const std::string& path) { return read_file(path).value_or("(missing)"); }
 
 // A pid the test can see (subreaper mode: same namespace) that must be gone for good.
 bool gone(pid_t pid) { return kill(pid, 0) < 0 && errno == ESRCH; }
 
 // initd running grandchild_writer with `args`; `ready` is the grandchild's pid as
 // reported, `since_ready` starts when the main child said it was about to exit.
-struct Shutdown {
-    Reporter reporter;
-    Process process;
+struct Shutdown : Started {
     pid_t grandchild = 0;
     Clock::time_point since_ready;
 
     Shutdown(Mode mode, std::vector<std::string> options, std::vector<std::string> args)
-        : process(make_launch(mode, options, args)) {
+        : Started(make_launch(mode, options, std::move(args))) {
         auto ready = reporter.line();
         REQUIRE(ready);
         since_ready = Clock::now();
         REQUIRE(ready->rfind("ready ", 0) == 0);
         grandchild = std::stoi(ready->substr(6));
     }
-    Launch make_launch(Mode mode, const std::vector<std::string>& options, const std::vector<std::string>& args) {
-        Launch l;
-        l.mode = mode;
-        l.argv = {"initd"};
-        l.argv.insert(l.argv.end(), options.begin(), options.end());
-        l.argv.insert(l.argv.end(), {"--", helper("grandchild_writer")});
-        l.argv.insert(l.argv.end(), args.begin(), args.end());
-        l.reporter = &reporter;
-        return l;
+    static Launch make_launch(Mode mode, const std::vector<std::string>& options, std::vector<std::string> args) {
+        args.insert(args.begin(), helper("grandchild_writer"));
+        return initd_launch(mode, options, args);
     }
 };
 
@@ -166,15 +151,9 @@ TEST_CASE("as PID 1, a process that joined the namespace gets SIGTERM and initd 
     // nsenter here, is outside), so initd gets no SIGCHLD for it.
     std::string file = temp_path("joined", Mode::pid1);
     unlink(file.c_str());
-    Reporter reporter;
-    Launch l;
-    l.mode = Mode::pid1;
-    l.argv = {"initd", "--", helper("recorder")};
-    l.reporter = &reporter;
-    Process p(l);
-    auto ready = reporter.line();
-    REQUIRE(ready);
-    REQUIRE(ready->rfind("ready ", 0) == 0);
+    Recorded r(Mode::pid1);
+    Reporter& reporter = r.reporter;
+    Process& p = r.process;
 
     std::string target = std::to_string(p.pid());
     std::string writer = helper("grandchild_writer");
@@ -214,19 +193,13 @@ TEST_CASE("with --kill-after a child that outlives a forwarded SIGTERM is SIGKIL
                       Case{{"--kill-after", "500ms", "-g"}, SIGTERM},
                       Case{{"--kill-after", "500ms", "-r", "USR1:TERM"}, SIGUSR1});
     INFO("initd " << Catch::Detail::stringify(c.options));
-    Reporter reporter;
-    Launch l;
-    l.mode = mode;
-    l.argv = {"initd"};
-    l.argv.insert(l.argv.end(), c.options.begin(), c.options.end());
-    l.argv.insert(l.argv.end(), {"--", helper("term_ignorer")});
-    l.reporter = &reporter;
-    Process p(l);
-    auto ready = reporter.line();
+    Launch l = initd_launch(mode, c.options, {helper("term_ignorer")});
+    Started started(l);
+    auto ready = started.reporter.line();
     REQUIRE(ready);
     auto sent = Clock::now();
-    REQUIRE(p.signal(c.sig) == 0);
-    CHECK(p.wait() == 137);
+    REQUIRE(started.process.signal(c.sig) == 0);
+    CHECK(started.process.wait() == 137);
     long long elapsed = ms_since(sent);
     INFO("initd exited " << elapsed << " ms after the signal");
     CHECK(elapsed >= 450);
@@ -236,17 +209,10 @@ TEST_CASE("with --kill-after a child that outlives a forwarded SIGTERM is SIGKIL
 TEST_CASE("without a termination signal --kill-after does nothing", "[shutdown]") {
     Mode mode = GENERATE(Mode::pid1, Mode::subreaper);
     INFO(mode_name(mode));
-    Reporter reporter;
-    Launch l;
-    l.mode = mode;
-    l.argv = {"initd", "--kill-after", "200ms", "-r", "TERM:USR1", "--", helper("recorder")};
-    l.reporter = &reporter;
-    Process p(l);
-    REQUIRE(reporter.line());
-    REQUIRE(p.signal(SIGTERM) == 0);  // rewritten to USR1: not a termination signal
-    CHECK(reporter.line() == std::optional<std::string>("10"));
-    CHECK_FALSE(p.exited_within(600));
-    end_recorder(p, reporter);
+    Recorded r(mode, {"--kill-after", "200ms", "-r", "TERM:USR1"});
+    CHECK(r.send(SIGTERM) == "10");  // rewritten to USR1: not a termination signal
+    CHECK_FALSE(r.process.exited_within(600));
+    r.finish();
 }
 
 TEST_CASE("bad --grace, --kill-after, --restart, --restart-max, --delay values: exit 2, nothing run",
@@ -274,15 +240,9 @@ TEST_CASE("bad --grace, --kill-after, --restart, --restart-max, --delay values: 
     };
     for (const auto& c : cases) {
         INFO("initd " << Catch::Detail::stringify(c.args) << " env " << Catch::Detail::stringify(c.env));
-        Launch l;
-        l.argv = {"initd"};
-        l.argv.insert(l.argv.end(), c.args.begin(), c.args.end());
-        l.argv.insert(l.argv.end(), {"touch", marker});
+        Launch l = initd_launch(Mode::subreaper, c.args, {"touch", marker});
         l.extra_env = c.env;
-        auto r = run(l);
-        CHECK(r.code == 2);
-        CHECK(r.err == c.line + "\n");
-        CHECK(r.out.empty());
+        check_refused(l, c.line);
     }
     CHECK(access(marker.c_str(), F_OK) != 0);
 }

@@ -1,4 +1,4 @@
-// Hardening: initd under load and in hostile surroundings, the real binary in both
+// README "Hardening" (Stress and resources): initd under load and in hostile surroundings, the real binary in both
 // modes. Floods of signals and orphans, a child that outruns the shutdown by forking,
 // standard descriptors that are closed or full, a terminal that goes away, and a
 // fork that fails for lack of processes.
@@ -63,13 +63,9 @@ int processes_with(const std::string& token) {
 TEST_CASE("100000 mixed signals: initd forwards them all and stays responsive", "[stress]") {
     Mode mode = GENERATE(Mode::pid1, Mode::subreaper);
     INFO(mode_name(mode));
-    Reporter reporter;
-    Launch l;
-    l.mode = mode;
-    l.argv = {"initd", "--", helper("stress_counter")};
-    l.reporter = &reporter;
-    Process p(l);
-    auto ready = reporter.line();
+    Launch l = initd_launch(mode, {}, {helper("stress_counter")});
+    Started started(l);
+    auto ready = started.reporter.line();
     REQUIRE(ready);
     REQUIRE(ready->rfind("ready ", 0) == 0);
 
@@ -83,27 +79,27 @@ TEST_CASE("100000 mixed signals: initd forwards them all and stays responsive", 
     auto start = Clock::now();
     for (int i = 0; i < 100000; ++i) {
         int sig = kinds[static_cast<std::size_t>(i) % kinds.size()];
-        send(p, sig);
+        send(started.process, sig);
         ++sent[static_cast<std::size_t>(sig)];
     }
-    send(p, 63);
+    send(started.process, 63);
     INFO("sending took " << ms_since(start) << " ms");
     // Real-time signals queue in order, so once "last" is there, the flood is through.
-    CHECK(reporter.line(60000) == std::optional<std::string>("last"));
+    CHECK(started.reporter.line(60000) == std::optional<std::string>("last"));
     INFO("initd forwarded the flood in " << ms_since(start) << " ms");
 
     // Afterwards a paced signal still arrives promptly (generous: the machine is shared).
     for (int i = 0; i < 5; ++i) {
         auto sent_at = Clock::now();
-        send(p, 64);
-        CHECK(reporter.line(10000) == std::optional<std::string>("marker"));
+        send(started.process, 64);
+        CHECK(started.reporter.line(10000) == std::optional<std::string>("marker"));
         CHECK(ms_since(sent_at) < 500);
     }
 
-    send(p, SIGUSR2);
+    send(started.process, SIGUSR2);
     std::map<int, long> got;
     for (;;) {
-        auto line = reporter.line();
+        auto line = started.reporter.line();
         REQUIRE(line);
         if (*line == "end") break;
         std::istringstream in(*line);
@@ -113,8 +109,8 @@ TEST_CASE("100000 mixed signals: initd forwards them all and stays responsive", 
         REQUIRE((in >> word >> sig >> n));
         got[sig] = n;
     }
-    CHECK(p.wait() == 0);
-    CHECK(p.err().empty());
+    CHECK(started.process.wait() == 0);
+    CHECK(started.process.err().empty());
 
     CHECK(got.count(SIGCHLD) == 0);  // initd's own signal is never forwarded
     for (int sig : kinds) {
@@ -132,29 +128,25 @@ TEST_CASE("orphans in bursts of 500 while signals arrive are all reaped", "[stre
     // 10,000 of the plainest kind; fewer of the others (a fork costs ~1 ms on a small VM).
     auto [variant, total] = GENERATE(table<std::string, int>({{"exit", 10000}, {"kill", 2000}, {"late", 2000}}));
     INFO(mode_name(mode) << ", " << total << " orphans that " << variant);
-    Reporter reporter;
-    Launch l;
-    l.mode = mode;
-    l.argv = {"initd", "--", helper("stress_orphans"), std::to_string(total), "500", variant};
-    l.reporter = &reporter;
-    Process p(l);
-    REQUIRE(reporter.line() == std::optional<std::string>("ready"));
+    Launch l = initd_launch(mode, {}, {helper("stress_orphans"), std::to_string(total), "500", variant});
+    Started started(l);
+    REQUIRE(started.reporter.line() == std::optional<std::string>("ready"));
 
     // Signals while the orphans come and go; paced so they interleave with the bursts.
     std::atomic<bool> stop{false};
     std::thread sender([&] {
         for (int i = 0; !stop; ++i) {
-            p.signal(i % 2 ? SIGUSR1 : SIGRTMIN + 6);
+            started.process.signal(i % 2 ? SIGUSR1 : SIGRTMIN + 6);
             std::this_thread::sleep_for(std::chrono::microseconds(200));
         }
     });
-    auto done = reporter.line(120000);
+    auto done = started.reporter.line(120000);
     stop = true;  // before initd can exit: its pid must not be signalled once reaped
     sender.join();
     CHECK(done == std::optional<std::string>("bursts done"));
-    CHECK(p.wait(60000) == 0);
-    INFO("stress_orphans said: " << p.out() << p.err());
-    std::istringstream out(p.out());
+    CHECK(started.process.wait(60000) == 0);
+    INFO("stress_orphans said: " << started.process.out() << started.process.err());
+    std::istringstream out(started.process.out());
     std::string w1, w2, w3;
     int made = -1, left = -1;
     long signals = -1;
@@ -170,21 +162,17 @@ TEST_CASE("a child that forks continuously cannot outrun the shutdown's deadline
     INFO(mode_name(mode) << ", forker " << variant);
     std::string token = "initd-stress-forker-" + std::to_string(getpid()) + "-" + variant + "-" +
                         std::to_string(static_cast<int>(mode));
-    Reporter reporter;
-    Launch l;
-    l.mode = mode;
-    l.argv = {"initd", "--grace", "1s", "--", helper("stress_forker"), variant, token};
-    l.reporter = &reporter;
-    Process p(l);
-    REQUIRE(reporter.line() == std::optional<std::string>("forking"));
+    Launch l = initd_launch(mode, {"--grace", "1s"}, {helper("stress_forker"), variant, token});
+    Started started(l);
+    REQUIRE(started.reporter.line() == std::optional<std::string>("forking"));
     // The main child exits right after that line: the shutdown starts now. The forkers
     // ignore SIGTERM, so the grace period runs out; then SIGKILL must catch them all.
     auto start = Clock::now();
-    bool exited = p.exited_within(5000);
+    bool exited = started.process.exited_within(5000);
     long long took = ms_since(start);
     INFO("initd took " << took << " ms after the main child exited");
     REQUIRE(exited);
-    CHECK(p.exit_code() == 3);
+    CHECK(started.process.exit_code() == 3);
     CHECK(took >= 900);
     CHECK(took < 2500);
     // Nothing may survive initd (as PID 1 the kernel would see to that anyway).
@@ -195,34 +183,20 @@ TEST_CASE("initd runs its child with stdin, stdout, stderr closed or full", "[st
     Mode mode = GENERATE(Mode::pid1, Mode::subreaper);
     std::string spec = GENERATE("0c,1c,2c", "1f,2f", "0c,1f,2f");
     INFO(mode_name(mode) << ", descriptors " << spec);
-    Reporter reporter;
-    Launch l;
-    l.mode = mode;
-    l.program = helper("stress_fds");
     // -vvv: every signal, start and shutdown is logged, into /dev/full or nowhere.
-    l.argv = {"stress_fds", spec, "--", initd_path(), "-vvv", "--", helper("recorder")};
-    l.reporter = &reporter;
-    Process p(l);
-    auto ready = reporter.line();
-    REQUIRE(ready);
-    CHECK(ready->rfind("ready ", 0) == 0);
-    REQUIRE(p.signal(SIGUSR1) == 0);
-    CHECK(reporter.line() == std::optional<std::string>("10"));
-    REQUIRE(p.signal(SIGPIPE) == 0);  // a user's SIGPIPE is still the child's
-    CHECK(reporter.line() == std::optional<std::string>("13"));
-    end_recorder(p, reporter);
+    Recorded r(mode, {"-vvv"}, [&](Launch& l) { l = under({helper("stress_fds"), spec, "--"}, l); });
+    CHECK(r.send(SIGUSR1) == "10");
+    CHECK(r.send(SIGPIPE) == "13");  // a user's SIGPIPE is still the child's
+    r.finish();
 }
 
 TEST_CASE("exit status survives stdout and stderr being /dev/full with -vvv", "[stress]") {
     Mode mode = GENERATE(Mode::pid1, Mode::subreaper);
     INFO(mode_name(mode));
-    Launch l;
-    l.mode = mode;
-    l.program = helper("stress_fds");
-    l.argv = {"stress_fds", "0c,1f,2f", "--", initd_path(), "-vvv", "--", helper("exit_with"), "7"};
-    CHECK(run(l).code == 7);
-    l.argv = {"stress_fds", "0c,1c,2c", "--", initd_path(), "-vvv", "--", "/nonexistent/command"};
-    CHECK(run(l).code == 127);
+    CHECK(run(under({helper("stress_fds"), "0c,1f,2f", "--"}, initd_launch(mode, {"-vvv"}, {helper("exit_with"), "7"})))
+              .code == 7);
+    CHECK(run(under({helper("stress_fds"), "0c,1c,2c", "--"}, initd_launch(mode, {"-vvv"}, {"/nonexistent/command"})))
+              .code == 127);
 }
 
 TEST_CASE("a child that closes its terminal, and a terminal that hangs up", "[stress]") {
@@ -232,49 +206,43 @@ TEST_CASE("a child that closes its terminal, and a terminal that hangs up", "[st
     INFO(mode_name(mode) << (setsid ? ", --setsid" : "") << (hangup ? ", terminal hangs up" : ""));
     int master = -1, slave = -1;
     REQUIRE(openpty(&master, &slave, nullptr, nullptr, nullptr) == 0);
-    Reporter reporter;
-    Launch l;
-    l.mode = mode;
-    l.argv = {"initd"};
-    if (setsid) l.argv.push_back("--setsid");
-    l.argv.insert(l.argv.end(), {"--", helper("stress_close_terminal"), setsid ? "notty" : "keep"});
-    l.reporter = &reporter;
+    std::vector<std::string> options;
+    if (setsid) options.push_back("--setsid");
+    Launch l = initd_launch(mode, options, {helper("stress_close_terminal"), setsid ? "notty" : "keep"});
     l.stdin_fd = l.stdout_fd = l.stderr_fd = slave;
     l.new_session = true;
     l.controlling_tty = slave;
-    Process p(l);
+    Started started(l);
     close(slave);
-    CHECK(reporter.line() == std::optional<std::string>("ready"));
-    CHECK(reporter.line() == std::optional<std::string>("closed"));
+    CHECK(started.reporter.line() == std::optional<std::string>("ready"));
+    CHECK(started.reporter.line() == std::optional<std::string>("closed"));
     if (hangup) close(master);  // the terminal is gone: SIGHUP for whoever still holds it
-    REQUIRE(p.signal(SIGUSR1) == 0);
+    REQUIRE(started.process.signal(SIGUSR1) == 0);
     // A hang-up may reach the child as SIGHUP/SIGCONT first (from initd or the kernel).
     std::optional<std::string> got;
     for (int i = 0; i < 4; ++i) {
-        got = reporter.line();
+        got = started.reporter.line();
         if (!got || *got == "10") break;
         CHECK((*got == "1" || *got == "18"));
     }
     CHECK(got == std::optional<std::string>("10"));
-    CHECK(p.wait() == 7);
+    CHECK(started.process.wait() == 7);
     if (!hangup) close(master);
 }
 
 TEST_CASE("fork fails at RLIMIT_NPROC: one clear line, exit 1", "[stress]") {
     // RLIMIT_NPROC binds only a non-root user, so stress_as_user turns into uid 65534
     // with a limit of 1 process (initd itself) before it execs initd.
-    REQUIRE(geteuid() == 0);
+    require_root("RLIMIT_NPROC binds only a non-root user, and switching to one needs root");
     Mode mode = GENERATE(Mode::pid1, Mode::subreaper);
     INFO(mode_name(mode));
-    Reporter reporter;
-    Launch l;
-    l.mode = mode;
-    l.program = helper("stress_as_user");
-    l.argv = {"stress_as_user", "65534", "1", "--", initd_path(), "--", helper("recorder")};
-    l.reporter = &reporter;
-    Process p(l);
-    CHECK(p.wait() == 1);
-    CHECK(p.err() == "initd: fork: Resource temporarily unavailable\n");
-    CHECK(p.out().empty());
-    CHECK_FALSE(reporter.line(100));  // the child never ran
+    // uid 65534 runs initd (and would run the recorder): the copies anyone can execute.
+    Launch initd = initd_launch(mode, {}, {helper_for_anyone("recorder")});
+    initd.program = initd_for_anyone();
+    Launch l = under({helper("stress_as_user"), "65534", "1", "--"}, initd);
+    Started started(l);
+    CHECK(started.process.wait() == 1);
+    CHECK(started.process.err() == "initd: fork: Resource temporarily unavailable\n");
+    CHECK(started.process.out().empty());
+    CHECK_FALSE(started.reporter.line(100));  // the child never ran
 }

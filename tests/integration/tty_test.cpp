@@ -1,4 +1,5 @@
-// SPEC 2 step 4 and 7: under a real pseudo-terminal (as `docker run -it` gives one),
+// README "Coming from tini, dumb-init or catatonit" (Terminals and job control): under a
+// real pseudo-terminal (as `docker run -it` gives one),
 // the child gets the terminal's foreground, so an interactive program reads what is
 // typed and Ctrl-C reaches it; with --setsid it leads its own session and owns the
 // terminal.
@@ -7,7 +8,6 @@
 #include <csignal>
 #include <cstdlib>
 #include <fcntl.h>
-#include <poll.h>
 #include <set>
 #include <unistd.h>
 
@@ -37,29 +37,21 @@ public:
     Pty(const Pty&) = delete;
     Pty& operator=(const Pty&) = delete;
 
-    Launch launch(Mode mode, const std::vector<std::string>& options, const std::vector<std::string>& command) const {
-        Launch l;
-        l.mode = mode;
-        l.argv = {"initd"};
-        l.argv.insert(l.argv.end(), options.begin(), options.end());
-        l.argv.push_back("--");
-        l.argv.insert(l.argv.end(), command.begin(), command.end());
+    // initd's stdin, stdout and stderr become the slave, its controlling terminal.
+    void attach(Launch& l) const {
         l.stdin_fd = l.stdout_fd = l.stderr_fd = slave_;
         l.new_session = true;
         l.controlling_tty = slave_;
+    }
+    Launch launch(Mode mode, const std::vector<std::string>& options, const std::vector<std::string>& command) const {
+        Launch l = initd_launch(mode, options, command);
+        attach(l);
         return l;
     }
     void type(const std::string& keys) { REQUIRE(write(master_, keys.data(), keys.size()) == static_cast<ssize_t>(keys.size())); }
     // What the terminal has shown so far.
     const std::string& screen() {
-        char buffer[4096];
-        for (;;) {
-            pollfd p{master_, POLLIN, 0};
-            if (poll(&p, 1, 0) != 1 || !(p.revents & POLLIN)) break;
-            ssize_t n = read(master_, buffer, sizeof buffer);
-            if (n <= 0) break;
-            screen_.append(buffer, static_cast<std::size_t>(n));
-        }
+        screen_ += read_available(master_, 0);
         return screen_;
     }
 
@@ -76,14 +68,12 @@ TEST_CASE("an interactive child reads a line typed on the terminal", "[tty]") {
     for (const auto& options : std::vector<std::vector<std::string>>{{}, {"-g"}, {"--setsid"}}) {
         INFO("initd " << Catch::Detail::stringify(options));
         Pty pty;
-        Reporter reporter;
         Launch l = pty.launch(mode, options, {helper("line_reader")});
-        l.reporter = &reporter;
-        Process p(l);
-        REQUIRE(reporter.line());
+        Started started(l);
+        REQUIRE(started.reporter.line());
         pty.type("hello, terminal\n");
-        CHECK(reporter.line() == std::optional<std::string>("line hello, terminal"));
-        CHECK(p.wait() == 0);
+        CHECK(started.reporter.line() == std::optional<std::string>("line hello, terminal"));
+        CHECK(started.process.wait() == 0);
         // The terminal echoed what was typed: it is in its normal, canonical mode.
         CHECK(pty.screen().find("hello, terminal") != std::string::npos);
     }
@@ -95,27 +85,25 @@ TEST_CASE("Ctrl-C on the terminal reaches the child's whole process group", "[tt
     for (const auto& options : std::vector<std::vector<std::string>>{{}, {"-g"}, {"--setsid"}}) {
         INFO("initd " << Catch::Detail::stringify(options));
         Pty pty;
-        Reporter reporter;
         Launch l = pty.launch(mode, options, {helper("tree")});
-        l.reporter = &reporter;
-        Process p(l);
-        for (int i = 0; i < 3; ++i) REQUIRE(reporter.line());
+        Started started(l);
+        for (int i = 0; i < 3; ++i) REQUIRE(started.reporter.line());
         pty.type("\x03");
         std::set<std::string> got;
         for (int i = 0; i < 3; ++i) {
-            auto line = reporter.line();
+            auto line = started.reporter.line();
             REQUIRE(line);
             got.insert(*line);
         }
         CHECK(got == std::set<std::string>{"child 2", "grandchild1 2", "grandchild2 2"});
-        REQUIRE(p.signal(SIGTERM) == 0);
+        REQUIRE(started.process.signal(SIGTERM) == 0);
         std::multiset<std::string> rest;
-        for (auto line = reporter.line(); line && *line != "done"; line = reporter.line()) rest.insert(*line);
+        for (auto line = started.reporter.line(); line && *line != "done"; line = started.reporter.line()) rest.insert(*line);
         CHECK(rest.count("child 15") == 1);
         // initd itself is not in the foreground group: it neither got nor forwarded a SIGINT.
         CHECK(rest.count("grandchild1 2") == 0);
         CHECK(rest.count("grandchild2 2") == 0);
-        CHECK(p.wait() == 0);
+        CHECK(started.process.wait() == 0);
     }
 }
 
@@ -126,40 +114,27 @@ TEST_CASE("the child owns the terminal's foreground, with --setsid, its session 
         INFO("initd " << Catch::Detail::stringify(options));
         bool setsid = !options.empty() && options.back() == "--setsid";
         Pty pty;
-        Reporter reporter;
-        Launch l = pty.launch(mode, options, {helper("probe")});
-        l.reporter = &reporter;
-        Process p(l);
-        auto probe = reporter.line();
-        REQUIRE(probe);
-        CHECK(p.wait() == 0);
-        CHECK(field(*probe, "tpgrp") == field(*probe, "pgrp"));
-        CHECK(field(*probe, "pgrp") == field(*probe, "pid"));
-        CHECK((field(*probe, "sid") == field(*probe, "pid")) == setsid);
+        auto line = probe(pty.launch(mode, options, {helper("probe")}))[0];
+        CHECK(field(line, "tpgrp") == field(line, "pgrp"));
+        CHECK(field(line, "pgrp") == field(line, "pid"));
+        CHECK((field(line, "sid") == field(line, "pid")) == setsid);
     }
 }
 
 TEST_CASE("with --setsid, the SIGHUP and SIGCONT of giving up the terminal are not forwarded", "[tty]") {
     Mode mode = GENERATE(Mode::pid1, Mode::subreaper);
     INFO(mode_name(mode));
-    Pty pty;
-    Reporter reporter;
-    Launch l = pty.launch(mode, {"--setsid"}, {helper("recorder")});
-    l.reporter = &reporter;
-    Process p(l);
-    REQUIRE(reporter.line());
-    // Anything initd had pending would be forwarded before this.
-    end_recorder(p, reporter);
+    {
+        Pty pty;
+        Recorded r(mode, {"--setsid"}, [&](Launch& l) { pty.attach(l); });
+        // Anything initd had pending would be forwarded before this.
+        r.finish();
+    }
     // A SIGHUP sent by someone afterwards is the user's: it is forwarded.
-    Reporter again;
-    Pty pty2;
-    Launch l2 = pty2.launch(mode, {"--setsid"}, {helper("recorder")});
-    l2.reporter = &again;
-    Process p2(l2);
-    REQUIRE(again.line());
-    REQUIRE(p2.signal(SIGHUP) == 0);
-    CHECK(again.line() == std::optional<std::string>("1"));
-    end_recorder(p2, again);
+    Pty pty;
+    Recorded r(mode, {"--setsid"}, [&](Launch& l) { pty.attach(l); });
+    CHECK(r.send(SIGHUP) == "1");
+    r.finish();
 }
 
 TEST_CASE("Ctrl-Z on the terminal stops the job, SIGCONT to initd resumes it", "[tty][jobcontrol]") {
@@ -170,12 +145,10 @@ TEST_CASE("Ctrl-Z on the terminal stops the job, SIGCONT to initd resumes it", "
     for (const auto& options : std::vector<std::vector<std::string>>{{}, {"-g"}}) {
         INFO("initd " << Catch::Detail::stringify(options));
         Pty pty;
-        Reporter reporter;
         Launch l = pty.launch(mode, options, {helper("line_reader")});
-        l.reporter = &reporter;
-        Process p(l);
-        REQUIRE(reporter.line());
-        auto kids = children_of(p.pid());
+        Started started(l);
+        REQUIRE(started.reporter.line());
+        auto kids = children_of(started.process.pid());
         REQUIRE(kids.size() == 1);
         pid_t child = kids[0];  // its pid as the test sees it, in both modes
         CHECK(state_of(child) != 'T');
@@ -183,10 +156,10 @@ TEST_CASE("Ctrl-Z on the terminal stops the job, SIGCONT to initd resumes it", "
         CHECK(wait_for_state(child, 'T', 10000));
         // While it is stopped it reads nothing: the line waits in the terminal.
         pty.type("typed while stopped\n");
-        CHECK_FALSE(reporter.line(200));
-        REQUIRE(p.signal(SIGCONT) == 0);
-        CHECK(reporter.line() == std::optional<std::string>("line typed while stopped"));
-        CHECK(p.wait() == 0);
+        CHECK_FALSE(started.reporter.line(200));
+        REQUIRE(started.process.signal(SIGCONT) == 0);
+        CHECK(started.reporter.line() == std::optional<std::string>("line typed while stopped"));
+        CHECK(started.process.wait() == 0);
     }
 }
 
@@ -196,18 +169,16 @@ TEST_CASE("a restarted child gets the terminal's foreground again", "[tty]") {
     for (const auto& options : std::vector<std::vector<std::string>>{{}, {"-g"}, {"--setsid"}}) {
         INFO("initd " << Catch::Detail::stringify(options));
         Pty pty;
-        Reporter reporter;
         std::vector<std::string> all = options;
         all.insert(all.end(), {"--restart", "always", "--restart-max", "2"});
         Launch l = pty.launch(mode, all, {helper("line_reader")});
-        l.reporter = &reporter;
-        Process p(l);
+        Started started(l);
         for (const std::string word : {"one", "two", "three"}) {
             INFO("run " << word);
-            REQUIRE(reporter.line());  // this run's "ready"
+            REQUIRE(started.reporter.line());  // this run's "ready"
             pty.type(word + "\n");
-            CHECK(reporter.line() == "line " + word);
+            CHECK(started.reporter.line() == "line " + word);
         }
-        CHECK(p.wait() == 0);
+        CHECK(started.process.wait() == 0);
     }
 }

@@ -1,4 +1,4 @@
-// SPEC 1 (-u/--user): the child runs with the uid, gid and supplementary groups asked
+// README "Running as another user" (-u/--user): the child runs with the uid, gid and supplementary groups asked
 // for, read from /etc/passwd and /etc/group, with HOME set, and cannot regain root.
 #include <catch2/catch.hpp>
 
@@ -44,35 +44,30 @@ struct TestUsers {
 // What the `ids` helper reported: "Uid", "Gid", "Groups", "HOME", "regain root".
 std::map<std::string, std::string> ids_as(Mode mode, const std::string& user, const TestUsers* users,
                                           int& code) {
-    Reporter reporter;
-    Launch l;
-    l.mode = mode;
-    l.argv = {"initd", "-u", user, "--", helper("ids")};
+    Launch l = initd_launch(mode, {"-u", user}, {helper_for_anyone("ids")});  // the user runs it
     l.extra_env = {"HOME=/root"};
-    l.reporter = &reporter;
     if (users) l.bind_mounts = users->mounts();
-    Process p(l);
+    auto r = run(l);
+    code = r.code;
+    INFO("stderr: " << r.err);
+    REQUIRE(!r.reported.empty());
+    CHECK(r.reported.back() == "end");
     std::map<std::string, std::string> seen;
-    while (auto line = reporter.line()) {
-        if (*line == "end") break;
-        auto colon = line->find_first_of(":=");
-        std::string value = line->substr(colon + 1);
+    for (const auto& line : r.reported) {
+        if (line == "end") break;
+        auto colon = line.find_first_of(":=");
+        std::string value = line.substr(colon + 1);
         while (!value.empty() && (value[0] == '\t' || value[0] == ' ')) value.erase(0, 1);
         while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.pop_back();
-        seen[line->substr(0, colon)] = value;
+        seen[line.substr(0, colon)] = value;
     }
-    code = p.wait();
-    INFO("stderr: " << p.err());
     return seen;
 }
 
 }  // namespace
 
 TEST_CASE("user switch: the child runs as the user, with its groups and HOME (test user database)", "[user]") {
-    if (geteuid() != 0) {
-        WARN("not root: a user namespace maps only one uid, so -u cannot be tested");
-        return;
-    }
+    require_root("a user namespace maps only one uid, so -u cannot be tested");
     TestUsers users;
     struct Case {
         std::string user;
@@ -103,10 +98,7 @@ TEST_CASE("user switch: the child runs as the user, with its groups and HOME (te
 }
 
 TEST_CASE("user switch with the system's users: nobody, daemon", "[user]") {
-    if (geteuid() != 0) {
-        WARN("not root: -u cannot be tested");
-        return;
-    }
+    require_root("-u cannot be tested");
     Mode mode = GENERATE(Mode::pid1, Mode::subreaper);
     INFO(mode_name(mode));
     struct Case {
@@ -129,18 +121,13 @@ TEST_CASE("user switch with the system's users: nobody, daemon", "[user]") {
 }
 
 TEST_CASE("INITD_USER works like -u", "[user]") {
-    if (geteuid() != 0) {
-        WARN("not root: -u cannot be tested");
-        return;
-    }
-    Reporter reporter;
-    Launch l;
-    l.argv = {"initd", "--", helper("ids")};
+    require_root("-u cannot be tested");
+    Launch l = initd_launch(Mode::subreaper, {}, {helper_for_anyone("ids")});
     l.extra_env = {"INITD_USER=nobody"};
-    l.reporter = &reporter;
-    Process p(l);
-    CHECK(reporter.line() == std::optional<std::string>("Uid:\t65534\t65534\t65534\t65534"));
-    CHECK(p.wait() == 0);
+    auto r = run(l);
+    REQUIRE(!r.reported.empty());
+    CHECK(r.reported[0] == "Uid:\t65534\t65534\t65534\t65534");
+    CHECK(r.code == 0);
 }
 
 TEST_CASE("an unknown user or group: exit 2, one line naming it, nothing run", "[user]") {
@@ -161,23 +148,15 @@ TEST_CASE("an unknown user or group: exit 2, one line naming it, nothing run", "
     };
     for (const auto& c : cases) {
         INFO("initd " << Catch::Detail::stringify(c.args) << " env " << Catch::Detail::stringify(c.env));
-        Launch l;
-        l.mode = mode;
-        l.argv = {"initd"};
-        l.argv.insert(l.argv.end(), c.args.begin(), c.args.end());
-        l.argv.insert(l.argv.end(), {"touch", marker});
+        std::vector<std::string> args = c.args;
+        args.insert(args.end(), {"touch", marker});
+        Launch l = initd_launch(mode, args);
         l.extra_env = c.env;
-        auto r = run(l);
-        CHECK(r.code == 2);
-        CHECK(r.err == c.line + "\n");
-        CHECK(r.out.empty());
+        check_refused(l, c.line);
     }
     for (std::string spec : {":root", "root:"}) {
         INFO("-u " << spec);
-        Launch l;
-        l.mode = mode;
-        l.argv = {"initd", "-u", spec, "touch", marker};
-        auto r = run(l);
+        auto r = run(initd_launch(mode, {"-u", spec, "touch", marker}));
         CHECK(r.code == 2);
         CHECK(lines_of(r.err).size() == 1);
         CHECK(r.err.find("'" + spec + "'") != std::string::npos);
