@@ -16,13 +16,17 @@ using namespace harness;
 
 namespace {
 
+// initd called `name` with exactly `args` (a "--" only where the test writes one).
 Launch as(const std::string& name, std::vector<std::string> args, Mode mode = Mode::subreaper) {
-    Launch l;
-    l.mode = mode;
-    l.program = name == "initd" ? initd_path() : symlink_as(name);
-    l.argv = {name};
-    l.argv.insert(l.argv.end(), args.begin(), args.end());
-    return l;
+    return initd_launch(mode, std::move(args), {}, name);
+}
+
+// The recorder under a peer's name: `name options... -- recorder`.
+auto called(const std::string& name) {
+    return [name](Launch& l) {
+        l.program = symlink_as(name);
+        l.argv[0] = name;
+    };
 }
 
 // The main child starts a grandchild that survives SIGTERM and says "TERM" on fd 3 for
@@ -178,50 +182,36 @@ TEST_CASE("as tini or catatonit a fault signal sent to initd kills it; as initd 
     Recorded initd(Mode::subreaper);
     CHECK(initd.send(SIGSEGV) == std::to_string(SIGSEGV));
     initd.finish();
+    Recorded dumb(Mode::subreaper, {}, called("dumb-init"));
+    CHECK(dumb.send(SIGSEGV) == std::to_string(SIGSEGV));
+    dumb.finish();
 }
 
 TEST_CASE("terminal stops: dumb-init forwards and suspends itself, catatonit drops them", "[names]") {
     SECTION("dumb-init -c forwards SIGTSTP as it is, then stops; SIGCONT resumes both") {
-        Reporter reporter;
-        Launch l = as("dumb-init", {"-c", helper("recorder")});
-        l.reporter = &reporter;
-        Process p(l);
-        REQUIRE(reporter.line().value_or("").rfind("ready ", 0) == 0);
+        Recorded r(Mode::subreaper, {"-c"}, called("dumb-init"));
         for (int sig : {SIGTSTP, SIGTTIN, SIGTTOU}) {
             INFO(sig);
-            REQUIRE(p.signal(sig) == 0);
-            CHECK(reporter.line() == std::to_string(sig));
-            CHECK(wait_for_state(p.pid(), 'T', 5000));
-            REQUIRE(p.signal(SIGCONT) == 0);
-            CHECK(reporter.line() == std::to_string(SIGCONT));
-            CHECK(wait_for_state(p.pid(), 'T', 5000, true));
+            CHECK(r.send(sig) == std::to_string(sig));
+            CHECK(wait_for_state(r.process.pid(), 'T', 5000));
+            CHECK(r.send(SIGCONT) == std::to_string(SIGCONT));
+            CHECK(wait_for_state(r.process.pid(), 'T', 5000, true));
         }
-        end_recorder(p, reporter);
+        r.finish();
     }
     SECTION("dumb-init in setsid mode with a rule forwards the rule's signal and still stops") {
-        Reporter reporter;
-        Launch l = as("dumb-init", {"-r", "21:15", helper("recorder")});
-        l.reporter = &reporter;
-        Process p(l);
-        REQUIRE(reporter.line().value_or("").rfind("ready ", 0) == 0);
-        REQUIRE(p.signal(SIGTTIN) == 0);
-        CHECK(reporter.line() == std::to_string(SIGTERM));
-        CHECK(wait_for_state(p.pid(), 'T', 5000));
-        REQUIRE(p.signal(SIGCONT) == 0);
-        CHECK(reporter.line() == std::to_string(SIGCONT));
-        end_recorder(p, reporter);
+        Recorded r(Mode::subreaper, {"-r", "21:15"}, called("dumb-init"));
+        CHECK(r.send(SIGTTIN) == std::to_string(SIGTERM));
+        CHECK(wait_for_state(r.process.pid(), 'T', 5000));
+        CHECK(r.send(SIGCONT) == std::to_string(SIGCONT));
+        r.finish();
     }
     SECTION("catatonit drops them") {
-        Reporter reporter;
-        Launch l = as("catatonit", {helper("recorder")});
-        l.reporter = &reporter;
-        Process p(l);
-        REQUIRE(reporter.line().value_or("").rfind("ready ", 0) == 0);
-        for (int sig : {SIGTSTP, SIGTTIN, SIGTTOU}) REQUIRE(p.signal(sig) == 0);
-        REQUIRE(p.signal(SIGUSR1) == 0);
-        CHECK(reporter.line() == std::to_string(SIGUSR1));  // nothing came before it
-        CHECK(state_of(p.pid()) != 'T');
-        end_recorder(p, reporter);
+        Recorded r(Mode::subreaper, {}, called("catatonit"));
+        for (int sig : {SIGTSTP, SIGTTIN, SIGTTOU}) REQUIRE(r.process.signal(sig) == 0);
+        CHECK(r.send(SIGUSR1) == std::to_string(SIGUSR1));  // nothing came before it
+        CHECK(state_of(r.process.pid()) != 'T');
+        r.finish();
     }
 }
 
