@@ -30,7 +30,8 @@ std::optional<int> configure(int argc, char** argv, char** envp, Config& config)
         return 0;
     case Action::license: format_license(to_stdout); return 0;
     case Action::usage_error:
-        r.error << "; try '" << config.called_as << " -h'";
+        // tini and catatonit have no --help; -h is help under every name.
+        r.error << "; try '" << config.called_as << (&row == &initd_row() ? " --help'" : " -h'");
         log::line(log::Level::error, r.error);
         return row.usage_exit;
     case Action::bad_value:

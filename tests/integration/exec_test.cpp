@@ -134,7 +134,7 @@ TEST_CASE("a long command name still gives a whole line, newline included", "[ex
     CHECK(lines_of(r.err).size() == 1);
 }
 
-TEST_CASE("-vvv: events in the order they happen, and no 'started' for a failed exec", "[exec]") {
+TEST_CASE("at -vvv events come in the order they happen, and no started line for a failed exec", "[exec]") {
     Mode mode = GENERATE(Mode::pid1, Mode::subreaper);
     INFO(mode_name(mode));
     auto failed = run(launch(mode, {"initd", "-vvv", "--", "/nonexistent/initd-exec-test"}));

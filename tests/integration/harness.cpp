@@ -378,9 +378,9 @@ Result run(Launch launch, int timeout_ms) {
     return {code, p.out(), p.err(), launch.reporter->rest()};
 }
 
-void check_refused(const Launch& launch, const std::string& line) {
+void check_refused(const Launch& launch, const std::string& line, int code) {
     auto r = run(launch);
-    CHECK(r.code == 2);
+    CHECK(r.code == code);
     CHECK(r.err == line + "\n");
     CHECK(r.out.empty());
 }

@@ -113,9 +113,9 @@ struct Result {
 };
 Result run(Launch launch, int timeout_ms = 20000);
 
-// initd must refuse `launch` before it runs anything: exit 2, `line` alone on stderr,
-// nothing on stdout (README "Exit codes").
-void check_refused(const Launch& launch, const std::string& line);
+// initd must refuse `launch` before it runs anything: exit `code` (2 as initd, 1 under
+// the peers' names), `line` alone on stderr, nothing on stdout (README "Exit codes").
+void check_refused(const Launch& launch, const std::string& line, int code = 2);
 
 // The lines of the probe helper, `launch`'s command, which must exit 0: "pid=.. ppid=..
 // pgrp=.. sid=.. tpgrp=.. uid=.. blk=.. ign=..", then NAME=VALUE per variable asked for.

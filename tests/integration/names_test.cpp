@@ -171,7 +171,7 @@ TEST_CASE("as tini, -w says 'Reaped zombie process with pid=', and warns unless 
     CHECK(asked.err.empty());
 }
 
-TEST_CASE("as tini or catatonit a fault signal sent to initd kills it; as initd it is forwarded", "[names]") {
+TEST_CASE("as tini or catatonit a fault signal sent to initd kills it, as initd or dumb-init it is forwarded", "[names]") {
     for (const std::string name : {"tini", "catatonit"}) {
         INFO(name);
         Process p(as(name, {name == "tini" ? "-s" : "-g", "--", "sleep", "30"}));
