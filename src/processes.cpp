@@ -105,14 +105,19 @@ bool is_descendant(pid_t pid, pid_t ancestor) {
 }
 
 // pidfd pins the process: if `pid` died and its number was reused between the scan
-// and now, the signal goes nowhere instead of to a stranger.
+// and now, the signal goes nowhere instead of to a stranger. Only ESRCH means the
+// process is gone; any other failure (ENOSYS on old kernels, EPERM from a seccomp
+// profile, EMFILE) must not leave it unsignalled, or a shutdown never ends: kill()
+// after the ancestry check is the best that remains.
 void signal_if_descendant(pid_t pid, pid_t self, int sig) {
     int pidfd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
     if (pidfd < 0) {
-        if (errno == ENOSYS && is_descendant(pid, self)) ::kill(pid, sig);
+        if (errno != ESRCH && is_descendant(pid, self)) ::kill(pid, sig);
         return;
     }
-    if (is_descendant(pid, self)) syscall(SYS_pidfd_send_signal, pidfd, sig, nullptr, 0);
+    if (is_descendant(pid, self) && syscall(SYS_pidfd_send_signal, pidfd, sig, nullptr, 0) != 0 &&
+        errno != ESRCH)
+        ::kill(pid, sig);
     ::close(pidfd);
 }
 
