@@ -52,31 +52,16 @@ bool for_each_process(Visit visit) {
     return true;
 }
 
-struct StatFields {
-    char state;
-    pid_t ppid;
-};
-
-// State and parent pid from /proc/PID/stat: "pid (comm) state ppid ...", where comm
-// may hold spaces and parentheses, so the fields are read after the last ')'.
 std::optional<StatFields> stat_of(pid_t pid) {
     Text path;
     path << "/proc/" << pid << "/stat";
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) return std::nullopt;
-    char buffer[512];
-    ssize_t n = ::read(fd, buffer, sizeof buffer - 1);
+    char buffer[512];  // comm is at most 16 bytes: the fields needed come early
+    ssize_t n = ::read(fd, buffer, sizeof buffer);
     ::close(fd);
     if (n <= 0) return std::nullopt;
-    std::string_view stat(buffer, static_cast<std::size_t>(n));
-    auto paren = stat.rfind(')');
-    if (paren == std::string_view::npos || paren + 4 >= stat.size()) return std::nullopt;
-    std::string_view rest = stat.substr(paren + 4);  // ") S " then ppid
-    pid_t ppid = 0;  // 0: a process whose parent is outside this namespace
-    auto digits = rest.substr(0, rest.find(' '));
-    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), ppid);
-    if (ec != std::errc() || end != digits.data() + digits.size()) return std::nullopt;
-    return StatFields{stat[paren + 2], ppid};
+    return parse_stat(std::string_view(buffer, static_cast<std::size_t>(n)));
 }
 
 std::optional<pid_t> parent_of(pid_t pid) {
@@ -121,7 +106,131 @@ void signal_if_descendant(pid_t pid, pid_t self, int sig) {
     ::close(pidfd);
 }
 
+// --- Walking down from initd through the children files. ---
+
+// Deeper descendants are not lost: once their ancestors die they are re-parented to
+// initd (the subreaper), and while killing the supervisor sweeps again after reaps.
+// The bound keeps the walk's stack under 64 KiB (under 1 KiB a level) and its
+// descriptors under 200 (a task directory, a children file and a pidfd a level).
+constexpr int kMaxDepth = 64;
+
+// More visits than the kernel has pids means a forker outruns the sweep: stop, the
+// next sweep goes on.
+constexpr long kMaxVisits = 4194304;
+
+struct Walk {
+    int sig;
+    long visits = 0;
+};
+
+// A process whose children are being walked; pidfd -1 for initd itself, or when
+// pidfds fail.
+struct Parent {
+    pid_t pid;
+    int pidfd;
+};
+
+bool signal_children_of(const Parent& parent, Walk& walk, int depth);
+
+int open_pidfd(pid_t pid) { return static_cast<int>(syscall(SYS_pidfd_open, pid, 0)); }
+
+// Only ESRCH proves the parent gone; EPERM from a seccomp profile proves nothing.
+bool still_there(const Parent& parent) {
+    return parent.pidfd < 0 || syscall(SYS_pidfd_send_signal, parent.pidfd, 0, nullptr, 0) == 0 ||
+           errno != ESRCH;
+}
+
+// As in signal_if_descendant: kill() when the pidfd cannot be used, unless it is gone.
+void send(pid_t pid, int pidfd, int sig) {
+    if (pidfd >= 0 && syscall(SYS_pidfd_send_signal, pidfd, sig, nullptr, 0) == 0) return;
+    if (pidfd < 0 || errno != ESRCH) ::kill(pid, sig);
+}
+
+// A pid named by `parent`'s children list. The pidfd pins it first; then its ppid
+// proves it a child of `parent`, and `parent` still being there proves that number
+// was not reused meanwhile, so no stranger is signalled. The process is signalled
+// before its own list is read: a SIGKILLed process cannot fork a child the walk misses.
+void signal_child(pid_t pid, const Parent& parent, Walk& walk, int depth) {
+    if (++walk.visits > kMaxVisits) return;
+    int pidfd = open_pidfd(pid);
+    if (pidfd < 0 && errno == ESRCH) return;  // gone; its children are initd's now
+    auto fields = stat_of(pid);
+    if (fields && fields->ppid == parent.pid && still_there(parent)) {
+        send(pid, pidfd, walk.sig);
+        if (depth < kMaxDepth) signal_children_of(Parent{pid, pidfd}, walk, depth + 1);
+    }
+    if (pidfd >= 0) ::close(pidfd);
+}
+
+// The paths are built in helpers of their own, kept out of line, so that the walk's
+// recursive frames do not hold a Text (480 bytes) each.
+[[gnu::noinline]] int open_task_dir(pid_t pid) {
+    Text path;
+    path << "/proc/" << pid << "/task";
+    return ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
+[[gnu::noinline]] int open_children_file(pid_t pid, const char* tid) {
+    Text path;
+    path << "/proc/" << pid << "/task/" << tid << "/children";
+    return ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+}
+
+// Reads one thread's children file in small chunks; false when it cannot be opened.
+bool signal_listed_children(const char* tid, const Parent& parent, Walk& walk, int depth) {
+    int fd = open_children_file(parent.pid, tid);
+    if (fd < 0) return false;
+    PidList list;
+    auto visit = [&](pid_t child) { signal_child(child, parent, walk, depth); };
+    char chunk[128];
+    for (;;) {
+        ssize_t n = ::read(fd, chunk, sizeof chunk);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        list.feed(std::string_view(chunk, static_cast<std::size_t>(n)), visit);
+    }
+    list.finish(visit);
+    ::close(fd);
+    return true;
+}
+
+// Every thread of a process has its own children list. False when not one of them
+// could be read (no /proc, or a kernel without CONFIG_PROC_CHILDREN).
+bool signal_children_of(const Parent& parent, Walk& walk, int depth) {
+    int dir = open_task_dir(parent.pid);
+    if (dir < 0) return false;
+    bool listed = false;
+    alignas(8) char buffer[256];  // a few threads a call: most processes have one
+    for (;;) {
+        long n = syscall(SYS_getdents64, dir, buffer, sizeof buffer);
+        if (n <= 0) break;
+        for (long at = 0; at < n;) {
+            auto* entry = reinterpret_cast<LinuxDirent64*>(buffer + at);
+            at += entry->d_reclen;
+            if (parse_pid(entry->d_name) && signal_listed_children(entry->d_name, parent, walk, depth))
+                listed = true;
+        }
+    }
+    ::close(dir);
+    return listed;
+}
+
 }  // namespace
+
+std::optional<StatFields> parse_stat(std::string_view stat) {
+    // comm may hold spaces and parentheses: the fields are read after the last ')'.
+    auto paren = stat.rfind(')');
+    if (paren == std::string_view::npos || paren + 4 >= stat.size() || stat[paren + 1] != ' ' ||
+        stat[paren + 3] != ' ')
+        return std::nullopt;
+    std::string_view rest = stat.substr(paren + 4);  // ") S " then ppid
+    auto digits = rest.substr(0, rest.find(' '));
+    pid_t ppid = 0;
+    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), ppid);
+    if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size() || ppid < 0)
+        return std::nullopt;
+    return StatFields{stat[paren + 2], ppid};
+}
 
 int exit_code_of(int wait_status) {
     if (WIFSIGNALED(wait_status)) return 128 + WTERMSIG(wait_status);
@@ -148,7 +257,15 @@ void signal_all_remaining(int sig, bool pid1, pid_t fallback_group) {
     }
     pid_t self = ::getpid();
     // Another namespace's pid numbers would name strangers (or nobody) here.
-    bool scanned = proc_is_ours(self) && for_each_process([&](pid_t pid) {
+    if (!proc_is_ours(self)) {
+        if (fallback_group > 0) ::kill(-fallback_group, sig);
+        return;
+    }
+    Walk walk{sig};
+    if (signal_children_of(Parent{self, -1}, walk, 0)) return;
+    // No children files (a kernel built without CONFIG_PROC_CHILDREN): the slow scan
+    // of all of /proc, with each process's ancestry.
+    bool scanned = for_each_process([&](pid_t pid) {
         if (pid != self) signal_if_descendant(pid, self, sig);
     });
     if (!scanned && fallback_group > 0) ::kill(-fallback_group, sig);
