@@ -6,6 +6,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <optional>
+#include <span>
 #include <string_view>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -31,6 +32,13 @@ std::optional<pid_t> parse_pid(std::string_view text) {
     if (text.empty() || ec != std::errc() || end != text.data() + text.size() || pid <= 0)
         return std::nullopt;
     return pid;
+}
+
+// A whole field of digits, no sign.
+template <typename Number>
+bool parse_number(std::string_view text, Number& number) {
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
+    return !text.empty() && text[0] != '-' && ec == std::errc() && end == text.data() + text.size();
 }
 
 // Calls `visit(pid)` for every process in /proc; false when /proc cannot be read.
@@ -130,7 +138,7 @@ struct Parent {
     int pidfd;
 };
 
-bool signal_children_of(const Parent& parent, Walk& walk, int depth);
+void signal_children_of(const Parent& parent, int threads, Walk& walk, int depth);
 
 int open_pidfd(pid_t pid) { return static_cast<int>(syscall(SYS_pidfd_open, pid, 0)); }
 
@@ -146,73 +154,80 @@ void send(pid_t pid, int pidfd, int sig) {
     if (pidfd < 0 || errno != ESRCH) ::kill(pid, sig);
 }
 
-// A pid named by `parent`'s children list. The pidfd pins it first; then its ppid
-// proves it a child of `parent`, and `parent` still being there proves that number
-// was not reused meanwhile, so no stranger is signalled. The process is signalled
-// before its own list is read: a SIGKILLed process cannot fork a child the walk misses.
+// A pid named by `parent`'s children list. Deeper down, the pidfd pins it first; then
+// its ppid proves it a child of `parent`, and `parent` still being there proves that
+// number was not reused meanwhile, so no stranger is signalled. initd's own children
+// need no pidfd: initd reaps only after the walk, so their numbers cannot be reused.
+// The process is signalled before its own list is read: a SIGKILLed process cannot
+// fork a child the walk misses.
 void signal_child(pid_t pid, const Parent& parent, Walk& walk, int depth) {
     if (++walk.visits > kMaxVisits) return;
-    int pidfd = open_pidfd(pid);
-    if (pidfd < 0 && errno == ESRCH) return;  // gone; its children are initd's now
+    int pidfd = depth == 0 ? -1 : open_pidfd(pid);
+    if (pidfd < 0 && depth > 0 && errno == ESRCH) return;  // gone; its children are initd's now
     auto fields = stat_of(pid);
     if (fields && fields->ppid == parent.pid && still_there(parent)) {
         send(pid, pidfd, walk.sig);
-        if (depth < kMaxDepth) signal_children_of(Parent{pid, pidfd}, walk, depth + 1);
+        if (depth < kMaxDepth) signal_children_of(Parent{pid, pidfd}, fields->threads, walk, depth + 1);
     }
     if (pidfd >= 0) ::close(pidfd);
 }
 
-// The paths are built in helpers of their own, kept out of line, so that the walk's
-// recursive frames do not hold a Text (480 bytes) each.
-[[gnu::noinline]] int open_task_dir(pid_t pid) {
-    Text path;
-    path << "/proc/" << pid << "/task";
-    return ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-}
-
-[[gnu::noinline]] int open_children_file(pid_t pid, const char* tid) {
+// The path is built out of line, so that the walk's recursive frames do not hold a
+// Text (480 bytes) each.
+[[gnu::noinline]] int open_children_file(pid_t pid, pid_t tid) {
     Text path;
     path << "/proc/" << pid << "/task/" << tid << "/children";
     return ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
 }
 
-// Reads one thread's children file in small chunks; false when it cannot be opened.
-bool signal_listed_children(const char* tid, const Parent& parent, Walk& walk, int depth) {
+// Reads one thread's children file a chunk at a time; false when it cannot be opened.
+// Each read restarts the kernel's search from the head of the list, so a long list
+// wants a large chunk.
+bool signal_listed_children(pid_t tid, const Parent& parent, std::span<char> chunk, Walk& walk, int depth) {
     int fd = open_children_file(parent.pid, tid);
     if (fd < 0) return false;
     PidList list;
     auto visit = [&](pid_t child) { signal_child(child, parent, walk, depth); };
-    char chunk[128];
     for (;;) {
-        ssize_t n = ::read(fd, chunk, sizeof chunk);
+        ssize_t n = ::read(fd, chunk.data(), chunk.size());
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) break;
-        list.feed(std::string_view(chunk, static_cast<std::size_t>(n)), visit);
+        list.feed(std::string_view(chunk.data(), static_cast<std::size_t>(n)), visit);
     }
     list.finish(visit);
     ::close(fd);
     return true;
 }
 
-// Every thread of a process has its own children list. False when not one of them
-// could be read (no /proc, or a kernel without CONFIG_PROC_CHILDREN).
-bool signal_children_of(const Parent& parent, Walk& walk, int depth) {
+[[gnu::noinline]] int open_task_dir(pid_t pid) {
+    Text path;
+    path << "/proc/" << pid << "/task";
+    return ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
+// Every thread of a process has its own children list. With one thread (most
+// processes) its number is the process's, and the task directory need not be listed;
+// a thread started after the count is like a child forked after its parent's list was
+// read: a later sweep finds what it leaves.
+void signal_children_of(const Parent& parent, int threads, Walk& walk, int depth) {
+    char chunk[256];
+    if (threads == 1) {
+        signal_listed_children(parent.pid, parent, chunk, walk, depth);
+        return;
+    }
     int dir = open_task_dir(parent.pid);
-    if (dir < 0) return false;
-    bool listed = false;
-    alignas(8) char buffer[256];  // a few threads a call: most processes have one
+    if (dir < 0) return;
+    alignas(8) char entries[256];
     for (;;) {
-        long n = syscall(SYS_getdents64, dir, buffer, sizeof buffer);
+        long n = syscall(SYS_getdents64, dir, entries, sizeof entries);
         if (n <= 0) break;
         for (long at = 0; at < n;) {
-            auto* entry = reinterpret_cast<LinuxDirent64*>(buffer + at);
+            auto* entry = reinterpret_cast<LinuxDirent64*>(entries + at);
             at += entry->d_reclen;
-            if (parse_pid(entry->d_name) && signal_listed_children(entry->d_name, parent, walk, depth))
-                listed = true;
+            if (auto tid = parse_pid(entry->d_name)) signal_listed_children(*tid, parent, chunk, walk, depth);
         }
     }
     ::close(dir);
-    return listed;
 }
 
 }  // namespace
@@ -223,13 +238,17 @@ std::optional<StatFields> parse_stat(std::string_view stat) {
     if (paren == std::string_view::npos || paren + 4 >= stat.size() || stat[paren + 1] != ' ' ||
         stat[paren + 3] != ' ')
         return std::nullopt;
+    StatFields fields{stat[paren + 2], 0, 0};
     std::string_view rest = stat.substr(paren + 4);  // ") S " then ppid
-    auto digits = rest.substr(0, rest.find(' '));
-    pid_t ppid = 0;
-    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), ppid);
-    if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size() || ppid < 0)
-        return std::nullopt;
-    return StatFields{stat[paren + 2], ppid};
+    auto next_field = [&rest] {
+        auto field = rest.substr(0, rest.find(' '));
+        rest.remove_prefix(field.size() < rest.size() ? field.size() + 1 : rest.size());
+        return field;
+    };
+    if (!parse_number(next_field(), fields.ppid)) return std::nullopt;
+    for (int field = 5; field < 20 && !rest.empty(); ++field) next_field();  // pgrp .. nice
+    if (!rest.empty() && !parse_number(next_field(), fields.threads)) fields.threads = 0;
+    return fields;
 }
 
 int exit_code_of(int wait_status) {
@@ -261,8 +280,11 @@ void signal_all_remaining(int sig, bool pid1, pid_t fallback_group) {
         if (fallback_group > 0) ::kill(-fallback_group, sig);
         return;
     }
+    // initd is single-threaded: its one list holds all its children, among them every
+    // orphan, so it is the long one and gets the large chunk.
     Walk walk{sig};
-    if (signal_children_of(Parent{self, -1}, walk, 0)) return;
+    char chunk[4096];
+    if (signal_listed_children(self, Parent{self, -1}, chunk, walk, 0)) return;
     // No children files (a kernel built without CONFIG_PROC_CHILDREN): the slow scan
     // of all of /proc, with each process's ancestry.
     bool scanned = for_each_process([&](pid_t pid) {

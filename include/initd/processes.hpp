@@ -39,10 +39,12 @@ bool namespace_has_strangers();
 
 struct StatFields {
     char state;
-    pid_t ppid;  // 0: the parent is outside this PID namespace
+    pid_t ppid;   // 0: the parent is outside this PID namespace
+    int threads;  // 0: unknown (the line was cut short)
 };
 
-// State and parent pid from the text of /proc/PID/stat: "pid (comm) state ppid ...".
+// State, parent pid and number of threads from the text of /proc/PID/stat:
+// "pid (comm) state ppid pgrp ... num_threads (the 20th field) ...".
 std::optional<StatFields> parse_stat(std::string_view stat);
 
 // The pids of a /proc/PID/task/TID/children file ("12 345 6 "), fed in chunks of any

@@ -47,26 +47,36 @@ TEST_CASE("PidList skips tokens that are no pid", "[processes]") {
     CHECK(pids_of("12a 13", 5) == std::vector<pid_t>{13});
 }
 
-TEST_CASE("parse_stat reads state and ppid after the last parenthesis", "[processes]") {
-    auto plain = parse_stat("123 (sh) S 45 123 123 0 -1 4194560 ...");
+TEST_CASE("parse_stat reads state, ppid and threads after the last parenthesis", "[processes]") {
+    // A real line: num_threads is the 20th field.
+    auto plain = parse_stat("123 (sh) S 45 123 123 34816 123 4194560 117 0 0 0 0 0 0 0 20 0 3 0 4242 "
+                            "2539520 221 18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0\n");
     REQUIRE(plain);
     CHECK(plain->state == 'S');
     CHECK(plain->ppid == 45);
+    CHECK(plain->threads == 3);
 
-    // comm can hold spaces and parentheses, even ") Z 1 ".
-    auto tricky = parse_stat("77 (a) Z 1 (b) R 9 77 77 0");
+    // comm can hold spaces and parentheses, even ") Z 1 "; negative fields are skipped.
+    auto tricky = parse_stat("77 (a) Z 1 (b) R 9 77 77 0 -1 0 0 0 0 0 0 0 0 0 -2 -20 1 0");
     REQUIRE(tricky);
     CHECK(tricky->state == 'R');
     CHECK(tricky->ppid == 9);
+    CHECK(tricky->threads == 1);
 
     // A parent outside the namespace shows as 0.
     auto outside = parse_stat("1 (initd) S 0 1 1 0");
     REQUIRE(outside);
     CHECK(outside->ppid == 0);
+    CHECK(outside->threads == 0);  // cut short: unknown
 
     auto last = parse_stat("5 (x) T 4");
     REQUIRE(last);
     CHECK(last->ppid == 4);
+    CHECK(last->threads == 0);
+
+    auto garbled = parse_stat("5 (x) T 4 1 1 0 0 0 0 0 0 0 0 0 0 0 0 0 x2 0");
+    REQUIRE(garbled);
+    CHECK(garbled->threads == 0);
 }
 
 TEST_CASE("parse_stat rejects what is not a stat line", "[processes]") {
