@@ -165,7 +165,11 @@ void signal_child(pid_t pid, const Parent& parent, Walk& walk, int depth) {
     int pidfd = depth == 0 ? -1 : open_pidfd(pid);
     if (pidfd < 0 && depth > 0 && errno == ESRCH) return;  // gone; its children are initd's now
     auto fields = stat_of(pid);
-    if (fields && fields->ppid == parent.pid && still_there(parent)) {
+    // A zombie with no thread left (Z with 1 thread; a leader that ended before its
+    // other threads shows Z with more) needs no signal, and its children were handed
+    // to initd when it died: in a shutdown most of the tree is in that state.
+    bool dead = fields && fields->state == 'Z' && fields->threads == 1;
+    if (fields && !dead && fields->ppid == parent.pid && still_there(parent)) {
         send(pid, pidfd, walk.sig);
         if (depth < kMaxDepth) signal_children_of(Parent{pid, pidfd}, fields->threads, walk, depth + 1);
     }
