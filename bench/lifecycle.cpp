@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <csignal>
 #include <map>
+#include <set>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -88,35 +89,53 @@ public:
 	Adopting &operator=(const Adopting &) = delete;
 };
 
-// Processes below pid that are not zombies.
-int live_descendants(pid_t pid)
+bool is_zombie(pid_t pid)
+{
+	std::string stat = pid_file(pid, "stat");
+	size_t paren = stat.rfind(')');
+	return paren == std::string::npos || paren + 2 >= stat.size() || stat[paren + 2] == 'Z';
+}
+
+// Processes below pid that are not zombies, except the strangers.
+int live_descendants(pid_t pid, const std::set<pid_t> &strangers)
 {
 	int n = 0;
-	for (pid_t child : children_of(pid)) {
-		std::string stat = pid_file(child, "stat");
-		size_t paren = stat.rfind(')');
-		if (paren != std::string::npos && paren + 2 < stat.size() && stat[paren + 2] != 'Z')
-			n++;
-		n += live_descendants(child);
-	}
+	for (pid_t child : children_of(pid))
+		if (!strangers.count(child))
+			n += !is_zombie(child) + live_descendants(child, strangers);
 	return n;
 }
 
 // SIGKILL whatever was adopted, layer by layer (a killed process's children
-// come to the driver next), and reap it all.
-void end_adopted()
+// come to the driver next), and reap it all; the strangers stay.
+void end_adopted(const std::set<pid_t> &strangers)
 {
 	uint64_t t0 = now_ns();
 	for (;;) {
-		auto kids = children_of(getpid());
-		for (pid_t kid : kids)
-			kill(kid, SIGKILL);
-		while (waitpid(-1, nullptr, WNOHANG) > 0)
-			;
-		if ((kids.empty() && errno == ECHILD) || ms_since(t0) > 30000)
+		int adopted = 0;
+		for (pid_t kid : children_of(getpid()))
+			if (!strangers.count(kid)) {
+				kill(kid, SIGKILL);
+				waitpid(kid, nullptr, WNOHANG);
+				adopted++;
+			}
+		if (adopted == 0 || ms_since(t0) > 30000)
 			return;
 		nap_us(1000);
 	}
+}
+
+// Sleeping processes that are the driver's children, not the init's: a
+// shutdown that looks through all of /proc reads them too.
+std::vector<Proc> start_strangers(Bench &b)
+{
+	std::vector<Proc> strangers;
+	for (int i = 0; i < b.cfg.tree_strangers; i++) {
+		Launch how;
+		how.argv = {b.cfg.helper("sleeper")};
+		strangers.push_back(b.launcher.start(how));
+	}
+	return strangers;
 }
 
 struct TreeSample {
@@ -124,7 +143,7 @@ struct TreeSample {
 	int left = 0;   // descendants alive just after the init exited
 };
 
-TreeSample tree_once(Bench &b, const Variant &v)
+TreeSample tree_once(Bench &b, const Variant &v, const std::set<pid_t> &strangers)
 {
 	TreeSample s;
 	Launch how;
@@ -137,7 +156,7 @@ TreeSample tree_once(Bench &b, const Variant &v)
 	if (p.pid <= 0 || !read_exact(p.report, &ready, 1, 120000) || ready != 'R') {
 		b.progress(v.name + ": the tree was not made");
 		finish(p, SIGKILL);
-		end_adopted();
+		end_adopted(strangers);
 		return s;
 	}
 	uint64_t child_exit = 0;
@@ -150,11 +169,11 @@ TreeSample tree_once(Bench &b, const Variant &v)
 		finish(p, SIGKILL);
 	} else {
 		s.ms = double(init_exit - child_exit) / 1e6;
-		s.left = live_descendants(getpid());
+		s.left = live_descendants(getpid(), strangers);
 		p.pid = -1;
 		finish(p);
 	}
-	end_adopted();
+	end_adopted(strangers);
 	return s;
 }
 
@@ -171,19 +190,26 @@ void measure_tree_shutdown(Bench &b)
 	std::string n = std::to_string(cfg.tree_size());
 	std::map<std::string, std::vector<double>> ms, left;
 	Adopting adopting;
+	std::vector<Proc> strangers = start_strangers(b);
+	std::set<pid_t> stranger_pids;
+	for (auto &p : strangers)
+		stranger_pids.insert(p.pid);
 	for (int rep = 0; rep < cfg.tree_reps; rep++) {
 		b.progress("shutdown of a tree: repetition " + std::to_string(rep + 1) + "/" + std::to_string(cfg.tree_reps) +
 		           " (" + n + " descendants per init)");
 		round_robin(vs, rep, [&](const Variant &v) {
-			TreeSample s = tree_once(b, v);
+			TreeSample s = tree_once(b, v, stranger_pids);
 			if (s.ms < 0)
 				return;
 			ms[v.name].push_back(s.ms);
 			left[v.name].push_back(s.left);
 		});
 	}
+	for (auto &p : strangers)
+		finish(p, SIGKILL);
+	std::string others = cfg.tree_strangers ? ", " + std::to_string(cfg.tree_strangers) + " other processes" : "";
 	Row &time = b.report.add_row("shutdown of a tree: main child's exit until the init has exited, " + n +
-	                             " descendants left (ms)");
+	                             " descendants left" + others + " (ms)");
 	Row &alive = b.report.add_row("shutdown of a tree: descendants still alive just after the init exited");
 	for (auto *v : vs) {
 		if (ms[v->name].empty()) {

@@ -64,9 +64,10 @@ void usage()
 	             "usage: bench [--initd PATH] [--initd-before PATH] [--helpers DIR] [--out FILE]\n"
 	             "             [--command TEXT]\n"
 	             "             [--only size,idle,startup,latency,loss,reaping,shutdown,tree,docker]\n"
-	             "             [--quick] [--verbose]\n"
+	             "             [--tree-reps N] [--tree-strangers N] [--quick] [--verbose]\n"
 	             "Normally started by bench/run.  --initd-before adds a column for an older\n"
-	             "initd binary, run exactly like initd.\n");
+	             "initd binary, run exactly like initd.  --tree-strangers keeps N sleeping\n"
+	             "processes outside the inits' trees during the shutdown of a tree.\n");
 }
 
 namespace {
@@ -125,6 +126,13 @@ bool parse_args(int argc, char **argv, Config &cfg)
 			std::string m;
 			while (std::getline(in, m, ','))
 				cfg.only.insert(m);
+		} else if (a == "--tree-reps" || a == "--tree-strangers") {
+			if (!next(list))
+				return false;
+			int n = std::atoi(list.c_str());
+			if (n < (a == "--tree-reps" ? 1 : 0))
+				return false;
+			(a == "--tree-reps" ? cfg.tree_reps : cfg.tree_strangers) = n;
 		} else if (a == "--quick") {
 			make_quick(cfg);
 		} else if (a == "--help" || a == "-h") {

@@ -28,6 +28,7 @@ struct Config {
 	int tree_reps = 3;
 	int tree_children = 50;       // children of the main child ...
 	int tree_grandchildren = 100; // ... and children of each of them
+	int tree_strangers = 0;       // processes outside the init's tree meanwhile
 	int docker_reps = 3;
 	int docker_stop_timeout = 3;
 	// On a loaded machine the two longest measurements stop starting new
