@@ -6,6 +6,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <optional>
+#include <span>
 #include <string_view>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -33,6 +34,13 @@ std::optional<pid_t> parse_pid(std::string_view text) {
     return pid;
 }
 
+// A whole field of digits, no sign.
+template <typename Number>
+bool parse_number(std::string_view text, Number& number) {
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
+    return !text.empty() && text[0] != '-' && ec == std::errc() && end == text.data() + text.size();
+}
+
 // Calls `visit(pid)` for every process in /proc; false when /proc cannot be read.
 template <typename Visit>
 bool for_each_process(Visit visit) {
@@ -52,31 +60,16 @@ bool for_each_process(Visit visit) {
     return true;
 }
 
-struct StatFields {
-    char state;
-    pid_t ppid;
-};
-
-// State and parent pid from /proc/PID/stat: "pid (comm) state ppid ...", where comm
-// may hold spaces and parentheses, so the fields are read after the last ')'.
 std::optional<StatFields> stat_of(pid_t pid) {
     Text path;
     path << "/proc/" << pid << "/stat";
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) return std::nullopt;
-    char buffer[512];
-    ssize_t n = ::read(fd, buffer, sizeof buffer - 1);
+    char buffer[512];  // comm is at most 16 bytes: the fields needed come early
+    ssize_t n = ::read(fd, buffer, sizeof buffer);
     ::close(fd);
     if (n <= 0) return std::nullopt;
-    std::string_view stat(buffer, static_cast<std::size_t>(n));
-    auto paren = stat.rfind(')');
-    if (paren == std::string_view::npos || paren + 4 >= stat.size()) return std::nullopt;
-    std::string_view rest = stat.substr(paren + 4);  // ") S " then ppid
-    pid_t ppid = 0;  // 0: a process whose parent is outside this namespace
-    auto digits = rest.substr(0, rest.find(' '));
-    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), ppid);
-    if (ec != std::errc() || end != digits.data() + digits.size()) return std::nullopt;
-    return StatFields{stat[paren + 2], ppid};
+    return parse_stat(std::string_view(buffer, static_cast<std::size_t>(n)));
 }
 
 std::optional<pid_t> parent_of(pid_t pid) {
@@ -105,18 +98,162 @@ bool is_descendant(pid_t pid, pid_t ancestor) {
 }
 
 // pidfd pins the process: if `pid` died and its number was reused between the scan
-// and now, the signal goes nowhere instead of to a stranger.
+// and now, the signal goes nowhere instead of to a stranger. Only ESRCH means the
+// process is gone; any other failure (ENOSYS on old kernels, EPERM from a seccomp
+// profile, EMFILE) must not leave it unsignalled, or a shutdown never ends: kill()
+// after the ancestry check is the best that remains.
 void signal_if_descendant(pid_t pid, pid_t self, int sig) {
     int pidfd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
     if (pidfd < 0) {
-        if (errno == ENOSYS && is_descendant(pid, self)) ::kill(pid, sig);
+        if (errno != ESRCH && is_descendant(pid, self)) ::kill(pid, sig);
         return;
     }
-    if (is_descendant(pid, self)) syscall(SYS_pidfd_send_signal, pidfd, sig, nullptr, 0);
+    if (is_descendant(pid, self) && syscall(SYS_pidfd_send_signal, pidfd, sig, nullptr, 0) != 0 &&
+        errno != ESRCH)
+        ::kill(pid, sig);
     ::close(pidfd);
 }
 
+// --- Walking down from initd through the children files. ---
+
+// Deeper descendants are not lost: once their ancestors die they are re-parented to
+// initd (the subreaper), and while killing the supervisor sweeps again after reaps.
+// The bound keeps the walk's stack under 64 KiB (under 1 KiB a level) and its
+// descriptors under 200 (a task directory, a children file and a pidfd a level).
+constexpr int kMaxDepth = 64;
+
+// More visits than the kernel has pids means a forker outruns the sweep: stop, the
+// next sweep goes on.
+constexpr long kMaxVisits = 4194304;
+
+struct Walk {
+    int sig;
+    long visits = 0;
+};
+
+// A process whose children are being walked; pidfd -1 for initd itself, or when
+// pidfds fail.
+struct Parent {
+    pid_t pid;
+    int pidfd;
+};
+
+void signal_children_of(const Parent& parent, int threads, Walk& walk, int depth);
+
+int open_pidfd(pid_t pid) { return static_cast<int>(syscall(SYS_pidfd_open, pid, 0)); }
+
+// Only ESRCH proves the parent gone; EPERM from a seccomp profile proves nothing.
+bool still_there(const Parent& parent) {
+    return parent.pidfd < 0 || syscall(SYS_pidfd_send_signal, parent.pidfd, 0, nullptr, 0) == 0 ||
+           errno != ESRCH;
+}
+
+// As in signal_if_descendant: kill() when the pidfd cannot be used, unless it is gone.
+void send(pid_t pid, int pidfd, int sig) {
+    if (pidfd >= 0 && syscall(SYS_pidfd_send_signal, pidfd, sig, nullptr, 0) == 0) return;
+    if (pidfd < 0 || errno != ESRCH) ::kill(pid, sig);
+}
+
+// A pid named by `parent`'s children list. Deeper down, the pidfd pins it first; then
+// its ppid proves it a child of `parent`, and `parent` still being there proves that
+// number was not reused meanwhile, so no stranger is signalled. initd's own children
+// need no pidfd: initd reaps only after the walk, so their numbers cannot be reused.
+// The process is signalled before its own list is read: a SIGKILLed process cannot
+// fork a child the walk misses.
+void signal_child(pid_t pid, const Parent& parent, Walk& walk, int depth) {
+    if (++walk.visits > kMaxVisits) return;
+    int pidfd = depth == 0 ? -1 : open_pidfd(pid);
+    if (pidfd < 0 && depth > 0 && errno == ESRCH) return;  // gone; its children are initd's now
+    auto fields = stat_of(pid);
+    // A zombie with no thread left (Z with 1 thread; a leader that ended before its
+    // other threads shows Z with more) needs no signal, and its children were handed
+    // to initd when it died: in a shutdown most of the tree is in that state.
+    bool dead = fields && fields->state == 'Z' && fields->threads == 1;
+    if (fields && !dead && fields->ppid == parent.pid && still_there(parent)) {
+        send(pid, pidfd, walk.sig);
+        if (depth < kMaxDepth) signal_children_of(Parent{pid, pidfd}, fields->threads, walk, depth + 1);
+    }
+    if (pidfd >= 0) ::close(pidfd);
+}
+
+// The path is built out of line, so that the walk's recursive frames do not hold a
+// Text (480 bytes) each.
+[[gnu::noinline]] int open_children_file(pid_t pid, pid_t tid) {
+    Text path;
+    path << "/proc/" << pid << "/task/" << tid << "/children";
+    return ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+}
+
+// Reads one thread's children file a chunk at a time; false when it cannot be opened.
+// Each read restarts the kernel's search from the head of the list, so a long list
+// wants a large chunk.
+bool signal_listed_children(pid_t tid, const Parent& parent, std::span<char> chunk, Walk& walk, int depth) {
+    int fd = open_children_file(parent.pid, tid);
+    if (fd < 0) return false;
+    PidList list;
+    auto visit = [&](pid_t child) { signal_child(child, parent, walk, depth); };
+    for (;;) {
+        ssize_t n = ::read(fd, chunk.data(), chunk.size());
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        list.feed(std::string_view(chunk.data(), static_cast<std::size_t>(n)), visit);
+    }
+    list.finish(visit);
+    ::close(fd);
+    return true;
+}
+
+[[gnu::noinline]] int open_task_dir(pid_t pid) {
+    Text path;
+    path << "/proc/" << pid << "/task";
+    return ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
+// Every thread of a process has its own children list. With one thread (most
+// processes) its number is the process's, and the task directory need not be listed;
+// a thread started after the count is like a child forked after its parent's list was
+// read: a later sweep finds what it leaves.
+void signal_children_of(const Parent& parent, int threads, Walk& walk, int depth) {
+    char chunk[256];
+    if (threads == 1) {
+        signal_listed_children(parent.pid, parent, chunk, walk, depth);
+        return;
+    }
+    int dir = open_task_dir(parent.pid);
+    if (dir < 0) return;
+    alignas(8) char entries[256];
+    for (;;) {
+        long n = syscall(SYS_getdents64, dir, entries, sizeof entries);
+        if (n <= 0) break;
+        for (long at = 0; at < n;) {
+            auto* entry = reinterpret_cast<LinuxDirent64*>(entries + at);
+            at += entry->d_reclen;
+            if (auto tid = parse_pid(entry->d_name)) signal_listed_children(*tid, parent, chunk, walk, depth);
+        }
+    }
+    ::close(dir);
+}
+
 }  // namespace
+
+std::optional<StatFields> parse_stat(std::string_view stat) {
+    // comm may hold spaces and parentheses: the fields are read after the last ')'.
+    auto paren = stat.rfind(')');
+    if (paren == std::string_view::npos || paren + 4 >= stat.size() || stat[paren + 1] != ' ' ||
+        stat[paren + 3] != ' ')
+        return std::nullopt;
+    StatFields fields{stat[paren + 2], 0, 0};
+    std::string_view rest = stat.substr(paren + 4);  // ") S " then ppid
+    auto next_field = [&rest] {
+        auto field = rest.substr(0, rest.find(' '));
+        rest.remove_prefix(field.size() < rest.size() ? field.size() + 1 : rest.size());
+        return field;
+    };
+    if (!parse_number(next_field(), fields.ppid)) return std::nullopt;
+    for (int field = 5; field < 20 && !rest.empty(); ++field) next_field();  // pgrp .. nice
+    if (!rest.empty() && !parse_number(next_field(), fields.threads)) fields.threads = 0;
+    return fields;
+}
 
 int exit_code_of(int wait_status) {
     if (WIFSIGNALED(wait_status)) return 128 + WTERMSIG(wait_status);
@@ -143,7 +280,18 @@ void signal_all_remaining(int sig, bool pid1, pid_t fallback_group) {
     }
     pid_t self = ::getpid();
     // Another namespace's pid numbers would name strangers (or nobody) here.
-    bool scanned = proc_is_ours(self) && for_each_process([&](pid_t pid) {
+    if (!proc_is_ours(self)) {
+        if (fallback_group > 0) ::kill(-fallback_group, sig);
+        return;
+    }
+    // initd is single-threaded: its one list holds all its children, among them every
+    // orphan, so it is the long one and gets the large chunk.
+    Walk walk{sig};
+    char chunk[4096];
+    if (signal_listed_children(self, Parent{self, -1}, chunk, walk, 0)) return;
+    // No children files (a kernel built without CONFIG_PROC_CHILDREN): the slow scan
+    // of all of /proc, with each process's ancestry.
+    bool scanned = for_each_process([&](pid_t pid) {
         if (pid != self) signal_if_descendant(pid, self, sig);
     });
     if (!scanned && fallback_group > 0) ::kill(-fallback_group, sig);

@@ -2,6 +2,8 @@
 // processes a shutdown must end (all of the namespace as PID 1, else descendants).
 #pragma once
 
+#include <optional>
+#include <string_view>
 #include <sys/types.h>
 
 namespace initd::processes {
@@ -22,7 +24,8 @@ Reaped reap_one();
 bool has_children();
 
 // SIGTERM or SIGKILL for everything the shutdown must end: kill(-1) as PID 1; as a
-// subreaper every descendant found in /proc (never anything outside initd's tree).
+// subreaper every descendant, found by walking down from initd through /proc (never
+// anything outside initd's tree).
 // When /proc is missing or shows another PID namespace its pids mean nothing here;
 // then only `fallback_group` (the main child's process group, if > 0) is signalled.
 void signal_all_remaining(int sig, bool pid1, pid_t fallback_group);
@@ -31,5 +34,65 @@ void signal_all_remaining(int sig, bool pid1, pid_t fallback_group);
 // (`docker exec` sessions), which waitpid cannot see. Reads /proc when it is ours.
 // Their zombies do not count: only their own parent, outside, can reap them.
 bool namespace_has_strangers();
+
+// --- The /proc parsing, pure, so that the unit tests can reach it. ---
+
+struct StatFields {
+    char state;
+    pid_t ppid;   // 0: the parent is outside this PID namespace
+    int threads;  // 0: unknown (the line was cut short)
+};
+
+// State, parent pid and number of threads from the text of /proc/PID/stat:
+// "pid (comm) state ppid pgrp ... num_threads (the 20th field) ...".
+std::optional<StatFields> parse_stat(std::string_view stat);
+
+// The pids of a /proc/PID/task/TID/children file ("12 345 6 "), fed in chunks of any
+// size: a list of thousands needs no buffer that holds it whole, and a pid may be
+// split between two chunks.
+class PidList {
+public:
+    // Calls yield(pid) for every pid this chunk completes.
+    template <typename Yield>
+    void feed(std::string_view chunk, Yield&& yield) {
+        for (char c : chunk) {
+            if (c == ' ' || c == '\n')
+                end_token(yield);
+            else
+                take(c);
+        }
+    }
+
+    // End of the file: the last pid, if no separator followed it.
+    template <typename Yield>
+    void finish(Yield&& yield) {
+        end_token(yield);
+    }
+
+private:
+    static constexpr long kPidMax = 4194304;  // the kernel's PID_MAX_LIMIT
+
+    void take(char c) {
+        // The kernel writes only digits and spaces; anything else spoils the token.
+        if (c < '0' || c > '9' || value_ > kPidMax) {
+            bad_ = true;
+            return;
+        }
+        value_ = value_ * 10 + (c - '0');
+        digits_ = true;
+    }
+
+    template <typename Yield>
+    void end_token(Yield& yield) {
+        if (digits_ && !bad_ && value_ > 0 && value_ <= kPidMax) yield(static_cast<pid_t>(value_));
+        value_ = 0;
+        digits_ = false;
+        bad_ = false;
+    }
+
+    long value_ = 0;
+    bool digits_ = false;
+    bool bad_ = false;
+};
 
 }  // namespace initd::processes

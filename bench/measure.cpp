@@ -1,0 +1,37 @@
+// measure.cpp - what several measurements use.
+#include <csignal>
+#include <sstream>
+
+#include "measure.hpp"
+
+Proc start_ready(Bench &b, const Variant &v, const std::vector<std::string> &child)
+{
+	Launch how;
+	how.argv = v.command(child);
+	how.report_pipe = true;
+	Proc p = b.launcher.start(how);
+	char ready = 0;
+	if (p.pid > 0 && (!read_exact(p.report, &ready, 1, 5000) || ready != 'R')) {
+		b.progress(v.name + ": child did not report ready");
+		finish(p, SIGKILL);
+	}
+	return p;
+}
+
+std::vector<std::string> needed_libs(Bench &b, const std::string &bin)
+{
+	std::string out;
+	b.launcher.run({"ldd", bin}, &out);
+	std::vector<std::string> libs;
+	std::istringstream in(out);
+	std::string line;
+	while (std::getline(in, line)) {
+		size_t slash = line.find('/');
+		if (slash == std::string::npos)
+			continue;
+		std::string path = line.substr(slash);
+		path = path.substr(0, path.find(' '));
+		libs.push_back(path);
+	}
+	return libs;
+}
