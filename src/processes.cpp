@@ -129,6 +129,7 @@ constexpr long kMaxVisits = 4194304;
 struct Walk {
     int sig;
     long visits = 0;
+    int failed = 0;  // errno of a signal that could not be sent (not ESRCH), or 0
 };
 
 // A process whose children are being walked; pidfd -1 for initd itself, or when
@@ -149,9 +150,9 @@ bool still_there(const Parent& parent) {
 }
 
 // As in signal_if_descendant: kill() when the pidfd cannot be used, unless it is gone.
-void send(pid_t pid, int pidfd, int sig) {
-    if (pidfd >= 0 && syscall(SYS_pidfd_send_signal, pidfd, sig, nullptr, 0) == 0) return;
-    if (pidfd < 0 || errno != ESRCH) ::kill(pid, sig);
+void send(pid_t pid, int pidfd, Walk& walk) {
+    if (pidfd >= 0 && syscall(SYS_pidfd_send_signal, pidfd, walk.sig, nullptr, 0) == 0) return;
+    if ((pidfd < 0 || errno != ESRCH) && ::kill(pid, walk.sig) < 0 && errno != ESRCH) walk.failed = errno;
 }
 
 // A pid named by `parent`'s children list. Deeper down, the pidfd pins it first; then
@@ -170,7 +171,7 @@ void signal_child(pid_t pid, const Parent& parent, Walk& walk, int depth) {
     // to initd when it died: in a shutdown most of the tree is in that state.
     bool dead = fields && fields->state == 'Z' && fields->threads == 1;
     if (fields && !dead && fields->ppid == parent.pid && still_there(parent)) {
-        send(pid, pidfd, walk.sig);
+        send(pid, pidfd, walk);
         if (depth < kMaxDepth) signal_children_of(Parent{pid, pidfd}, fields->threads, walk, depth + 1);
     }
     if (pidfd >= 0) ::close(pidfd);
@@ -273,28 +274,24 @@ Reaped reap_one() {
     return {pid, status};
 }
 
-void signal_all_remaining(int sig, bool pid1, pid_t fallback_group) {
-    if (pid1) {
-        ::kill(-1, sig);
-        return;
-    }
+int signal_all_remaining(int sig, bool pid1, pid_t fallback_group) {
+    // ESRCH only says that nobody was left to signal.
+    auto result = [](int rc) { return rc < 0 && errno != ESRCH ? errno : 0; };
+    if (pid1) return result(::kill(-1, sig));
     pid_t self = ::getpid();
     // Another namespace's pid numbers would name strangers (or nobody) here.
-    if (!proc_is_ours(self)) {
-        if (fallback_group > 0) ::kill(-fallback_group, sig);
-        return;
-    }
+    if (!proc_is_ours(self)) return fallback_group > 0 ? result(::kill(-fallback_group, sig)) : 0;
     // initd is single-threaded: its one list holds all its children, among them every
     // orphan, so it is the long one and gets the large chunk.
     Walk walk{sig};
     char chunk[4096];
-    if (signal_listed_children(self, Parent{self, -1}, chunk, walk, 0)) return;
+    if (signal_listed_children(self, Parent{self, -1}, chunk, walk, 0)) return walk.failed;
     // No children files (a kernel built without CONFIG_PROC_CHILDREN): the slow scan
     // of all of /proc, with each process's ancestry.
     bool scanned = for_each_process([&](pid_t pid) {
         if (pid != self) signal_if_descendant(pid, self, sig);
     });
-    if (!scanned && fallback_group > 0) ::kill(-fallback_group, sig);
+    return !scanned && fallback_group > 0 ? result(::kill(-fallback_group, sig)) : 0;
 }
 
 bool namespace_has_strangers() {

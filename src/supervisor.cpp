@@ -204,9 +204,22 @@ void Supervisor::begin_shutdown(int exit_code) {
         phase_ = Phase::done;
         return;
     }
-    processes::signal_all_remaining(killing_ ? SIGKILL : SIGTERM, pid1_, child_group_);
-    if (!killing_) timers_[grace].arm_in(config_.grace_ms);
+    if (killing_) kill_remaining();
+    else {
+        processes::signal_all_remaining(SIGTERM, pid1_, child_group_);
+        timers_[grace].arm_in(config_.grace_ms);
+    }
     reap_all();
+}
+
+// SIGKILL for what remains. What the kernel (or a seccomp filter) does not let initd
+// kill, initd cannot wait for either: it says so and ends rather than wait for ever.
+void Supervisor::kill_remaining() {
+    int err = processes::signal_all_remaining(SIGKILL, pid1_, child_group_);
+    if (err == 0 || phase_ == Phase::done) return;
+    log::line(log::Level::error, Text() << "cannot SIGKILL what remains (kill: " << std::strerror(err)
+                                        << "); exiting without waiting for it");
+    phase_ = Phase::done;
 }
 
 // The peers' way to end when they are not PID 1: the rest keeps running, as it would
@@ -225,7 +238,7 @@ void Supervisor::check_shutdown_complete(bool no_children) {
     if (!no_children) {
         // Past the deadline, whatever is still (or newly) there is killed again: a
         // process that forks while dying cannot outrun the shutdown.
-        if (killing_) processes::signal_all_remaining(SIGKILL, pid1_, child_group_);
+        if (killing_) kill_remaining();
         return;
     }
     if (pid1_ && !killing_ && processes::namespace_has_strangers()) return;
@@ -238,7 +251,7 @@ void Supervisor::on_deadlines() {
         timers_[grace].disarm();
         killing_ = true;
         log::line(log::Level::warning, Text() << "grace period over: sending SIGKILL to what remains");
-        processes::signal_all_remaining(SIGKILL, pid1_, child_group_);
+        kill_remaining();
     }
     if (timers_[kill_after].due(now)) {
         timers_[kill_after].disarm();

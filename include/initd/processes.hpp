@@ -28,7 +28,9 @@ bool has_children();
 // anything outside initd's tree).
 // When /proc is missing or shows another PID namespace its pids mean nothing here;
 // then only `fallback_group` (the main child's process group, if > 0) is signalled.
-void signal_all_remaining(int sig, bool pid1, pid_t fallback_group);
+// Returns 0, or the errno of a signal that could not be sent (EPERM from a seccomp
+// filter, say): the shutdown cannot wait for what it cannot end.
+int signal_all_remaining(int sig, bool pid1, pid_t fallback_group);
 
 // As PID 1: whether the namespace has live processes that are not initd's children
 // (`docker exec` sessions), which waitpid cannot see. Reads /proc when it is ours.

@@ -36,6 +36,7 @@ private:
     void child_ended(int status);
     void begin_shutdown(int exit_code);
     void say_farewell();
+    void kill_remaining();
     void check_shutdown_complete(bool no_children);
     pid_t target() const { return config_.process_group ? -child_ : child_; }
 
