@@ -5,32 +5,14 @@
 #include <string>
 #include <unistd.h>
 
+#include "capture.hpp"
 #include "initd/log.hpp"
 
+using capture::stderr_of;
 using initd::Text;
 
 
 namespace {
-
-// What `write` puts on stderr, read back through a pipe.
-template <typename Write>
-std::string stderr_of(Write write) {
-    int fds[2];
-    REQUIRE(pipe2(fds, O_CLOEXEC) == 0);
-    int saved = dup(STDERR_FILENO);
-    REQUIRE(saved >= 0);
-    REQUIRE(dup2(fds[1], STDERR_FILENO) == STDERR_FILENO);
-    close(fds[1]);
-    write();
-    dup2(saved, STDERR_FILENO);
-    close(saved);
-    std::string out;
-    char buffer[4096];
-    ssize_t n;
-    while ((n = read(fds[0], buffer, sizeof buffer)) > 0) out.append(buffer, static_cast<std::size_t>(n));
-    close(fds[0]);
-    return out;
-}
 
 std::string formatted(const Text& text) {
     Text out;
