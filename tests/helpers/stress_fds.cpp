@@ -1,5 +1,5 @@
-// `stress_fds SPEC -- PROGRAM ARG...`: sets up descriptors 0-2 as SPEC says, then
-// execs PROGRAM. SPEC is a comma-separated list of FD followed by "c" (closed) or
+// `stress_fds LAYOUT -- PROGRAM ARG...`: sets up descriptors 0-2 as LAYOUT says, then
+// execs PROGRAM. LAYOUT is a comma-separated list of FD followed by "c" (closed) or
 // "f" (/dev/full, where every write fails with ENOSPC): "0c,1f,2f".
 #include <cstdio>
 #include <cstdlib>

@@ -1,6 +1,6 @@
-// SPEC 5: how initd finds and runs the command, as execvp does for tini and dumb-init:
-// a script without "#!" runs under /bin/sh, and the first PATH= of the environment is
-// the one searched.
+// README "Coming from tini, dumb-init or catatonit", scripts without #!: how initd finds
+// and runs the command, as execvp does for tini and dumb-init: a script without "#!"
+// runs under /bin/sh, and the first PATH= of the environment is the one searched.
 #include <catch2/catch.hpp>
 
 #include <fcntl.h>

@@ -165,3 +165,31 @@ TEST_CASE("initd opens no files but /etc/passwd, /etc/group and /proc", "[resour
         CHECK(std::all_of(t.initd_opens.begin(), t.initd_opens.end(), allowed_to_open));
     }
 }
+
+TEST_CASE("every signal is blocked before initd reads its options, so none is lost or fatal meanwhile",
+          "[resources]") {
+    // A usage error is the first thing initd says after reading its options: its write
+    // must come after the mask that blocks every signal (README "How it works").
+    REQUIRE(access(STRACE_PATH, X_OK) == 0);
+    char dir_template[] = "/tmp/initd-strace-XXXXXX";
+    REQUIRE(mkdtemp(dir_template));
+    std::string trace = std::string(dir_template) + "/trace";
+    auto r = run(under({STRACE_PATH, "-qq", "-o", trace, "-e", "trace=rt_sigprocmask,write", "--"},
+                       initd_launch(Mode::subreaper, {"--no-such-option", "true"})));
+    CHECK(r.code == 2);
+    auto text = read_file(trace);
+    REQUIRE(text);
+    auto lines = lines_of(*text);
+    auto first = [&](const std::string& call) {
+        for (std::size_t i = 0; i < lines.size(); ++i)
+            if (lines[i].rfind(call, 0) == 0) return static_cast<long>(i);
+        return -1L;
+    };
+    long blocked = first("rt_sigprocmask(SIG_SETMASK, ~[]");
+    long said = first("write(2,");
+    INFO(*text);
+    CHECK(blocked >= 0);
+    CHECK(said > blocked);
+    unlink(trace.c_str());
+    rmdir(dir_template);
+}
