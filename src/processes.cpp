@@ -41,22 +41,29 @@ bool parse_number(std::string_view text, Number& number) {
     return !text.empty() && text[0] != '-' && ec == std::errc() && end == text.data() + text.size();
 }
 
+// Calls `visit(number)` for every entry of the open directory `dir` named by a number
+// (a pid in /proc, a tid in /proc/PID/task), reading `buffer` full at a time; closes `dir`.
+template <typename Visit>
+void for_each_numbered_entry(int dir, std::span<char> buffer, Visit visit) {
+    for (;;) {
+        long n = syscall(SYS_getdents64, dir, buffer.data(), buffer.size());
+        if (n <= 0) break;
+        for (long at = 0; at < n;) {
+            auto* entry = reinterpret_cast<LinuxDirent64*>(buffer.data() + at);
+            at += entry->d_reclen;
+            if (auto number = parse_pid(entry->d_name)) visit(*number);
+        }
+    }
+    ::close(dir);
+}
+
 // Calls `visit(pid)` for every process in /proc; false when /proc cannot be read.
 template <typename Visit>
 bool for_each_process(Visit visit) {
     int dir = ::open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dir < 0) return false;
     alignas(8) char buffer[4096];
-    for (;;) {
-        long n = syscall(SYS_getdents64, dir, buffer, sizeof buffer);
-        if (n <= 0) break;
-        for (long at = 0; at < n;) {
-            auto* entry = reinterpret_cast<LinuxDirent64*>(buffer + at);
-            at += entry->d_reclen;
-            if (auto pid = parse_pid(entry->d_name)) visit(*pid);
-        }
-    }
-    ::close(dir);
+    for_each_numbered_entry(dir, buffer, visit);
     return true;
 }
 
@@ -223,16 +230,7 @@ void signal_children_of(const Parent& parent, int threads, Walk& walk, int depth
     int dir = open_task_dir(parent.pid);
     if (dir < 0) return;
     alignas(8) char entries[256];
-    for (;;) {
-        long n = syscall(SYS_getdents64, dir, entries, sizeof entries);
-        if (n <= 0) break;
-        for (long at = 0; at < n;) {
-            auto* entry = reinterpret_cast<LinuxDirent64*>(entries + at);
-            at += entry->d_reclen;
-            if (auto tid = parse_pid(entry->d_name)) signal_listed_children(*tid, parent, chunk, walk, depth);
-        }
-    }
-    ::close(dir);
+    for_each_numbered_entry(dir, entries, [&](pid_t tid) { signal_listed_children(tid, parent, chunk, walk, depth); });
 }
 
 }  // namespace
