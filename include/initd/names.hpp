@@ -1,5 +1,5 @@
 // The names initd answers to. Everything that differs between initd, tini, dumb-init and
-// catatonit is one row of the table in src/names.cpp: the options and variables each
+// catatonit is one row of the table in src/cli/names.cpp: the options and variables each
 // name reads, and what it does where the peers differ (exit codes, shutdown, terminal
 // stops). Nothing else in initd asks which name it was called by.
 #pragma once

@@ -48,7 +48,7 @@ install_layout() {
     for short in $("$build/initd" --help | grep -oE -- '^  -[a-zA-Z]' | sort -u); do
         grep -qF -- "$short" <<<"$text" || missing+=("$short")
     done
-    for variable in $(grep -oE 'EnvSpec\{"[A-Z_]+"' "$src/src/options.cpp" | cut -d'"' -f2) \
+    for variable in $(grep -ohE 'EnvSpec\{"[A-Z_]+"' "$src/src/cli/options.cpp" "$src/src/cli/names.cpp" | cut -d'"' -f2) \
         tini tini-static docker-init dumb-init catatonit LISTEN_PID 126 127 137; do
         grep -qF -- "$variable" <<<"$text" || missing+=("$variable")
     done
