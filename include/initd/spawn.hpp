@@ -18,12 +18,11 @@ struct ChildSetup {
     bool new_session = false;        // --setsid: session leader with the terminal
     const Credentials* user = nullptr;
     int listen_pid_owner = 0;        // initd's pid when LISTEN_PID names it, else 0
-    // The child's exit status when exec fails (dumb-init's name: 2 for all): no such
-    // file, permission denied, and any other error (tini: 1). -1: as exit_cannot_run,
-    // the shell's 126 for a command that was found but would not run.
+    // The child's exit status when exec fails, as the name's row says: no such file,
+    // permission denied, and any other error (the shell's 127 and 126 by default).
     int exit_not_found = 127;
     int exit_cannot_run = 126;
-    int exit_other = -1;
+    int exit_other = 126;
 };
 
 // What became of one spawn, in the order it happened: the vfork child reports its

@@ -75,7 +75,7 @@ int exec_file(const char* path, char* const* argv, char** shell, char* const* en
 int exit_code_for(const ChildSetup& setup, int err) {
     if (err == ENOENT || err == ENOTDIR) return setup.exit_not_found;
     if (err == EACCES) return setup.exit_cannot_run;
-    return setup.exit_other >= 0 ? setup.exit_other : setup.exit_cannot_run;
+    return setup.exit_other;
 }
 
 // execvp's search, over an explicit environment (vfork forbids changing `environ`).

@@ -99,7 +99,7 @@ TEST_CASE("spawn_child: exit statuses for not found, cannot run, and other error
     CHECK(denied.status == 126);
     Spawned looped = spawn({loop}, setup);
     CHECK(looped.result.failed_errno == ELOOP);
-    CHECK(looped.status == 126);  // exit_other unset: as exit_cannot_run
+    CHECK(looped.status == 126);  // the default, as the shell
 
     setup.exit_not_found = 3;
     setup.exit_cannot_run = 4;
