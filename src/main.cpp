@@ -12,6 +12,9 @@
 using namespace initd;
 
 int main(int argc, char** argv, char** envp) {
+    // Called as setuser, chpst or sv, initd is a one-shot tool, not an init.
+    if (Tool tool = tool_for(argc > 0 ? argv[0] : nullptr)) return tool(argc, argv, envp);
+
     // First of all, every signal waits in the kernel's queue until the loop takes it:
     // none is lost, and none kills initd, while it reads its options and starts.
     ChildSetup setup;

@@ -78,6 +78,10 @@ enum class VersionStyle {
     dumb_init,  // "dumb-init vX.Y.Z (initd)" on stderr, where dumb-init prints it
 };
 
+// A name under which initd is a one-shot tool (setuser, chpst, sv: see tools.hpp), not
+// an init: the tool gets argv and the environment before anything else happens.
+using Tool = int (*)(int argc, char** argv, char** envp);
+
 struct NameRow {
     std::span<const std::string_view> names;  // argv[0]'s last component
     std::span<const OptionSpec> options;
@@ -97,10 +101,14 @@ struct NameRow {
     SignalSet fatal;            // left unblocked at their default action: they kill initd
     VersionStyle version;
     std::string_view describe;  // first line of --help
+    Tool tool = nullptr;        // set: this name is a tool, and the fields above are unused
 };
 
 // The row for argv[0]'s last component; initd's own row for any other name.
 const NameRow& name_row(std::string_view called_as);
 const NameRow& initd_row();
+
+// The tool argv[0] names (its last component), or null when initd is an init by that name.
+Tool tool_for(const char* argv0);
 
 }  // namespace initd

@@ -33,7 +33,15 @@ struct Config {
     bool warn_reap = false;
     int verbosity = 0;
 
-    char* const* command = nullptr;  // null-terminated argv of the child
+    // Several processes (src/services/): runit service directories, and directories of
+    // scripts run to completion at start-up and around the services' stop.
+    static constexpr int kMaxScriptDirs = 4;
+    const char* services = nullptr;                      // --services DIR
+    std::array<const char*, kMaxScriptDirs> startup{};   // --startup DIR, repeatable
+    const char* pre_shutdown = nullptr;
+    const char* post_shutdown = nullptr;
+
+    char* const* command = nullptr;  // null-terminated argv of the child; may be empty with --services
 };
 
 enum class Action {

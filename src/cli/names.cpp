@@ -133,6 +133,13 @@ constexpr std::array kRows = {
 
 const NameRow& initd_row() { return kRows[0]; }
 
+Tool tool_for(const char* argv0) {
+    if (!argv0) return nullptr;
+    std::string_view path(argv0);
+    auto slash = path.rfind('/');
+    return name_row(slash == path.npos ? path : path.substr(slash + 1)).tool;
+}
+
 const NameRow& name_row(std::string_view called_as) {
     for (const NameRow& row : kRows)
         for (std::string_view name : row.names)
