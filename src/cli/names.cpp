@@ -1,5 +1,7 @@
 #include "initd/names.hpp"
 
+#include "initd/tools.hpp"
+
 #include <array>
 #include <csignal>
 
@@ -79,11 +81,21 @@ constexpr std::array<std::string_view, 1> kInitdNames = {"initd"};
 constexpr std::array<std::string_view, 3> kTiniNames = {"tini", "tini-static", "docker-init"};
 constexpr std::array<std::string_view, 1> kDumbInitNames = {"dumb-init"};
 constexpr std::array<std::string_view, 1> kCatatonitNames = {"catatonit"};
+constexpr std::array<std::string_view, 1> kSetuserNames = {"setuser"};
+constexpr std::array<std::string_view, 1> kChpstNames = {"chpst"};
+constexpr std::array<std::string_view, 1> kSvNames = {"sv"};
 
 // The signals the kernel sends a process that faulted. tini and catatonit leave them
 // unblocked, so they die of them (even sent with kill); initd forwards them.
 constexpr SignalSet kFaultSignals = SignalSet::of(SIGFPE).with(SIGILL).with(SIGSEGV).with(SIGBUS)
                                         .with(SIGABRT).with(SIGTRAP).with(SIGSYS);
+
+constexpr NameRow tool_row(std::span<const std::string_view> names, Tool tool) {
+    NameRow row{};
+    row.names = names;
+    row.tool = tool;
+    return row;
+}
 
 // One row per name. Read a column to see how the names differ.
 constexpr std::array kRows = {
@@ -127,6 +139,10 @@ constexpr std::array kRows = {
         .version = VersionStyle::tini,
         .describe = "initd, called as catatonit: runs PROGRAM as a container's init.",
     },
+    // One-shot tools (tools.hpp): nothing above applies to them.
+    tool_row(kSetuserNames, tools::setuser),
+    tool_row(kChpstNames, tools::chpst),
+    tool_row(kSvNames, tools::sv),
 };
 
 }  // namespace

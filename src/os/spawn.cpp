@@ -41,9 +41,7 @@ constexpr int kSetupFailed = 1;  // the exit status when the child fails before 
 }
 
 void switch_user(const Credentials& user, volatile Failure& failure) {
-    if (syscall(SYS_setgroups, user.group_count, user.groups.data()) < 0) fail(failure, "setgroups", errno, kSetupFailed);
-    if (syscall(SYS_setgid, user.gid) < 0) fail(failure, "setgid", errno, kSetupFailed);
-    if (syscall(SYS_setuid, user.uid) < 0) fail(failure, "setuid", errno, kSetupFailed);
+    if (const char* call = become_user(user)) fail(failure, call, errno, kSetupFailed);
 }
 
 void restore_signals(const ChildSetup& setup) {
@@ -78,48 +76,8 @@ int exit_code_for(const ChildSetup& setup, int err) {
     return setup.exit_other;
 }
 
-// execvp's search, over an explicit environment (vfork forbids changing `environ`).
 [[noreturn]] void exec_command(const ChildSetup& setup, char* const* envp, volatile Failure& failure) {
-    const char* file = setup.command[0];
-    std::size_t argc = 0;
-    while (setup.command[argc]) ++argc;
-    auto** shell = static_cast<char**>(alloca((argc + 2) * sizeof(char*)));
-    shell[0] = const_cast<char*>("/bin/sh");
-    std::memcpy(shell + 2, setup.command + 1, argc * sizeof(char*));  // with the null
-    int err = ENOENT;
-    if (std::strchr(file, '/')) {
-        err = exec_file(file, setup.command, shell, envp);
-    } else {
-        const char* path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-        // The first PATH= wins, as with getenv: a later duplicate is not the one a
-        // shell in the same environment would search.
-        for (char* const* e = envp; *e; ++e)
-            if (has_name(*e, "PATH")) {
-                path = *e + 5;
-                break;
-            }
-        bool denied = false;
-        std::size_t file_len = std::strlen(file);
-        for (const char* dir = path;; ++dir) {
-            const char* end = ::strchrnul(dir, ':');
-            std::size_t dir_len = static_cast<std::size_t>(end - dir);
-            char candidate[PATH_MAX];
-            if (dir_len + 1 + file_len < sizeof candidate) {
-                std::memcpy(candidate, dir, dir_len);
-                std::size_t at = dir_len;
-                if (dir_len) candidate[at++] = '/';
-                std::memcpy(candidate + at, file, file_len + 1);
-                err = exec_file(candidate, setup.command, shell, envp);
-                if (err == EACCES) denied = true;
-                else if (err != ENOENT && err != ENOTDIR) break;  // found, but it would not run
-            }
-            if (!*end) {
-                err = denied ? EACCES : ENOENT;
-                break;
-            }
-            dir = end;
-        }
-    }
+    int err = exec_search(setup.command, envp, envp);
     fail(failure, "execve", err, exit_code_for(setup, err));
 }
 
@@ -154,6 +112,49 @@ int exit_code_for(const ChildSetup& setup, int err) {
 }
 
 }  // namespace
+
+const char* become_user(const Credentials& user) {
+    if (syscall(SYS_setgroups, user.group_count, user.groups.data()) < 0) return "setgroups";
+    if (syscall(SYS_setgid, user.gid) < 0) return "setgid";
+    if (syscall(SYS_setuid, user.uid) < 0) return "setuid";
+    return nullptr;
+}
+
+int exec_search(char* const* command, char* const* envp, char* const* path_from) {
+    const char* file = command[0];
+    std::size_t argc = 0;
+    while (command[argc]) ++argc;
+    auto** shell = static_cast<char**>(alloca((argc + 2) * sizeof(char*)));
+    shell[0] = const_cast<char*>("/bin/sh");
+    std::memcpy(shell + 2, command + 1, argc * sizeof(char*));  // with the null
+    if (std::strchr(file, '/')) return exec_file(file, command, shell, envp);
+    const char* path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    // The first PATH= wins, as with getenv: a later duplicate is not the one a
+    // shell in the same environment would search.
+    for (char* const* e = path_from; *e; ++e)
+        if (has_name(*e, "PATH")) {
+            path = *e + 5;
+            break;
+        }
+    bool denied = false;
+    std::size_t file_len = std::strlen(file);
+    for (const char* dir = path;; ++dir) {
+        const char* end = ::strchrnul(dir, ':');
+        std::size_t dir_len = static_cast<std::size_t>(end - dir);
+        char candidate[PATH_MAX];
+        if (dir_len + 1 + file_len < sizeof candidate) {
+            std::memcpy(candidate, dir, dir_len);
+            std::size_t at = dir_len;
+            if (dir_len) candidate[at++] = '/';
+            std::memcpy(candidate + at, file, file_len + 1);
+            int err = exec_file(candidate, command, shell, envp);
+            if (err == EACCES) denied = true;
+            else if (err != ENOENT && err != ENOTDIR) return err;  // found, but it would not run
+        }
+        if (!*end) return denied ? EACCES : ENOENT;
+        dir = end;
+    }
+}
 
 bool SpawnResult::exec_failed() const { return failed_call && std::strcmp(failed_call, "execve") == 0; }
 

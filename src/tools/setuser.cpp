@@ -1,0 +1,49 @@
+// phusion baseimage-docker's setuser: USER's groups, gid and uid, USER, HOME and UID set
+// in the environment and nothing else changed (not even the working directory), then
+// exec: setuser supervises nothing. Every failure is one line and exit 1, as there.
+#include <cerrno>
+#include <cstring>
+#include <string_view>
+
+#include "initd/log.hpp"
+#include "initd/runit_cli.hpp"
+#include "initd/spawn.hpp"
+#include "initd/tools.hpp"
+#include "initd/users.hpp"
+
+namespace initd::tools {
+
+int setuser(int argc, char** argv, char** envp) {
+    Text line;
+    line << "setuser: ";
+    if (argc < 3) {
+        line.clear();
+        line << "Usage: /sbin/setuser USERNAME COMMAND [args..]\n";
+        log::write_all(2, line.view());
+        return 1;
+    }
+    std::string_view name = argv[1];
+    Credentials user;
+    Text user_var, uid_var, ignored;
+    // phusion looks a name up with getpwnam only: a uid or USER:GROUP names nobody.
+    if (name.find_first_not_of("0123456789") == name.npos || name.find(':') != name.npos ||
+        !resolve_user(name, user, ignored)) {
+        line << "user " << name << " not found\n";
+    } else if (const char* call = become_user(user)) {
+        line << call << ": " << std::strerror(errno) << '\n';
+    } else {
+        runit::Env env(envp);
+        user_var << "USER=" << name;
+        uid_var << "UID=" << static_cast<unsigned long>(user.uid);
+        env.put(user_var.c_str());
+        env.put(user.home_variable);
+        env.put(uid_var.c_str());
+        int err = exec_search(argv + 2, env.entries, env.entries);
+        // Python's words for the OSError that os.execvp raised.
+        line << "cannot execute " << argv[2] << ": [Errno " << err << "] " << std::strerror(err) << '\n';
+    }
+    log::write_all(2, line.view());
+    return 1;
+}
+
+}  // namespace initd::tools

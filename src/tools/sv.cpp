@@ -1,0 +1,304 @@
+// runit's sv: control and status of supervised services through the files a supervisor
+// (runit's runsv, or initd's services) keeps in DIR/supervise/: letters written to the
+// FIFO `control`, the 20-byte record `status`, and the FIFO `ok`, which can be opened for
+// writing only while a supervisor holds it (ENXIO otherwise). Output lines, words and
+// exit codes are those of Debian's sv; see README "sv and chpst" for what differs.
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+#include <fcntl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "initd/log.hpp"
+#include "initd/runit_cli.hpp"
+#include "initd/tools.hpp"
+
+namespace initd::tools {
+namespace {
+
+using runit::Status;
+
+// One run of sv; globals, as in runit's sv: a one-shot tool with one of everything.
+// Zero-initialised, so that it costs the file nothing (.bss).
+struct Run {
+    Text out;             // stdout: runit's sv buffers a line and flushes it whole
+    const char* service;  // as given on the command line
+    bool log;             // talking about service/log
+    const char* letters;  // what the command writes, or 'C' (check), 's' (status)
+    unsigned rc;          // every fail: and warning: line counts
+    long long start_ms, now_ms;
+    char** envp;
+} run;
+
+// openat and fchdir through syscall(), which initd links anyway: musl's wrappers would
+// add 450 bytes (fchdir falls back to /proc/self/fd paths).
+int open_at(int dir, const char* path, int flags) {
+    return static_cast<int>(syscall(SYS_openat, long{dir}, path, long{flags | O_CLOEXEC}));
+}
+
+long long clock_ms() {
+    timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+void flush() {
+    log::write_all(STDOUT_FILENO, run.out.view());
+    run.out.clear();
+}
+
+// "PREFIX: service[/log]: WHAT[: error]", as runit's out().
+void say(const char* prefix, const char* what, int err = 0) {
+    run.out << prefix << run.service << (run.log ? "/log: " : ": ") << what;
+    if (err) run.out << ": " << runit::error_text(err);
+    run.out << '\n';
+    flush();
+}
+void warn(const char* what, int err = 0) {
+    ++run.rc;
+    say("warning: ", what, err);
+}
+void no_supervisor() {
+    if (*run.letters == 'x') return say("ok: ", "runsv not running");
+    ++run.rc;
+    say("fail: ", "runsv not running");
+}
+
+// The service's directory (O_PATH: nothing is read through it), under $SVDIR unless the
+// name starts with '/' or '.'; -1 after a fail: line. runit's first pass also takes a
+// name that ends in '/' as a path, its waiting loop does not: `first` keeps that.
+int open_service(const char* svdir, bool first) {
+    const char* name = run.service;
+    std::size_t len = std::strlen(name);
+    int base = AT_FDCWD;
+    if (*name != '/' && *name != '.' && !(first && (!len || name[len - 1] == '/')))
+        base = open_at(AT_FDCWD, svdir, O_PATH | O_DIRECTORY);
+    int dir = base == -1 ? -1 : open_at(base, name, O_PATH | O_DIRECTORY);
+    if (dir < 0) {
+        ++run.rc;
+        say("fail: ", "unable to change to service directory", errno);
+    }
+    if (base >= 0) close(base);  // not AT_FDCWD
+    return dir;
+}
+
+// 1 with the record in `s`, 0 when no supervisor runs, -1 after a warning.
+int get_status(int dir, Status& s) {
+    int fd = open_at(dir, "supervise/ok", O_WRONLY | O_NONBLOCK);
+    if (fd < 0) {
+        if (errno == ENXIO) return no_supervisor(), 0;
+        return warn("unable to open supervise/ok", errno), -1;
+    }
+    close(fd);
+    fd = open_at(dir, "supervise/status", O_RDONLY);
+    if (fd < 0) return warn("unable to open supervise/status", errno), -1;
+    unsigned char record[20];
+    ssize_t n = read(fd, record, sizeof record);
+    int err = errno;
+    close(fd);
+    if (n < 0) return warn("unable to read supervise/status", err), -1;
+    if (!runit::decode({record, static_cast<std::size_t>(n)}, s))
+        return warn("unable to read supervise/status: bad format"), -1;
+    return 1;
+}
+
+// Appends the status words; 1 when something runs, 2 when not.
+int print_status(int dir, const char* name, const Status& s) {
+    int down = open_at(dir, "down", O_PATH);
+    if (down >= 0) close(down);
+    runit::format_status(run.out, name, s, run.now_ms / 1000, down < 0);
+    return s.pid ? 1 : 2;
+}
+
+int status(int dir) {
+    Status s;
+    if (get_status(dir, s) <= 0) return 0;
+    print_status(dir, run.service, s);
+    run.log = true;
+    int log = open_at(dir, "log", O_PATH | O_DIRECTORY);
+    if (log < 0) {
+        if (errno == ENOENT) run.out << '\n';
+        else run.out << "; ", warn("unable to change directory", errno);
+    } else {
+        run.out << "; ";
+        if (get_status(log, s)) {
+            print_status(log, "log", s);
+            run.out << '\n';
+        }
+        close(log);
+    }
+    run.log = false;
+    flush();
+    return 0;
+}
+
+// ./check, if the service has one, must exit 0 for "up" to count (its stdout closed).
+bool check_script(int dir) {
+    int script = open_at(dir, "check", O_PATH);
+    if (script < 0) return true;
+    close(script);
+    int wstatus = 0;
+    pid_t pid = vfork();
+    if (pid == 0) {
+        char* argv[] = {const_cast<char*>("./check"), nullptr};
+        if (syscall(SYS_fchdir, long{dir}) == 0) {
+            close(STDOUT_FILENO);
+            execve("check", argv, run.envp);
+        }
+        _exit(0);  // as runit: a check that cannot run does not hold anything up
+    }
+    return pid > 0 && waitpid(pid, &wstatus, 0) == pid && wstatus == 0;
+}
+
+// Whether the command has taken effect: 1 (and "ok: ..."), 0 not yet, -1 never.
+int check(int dir) {
+    Status s;
+    int r = get_status(dir, s);
+    if (r < 0) return -1;
+    long long start = run.start_ms / 1000;
+    for (const char* a = run.letters; *a; ++a) {
+        if (r == 0) return *a == 'x' ? 1 : -1;
+        char c = *a == 'C' ? (s.want_up ? 'u' : 'd') : *a;
+        bool pid = s.pid != 0;
+        switch (c) {
+        case 'x': return 0;
+        case 'u':
+            if (!pid || s.state != runit::State::run || !check_script(dir)) return 0;
+            break;
+        case 'd':
+            if (pid || s.state != runit::State::down) return 0;
+            break;
+        case 't':
+        case 'k':
+            if (!pid && !s.want_up) break;
+            if (start > s.since_sec || !pid || s.got_term || !check_script(dir)) return 0;
+            break;
+        case 'o':
+            if ((!pid && start > s.since_sec) || (pid && s.want_up)) return 0;
+            break;
+        case 'p':
+            if (pid && !s.paused) return 0;
+            break;
+        case 'c':
+            if (pid && s.paused) return 0;
+            break;
+        }
+    }
+    run.out << "ok: ";
+    print_status(dir, run.service, s);
+    run.out << '\n';
+    flush();
+    return 1;
+}
+
+// Writes `letters` to supervise/control: 1 written, 0 not needed, -1 failed.
+int control(int dir, const char* letters) {
+    Status s;
+    if (get_status(dir, s) <= 0) return -1;
+    // Already wanted that way: nothing to say, except "down" to a service that never
+    // got its TERM (runit's "once" without a TERM).
+    if (*letters == (s.want_up ? 'u' : 'd') && (*letters != 'd' || s.got_term)) return 0;
+    int fd = open_at(dir, "supervise/control", O_WRONLY | O_NONBLOCK);
+    if (fd < 0) {
+        if (errno != ENXIO) warn("unable to open supervise/control", errno);
+        else if (*letters == 'x') say("ok: ", "runsv not running");
+        else ++run.rc, say("fail: ", "runsv not running");
+        return -1;
+    }
+    std::size_t len = std::strlen(letters);
+    bool written = write(fd, letters, len) == static_cast<ssize_t>(len);
+    int err = errno;
+    close(fd);
+    if (!written) return warn("unable to write to supervise/control", err), -1;
+    return 1;
+}
+
+int usage() {
+    log::write_all(STDERR_FILENO, "usage: sv [-v] [-w sec] command service ...\n\n");
+    return 100;
+}
+
+// runit's scan_ulong: the leading digits, none is 0.
+unsigned long leading_number(const char* s) {
+    unsigned long n = 0;
+    while (s && *s >= '0' && *s <= '9') n = n * 10 + static_cast<unsigned long>(*s++ - '0');
+    return n;
+}
+
+const char* variable(char** envp, const char* name) {
+    std::size_t len = std::strlen(name);
+    for (; *envp; ++envp)
+        if (std::strncmp(*envp, name, len) == 0 && (*envp)[len] == '=') return *envp + len + 1;
+    return nullptr;
+}
+
+}  // namespace
+
+int sv(int, char** argv, char** envp) {
+    run.envp = envp;
+    const char* svdir = variable(envp, "SVDIR");
+    if (!svdir) svdir = "/etc/service/";
+    unsigned long wait_s = 7;
+    if (const char* w = variable(envp, "SVWAIT")) wait_s = leading_number(w);
+    bool verbose = false;
+    runit::Getopt opt;
+    Text complaint;
+    complaint << "sv: ";
+    for (int c; (c = opt.next(argv, "w:vV", complaint));) {
+        if (c == 'w') wait_s = leading_number(opt.value);
+        else if (c != 'v') {  // -V too: initd has no runit version to show
+            if (c == '?') log::write_all(STDERR_FILENO, complaint.view());
+            return usage();
+        }
+        verbose = true;  // as runit's: -w implies -v
+    }
+    char** services = argv + opt.index;
+    runit::SvAction action;
+    if (!*services || !services[1] || !runit::sv_action(*services, action)) return usage();
+    ++services;
+    static char done[] = "";  // a service that needs no more looking at
+    run.letters = action.letters;
+    bool is_status = *run.letters == 's', is_check = *run.letters == 'C';
+    bool wait = action.wait || (verbose && !is_status);
+    run.start_ms = run.now_ms = clock_ms();
+
+    for (char** s = services; *s; ++s) {
+        run.service = *s;
+        int dir = open_service(svdir, true);
+        if (dir >= 0 && is_status) status(dir);
+        if (dir < 0 || (!is_status && !is_check && control(dir, run.letters) < 0)) *s = done;
+        if (dir >= 0) close(dir);
+    }
+    // Then until every service is where it was sent, or the wait is over.
+    while (wait) {
+        long long waited_ms = run.now_ms - run.start_ms;
+        wait = false;
+        for (char** s = services; *s; ++s) {
+            if (*s == done) continue;
+            run.service = *s;
+            int dir = open_service(svdir, false);
+            bool over = dir < 0 || check(dir) != 0;
+            if (!over && waited_ms > static_cast<long long>(wait_s) * 1000) {
+                run.out << (action.kill ? "kill: " : "timeout: ");
+                Status st;
+                if (get_status(dir, st) > 0) print_status(dir, run.service, st), ++run.rc;
+                run.out << '\n';
+                flush();
+                if (action.kill) control(dir, "k");
+                over = true;
+            }
+            if (dir >= 0) close(dir);
+            if (over) *s = done;
+            else wait = true;
+        }
+        if (!wait) break;
+        timespec pause{0, 420000000};
+        nanosleep(&pause, nullptr);
+        run.now_ms = clock_ms();
+    }
+    return run.rc > 99 ? 99 : static_cast<int>(run.rc);
+}
+
+}  // namespace initd::tools
