@@ -101,14 +101,14 @@ struct NameRow {
     SignalSet fatal;            // left unblocked at their default action: they kill initd
     VersionStyle version;
     std::string_view describe;  // first line of --help
-    Tool tool = nullptr;        // set: this name is a tool, and the fields above are unused
 };
 
 // The row for argv[0]'s last component; initd's own row for any other name.
 const NameRow& name_row(std::string_view called_as);
 const NameRow& initd_row();
 
-// The tool argv[0] names (its last component), or null when initd is an init by that name.
+// The tool argv[0] names (its last component: setuser, chpst, sv), or null when initd is
+// an init by that name. The tools have a table of their own in names.cpp, not NameRows.
 Tool tool_for(const char* argv0);
 
 }  // namespace initd

@@ -32,7 +32,10 @@ struct Env {
     static constexpr std::size_t kCapacity = 2048;
     char* entries[kCapacity + 1];
     std::size_t count = 0;
-    explicit Env(char** envp);
+    explicit Env(char** envp) {
+        while (envp && *envp && count < kCapacity) entries[count++] = *envp++;
+        entries[count] = nullptr;
+    }
     bool put(const char* entry);  // false when full
 };
 

@@ -29,10 +29,11 @@ struct ChildSetup {
 // state, which a vfork child must not touch); the name of the call that failed, or null.
 const char* become_user(const Credentials& user);
 
-// execvp's search for command[0] in the PATH of `path_from` (runit's chpst searches the
-// PATH it was started with, not the one its -e sets), run with the environment `envp`;
-// a file without "#!" runs under /bin/sh. Returns the error that counts when nothing ran.
-int exec_search(char* const* command, char* const* envp, char* const* path_from);
+// execvp's search for `file` in the PATH of `path_from` (runit's chpst searches the PATH
+// it was started with, not the one its -e sets), run as `command` (its argv, which chpst
+// -b gives another argv[0]) with the environment `envp`; a file without "#!" runs under
+// /bin/sh. Returns the error that counts when nothing ran.
+int exec_search(const char* file, char* const* command, char* const* envp, char* const* path_from);
 
 // What became of one spawn, in the order it happened: the vfork child reports its
 // failure here instead of logging it, so the caller can log "started" or the failure.

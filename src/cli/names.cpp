@@ -81,21 +81,11 @@ constexpr std::array<std::string_view, 1> kInitdNames = {"initd"};
 constexpr std::array<std::string_view, 3> kTiniNames = {"tini", "tini-static", "docker-init"};
 constexpr std::array<std::string_view, 1> kDumbInitNames = {"dumb-init"};
 constexpr std::array<std::string_view, 1> kCatatonitNames = {"catatonit"};
-constexpr std::array<std::string_view, 1> kSetuserNames = {"setuser"};
-constexpr std::array<std::string_view, 1> kChpstNames = {"chpst"};
-constexpr std::array<std::string_view, 1> kSvNames = {"sv"};
 
 // The signals the kernel sends a process that faulted. tini and catatonit leave them
 // unblocked, so they die of them (even sent with kill); initd forwards them.
 constexpr SignalSet kFaultSignals = SignalSet::of(SIGFPE).with(SIGILL).with(SIGSEGV).with(SIGBUS)
                                         .with(SIGABRT).with(SIGTRAP).with(SIGSYS);
-
-constexpr NameRow tool_row(std::span<const std::string_view> names, Tool tool) {
-    NameRow row{};
-    row.names = names;
-    row.tool = tool;
-    return row;
-}
 
 // One row per name. Read a column to see how the names differ.
 constexpr std::array kRows = {
@@ -139,11 +129,15 @@ constexpr std::array kRows = {
         .version = VersionStyle::tini,
         .describe = "initd, called as catatonit: runs PROGRAM as a container's init.",
     },
-    // One-shot tools (tools.hpp): nothing above applies to them.
-    tool_row(kSetuserNames, tools::setuser),
-    tool_row(kChpstNames, tools::chpst),
-    tool_row(kSvNames, tools::sv),
 };
+
+// The names under which initd is a one-shot tool (tools.hpp). Not NameRows: none of a
+// row's 128 bytes would apply to them, and three rows would cost the binary 384 bytes.
+struct ToolName {
+    char name[8];
+    Tool tool;
+};
+constexpr ToolName kTools[] = {{"setuser", tools::setuser}, {"chpst", tools::chpst}, {"sv", tools::sv}};
 
 }  // namespace
 
@@ -152,8 +146,10 @@ const NameRow& initd_row() { return kRows[0]; }
 Tool tool_for(const char* argv0) {
     if (!argv0) return nullptr;
     std::string_view path(argv0);
-    auto slash = path.rfind('/');
-    return name_row(slash == path.npos ? path : path.substr(slash + 1)).tool;
+    std::string_view name = path.substr(path.rfind('/') + 1);  // npos + 1 is 0
+    for (const ToolName& t : kTools)
+        if (name == t.name) return t.tool;
+    return nullptr;
 }
 
 const NameRow& name_row(std::string_view called_as) {

@@ -68,11 +68,6 @@ int Getopt::next(char** argv, const char* spec, Text& complaint) {
     return '?';
 }
 
-Env::Env(char** envp) {
-    while (envp && *envp && count < kCapacity) entries[count++] = *envp++;
-    entries[count] = nullptr;
-}
-
 bool Env::put(const char* entry) {
     std::size_t name = ::strchrnul(entry, '=') - entry;
     for (std::size_t i = 0; i < count; ++i)

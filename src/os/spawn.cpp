@@ -77,7 +77,7 @@ int exit_code_for(const ChildSetup& setup, int err) {
 }
 
 [[noreturn]] void exec_command(const ChildSetup& setup, char* const* envp, volatile Failure& failure) {
-    int err = exec_search(setup.command, envp, envp);
+    int err = exec_search(setup.command[0], setup.command, envp, envp);
     fail(failure, "execve", err, exit_code_for(setup, err));
 }
 
@@ -120,8 +120,7 @@ const char* become_user(const Credentials& user) {
     return nullptr;
 }
 
-int exec_search(char* const* command, char* const* envp, char* const* path_from) {
-    const char* file = command[0];
+int exec_search(const char* file, char* const* command, char* const* envp, char* const* path_from) {
     std::size_t argc = 0;
     while (command[argc]) ++argc;
     auto** shell = static_cast<char**>(alloca((argc + 2) * sizeof(char*)));

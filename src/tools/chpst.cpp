@@ -1,4 +1,237 @@
+// runit's chpst: change the process state, then exec. The steps run in runit's order
+// (setsid, envdir, chroot, nice, -U, -u, lock, closing 0-2, limits), with runit's
+// messages ("chpst: fatal: ...", exit 111; usage, exit 100).
+#include <cerrno>
+#include <cstdint>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "initd/log.hpp"
+#include "initd/runit_cli.hpp"
+#include "initd/spawn.hpp"
 #include "initd/tools.hpp"
+#include "initd/users.hpp"
+
 namespace initd::tools {
-int chpst(int, char**, char**) { return 1; }
+namespace {
+
+// "chpst: LEVEL: WHAT[: ARG][: error]" on stderr.
+void say(const char* level, const char* what, const char* arg, int err) {
+    Text t;
+    t << "chpst: " << level << what;
+    if (arg) t << ": " << arg;
+    if (err) t << ": " << runit::error_text(err);
+    t << '\n';
+    log::write_all(STDERR_FILENO, t.view());
 }
+
+[[noreturn]] void fatal(const char* what, const char* arg = nullptr, int err = 0) {
+    say("fatal: ", what, arg, err);
+    _exit(111);
+}
+
+[[noreturn]] void usage() {
+    log::write_all(STDERR_FILENO,
+                   "usage: chpst [-vVP012] [-u user[:group]] [-U user[:group]] [-b argv0] [-e dir] [-/ root] "
+                   "[-n nice] [-l|-L lock] [-m n] [-d n] [-o n] [-p n] [-f n] [-c n] [-t n] prog\n\n");
+    _exit(100);
+}
+
+// runit's scan_ulong, whole word: digits only (none is 0), else usage.
+long number(const char* s) {
+    unsigned long n = 0;
+    for (; *s; ++s) {
+        if (*s < '0' || *s > '9') usage();
+        n = n * 10 + static_cast<unsigned long>(*s - '0');
+    }
+    return static_cast<long>(n);
+}
+
+// runit's user[:group] for -u and -U: a name from /etc/passwd (not a uid) with its
+// primary group or the named one, and that group alone; or ":UID:GID[:GID]...".
+void account(const char* spec, Credentials& user) {
+    user = Credentials{};
+    if (*spec == ':') {
+        const char* p = spec + 1;
+        unsigned long id = 0;
+        bool more = true;
+        for (std::size_t n = 0; more; ++p) {
+            id = 0;
+            while (*p >= '0' && *p <= '9') id = id * 10 + static_cast<unsigned long>(*p++ - '0');
+            more = *p == ':';
+            if (n == 0 && !more) fatal("invalid uid/gids", spec + 1);
+            if (n == 0) user.uid = static_cast<uid_t>(id);
+            else if (n <= Credentials::kMaxGroups) user.groups[user.group_count++] = static_cast<gid_t>(id);
+            ++n;
+            if (!more && *p) fatal("invalid uid/gids", spec + 1);
+        }
+        user.gid = user.groups[0];
+        return;
+    }
+    Text ignored;
+    const char* p = spec;
+    while (*p >= '0' && *p <= '9') ++p;
+    if (*p == ':' || !*p || !resolve_user(spec, user, ignored)) fatal("unknown user/group", spec);
+    user.groups[0] = user.gid;
+    user.group_count = 1;
+}
+
+// runit's envdir: a variable per file, its first line with trailing blanks cut and NULs
+// made newlines; an empty file removes the variable. Values live in `store`.
+void envdir(const char* dir, runit::Env& env, char* store, std::size_t room, bool verbose) {
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) fatal("unable to switch to directory", dir, errno);
+    alignas(8) char entries[2048];
+    for (long n; (n = syscall(SYS_getdents64, fd, entries, sizeof entries)) > 0;) {
+        for (long at = 0; at < n;) {
+            char* name = entries + at + 19;  // linux_dirent64: ino, off, reclen, type, name
+            at += *reinterpret_cast<unsigned short*>(entries + at + 16);
+            if (*name == '.') continue;
+            Text path;
+            path << dir << '/' << name;
+            std::size_t len = std::strlen(name);
+            if (room < len + 3) fatal("out of memory.");
+            int file = static_cast<int>(syscall(SYS_openat, long{fd}, name, long{O_RDONLY | O_CLOEXEC}));
+            ssize_t got = file < 0 ? -1 : read(file, store + len + 1, room - len - 2);
+            int err = errno;
+            if (file >= 0) close(file);
+            if (got < 0) {
+                if (err != EISDIR) fatal("unable to read", path.c_str(), err);
+                if (verbose) say("warning: ", "unable to read", path.c_str(), err);
+                continue;
+            }
+            std::memcpy(store, name, len);
+            char* value = store + len + 1;
+            char* end = value + got;
+            if (got) {
+                end = static_cast<char*>(std::memchr(value, '\n', static_cast<std::size_t>(got)));
+                if (!end) end = value + got;
+                while (end > value && (end[-1] == ' ' || end[-1] == '\t')) --end;
+                for (char* c = value; c < end; ++c)
+                    if (!*c) *c = '\n';
+                store[len] = '=';
+            } else {
+                store[len] = '\0';  // "NAME" alone: removed
+            }
+            *end = '\0';
+            if (!env.put(store)) fatal("out of memory.");
+            room -= static_cast<std::size_t>(end + 1 - store);
+            store = end + 1;
+        }
+    }
+    close(fd);
+}
+
+// The limit options and the resources they set (-m sets four).
+constexpr char kLimitLetters[] = "dopfcrt";
+constexpr unsigned char kLimitResources[] = {RLIMIT_DATA, RLIMIT_NOFILE, RLIMIT_NPROC, RLIMIT_FSIZE,
+                                             RLIMIT_CORE, RLIMIT_RSS, RLIMIT_CPU};
+
+}  // namespace
+
+int chpst(int, char** argv, char** envp) {
+    const char *set_user = nullptr, *env_user = nullptr, *argv0 = nullptr, *dir = nullptr, *root = nullptr,
+               *lock = nullptr;
+    bool verbose = false, new_session = false, close_fd[3] = {};
+    bool lock_wait = false;
+    long nice = 0;
+    long limits[RLIM_NLIMITS];
+    for (long& l : limits) l = -1;  // -1: leave alone
+
+    runit::Getopt opt;
+    Text complaint;
+    complaint << "chpst: ";
+    for (int c; (c = opt.next(argv, "u:U:b:e:m:d:o:p:f:c:r:t:/:n:l:L:vP012V", complaint));) {
+        const char* v = opt.value;
+        if (const char* l = std::strchr(kLimitLetters, c)) {
+            limits[kLimitResources[l - kLimitLetters]] = number(v);
+            continue;
+        }
+        switch (c) {
+        case 'u': set_user = v; break;
+        case 'U': env_user = v; break;
+        case 'b': argv0 = v; break;
+        case 'e': dir = v; break;
+        case '/': root = v; break;
+        case 'm':
+            limits[RLIMIT_DATA] = limits[RLIMIT_STACK] = limits[RLIMIT_MEMLOCK] = limits[RLIMIT_AS] = number(v);
+            break;
+        case 'n': nice = *v == '-' ? -number(v + 1) : number(v + (*v == '+')); break;
+        case 'l':
+        case 'L':
+            if (lock) usage();
+            lock = v;
+            lock_wait = c == 'l';
+            break;
+        case 'v': verbose = true; break;
+        case 'P': new_session = true; break;
+        case '0':
+        case '1':
+        case '2': close_fd[c - '0'] = true; break;
+        default:  // '?' (already explained) and -V: initd has no runit version to show
+            if (c == '?') log::write_all(STDERR_FILENO, complaint.view());
+            usage();
+        }
+    }
+    char** command = argv + opt.index;
+    if (!*command) usage();
+
+    runit::Env env(envp);
+    char store[65536];  // envdir's values, and -U's two
+    if (new_session) setsid();
+    if (dir) envdir(dir, env, store, sizeof store - 64, verbose);
+    if (root) {
+        if (syscall(SYS_chdir, root) < 0) fatal("unable to change directory", root, errno);
+        if (syscall(SYS_chroot, ".") < 0) fatal("unable to change root directory", nullptr, errno);
+    }
+    if (nice) {
+        long now = 20 - syscall(SYS_getpriority, long{PRIO_PROCESS}, 0L);  // the kernel's 40..1 is nice -20..19
+        if (syscall(SYS_setpriority, long{PRIO_PROCESS}, 0L, now + nice) < 0) fatal("unable to set nice level", nullptr, errno);
+    }
+    Credentials user;
+    if (env_user) {
+        account(env_user, user);
+        Text ids;
+        ids << "GID=" << static_cast<unsigned long>(user.gid) << '\0' << "UID=" << static_cast<unsigned long>(user.uid);
+        char* ids_copy = store + sizeof store - 64;
+        std::memcpy(ids_copy, ids.view().data(), ids.view().size());
+        ids_copy[ids.view().size()] = '\0';
+        env.put(ids_copy);
+        env.put(ids_copy + std::strlen(ids_copy) + 1);
+    }
+    if (set_user) {
+        account(set_user, user);
+        if (const char* call = become_user(user)) {
+            Text why;
+            why << "unable to " << call;
+            fatal(why.c_str(), nullptr, errno);
+        }
+    }
+    if (lock) {
+        // Not close-on-exec: the lock is the command's to hold.
+        int fd = open(lock, O_WRONLY | O_NONBLOCK | O_APPEND | O_CREAT, 0600);
+        if (fd < 0) fatal("unable to open lock", lock, errno);
+        if (syscall(SYS_flock, long{fd}, long{lock_wait ? LOCK_EX : LOCK_EX | LOCK_NB}) < 0)
+            fatal("unable to lock", lock, errno);
+    }
+    static constexpr const char* kStd[] = {"unable to close stdin", "unable to close stdout", "unable to close stderr"};
+    for (int fd = 0; fd < 3; ++fd)
+        if (close_fd[fd] && close(fd) < 0) fatal(kStd[fd], nullptr, errno);
+    for (int r = 0; r < RLIM_NLIMITS; ++r) {
+        if (limits[r] < 0) continue;
+        rlimit l;
+        if (syscall(SYS_prlimit64, 0L, long{r}, nullptr, &l) < 0) fatal("unable to getrlimit()", nullptr, errno);
+        l.rlim_cur = static_cast<rlim_t>(limits[r]) > l.rlim_max ? l.rlim_max : static_cast<rlim_t>(limits[r]);
+        if (syscall(SYS_prlimit64, 0L, long{r}, &l, nullptr) < 0) fatal("unable to setrlimit()", nullptr, errno);
+    }
+    const char* file = *command;
+    if (argv0) *command = const_cast<char*>(argv0);
+    int err = exec_search(file, command, env.entries, envp);
+    fatal("unable to run", *command, err);
+}
+
+}  // namespace initd::tools

@@ -38,7 +38,7 @@ int setuser(int argc, char** argv, char** envp) {
         env.put(user_var.c_str());
         env.put(user.home_variable);
         env.put(uid_var.c_str());
-        int err = exec_search(argv + 2, env.entries, env.entries);
+        int err = exec_search(argv[2], argv + 2, env.entries, env.entries);
         // Python's words for the OSError that os.execvp raised.
         line << "cannot execute " << argv[2] << ": [Errno " << err << "] " << std::strerror(err) << '\n';
     }
