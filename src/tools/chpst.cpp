@@ -91,8 +91,8 @@ void envdir(const char* dir, runit::Env& env, char* store, std::size_t room, boo
             char* name = entries + at + 19;  // linux_dirent64: ino, off, reclen, type, name
             at += *reinterpret_cast<unsigned short*>(entries + at + 16);
             if (*name == '.') continue;
-            Text path;
-            path << dir << '/' << name;
+            Text what;  // runit: no colon between the words and the file
+            what << "unable to read " << dir << '/' << name;
             std::size_t len = std::strlen(name);
             if (room < len + 3) fatal("out of memory.");
             int file = static_cast<int>(syscall(SYS_openat, long{fd}, name, long{O_RDONLY | O_CLOEXEC}));
@@ -100,8 +100,8 @@ void envdir(const char* dir, runit::Env& env, char* store, std::size_t room, boo
             int err = errno;
             if (file >= 0) close(file);
             if (got < 0) {
-                if (err != EISDIR) fatal("unable to read", path.c_str(), err);
-                if (verbose) say("warning: ", "unable to read", path.c_str(), err);
+                if (err != EISDIR) fatal(what.c_str(), nullptr, err);
+                if (verbose) say("warning: ", what.c_str(), nullptr, err);
                 continue;
             }
             std::memcpy(store, name, len);
