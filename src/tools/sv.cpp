@@ -49,22 +49,20 @@ void flush() {
     run.out.clear();
 }
 
-// "PREFIX: service[/log]: WHAT[: error]", as runit's out().
-void say(const char* prefix, const char* what, int err = 0) {
+// "PREFIX: service[/log]: WHAT[: errno's words]", as runit's out(); every line but
+// "ok:" counts towards the exit code. Returns -1, what the callers return next.
+int say(const char* prefix, const char* what, bool with_errno = true) {
+    int err = errno;
     run.out << prefix << run.service << (run.log ? "/log: " : ": ") << what;
-    if (err) run.out << ": " << runit::error_text(err);
+    if (with_errno) run.out << ": " << runit::error_text(err);
     run.out << '\n';
     flush();
+    run.rc += *prefix != 'o';
+    return -1;
 }
-void warn(const char* what, int err = 0) {
-    ++run.rc;
-    say("warning: ", what, err);
-}
-void no_supervisor() {
-    if (*run.letters == 'x') return say("ok: ", "runsv not running");
-    ++run.rc;
-    say("fail: ", "runsv not running");
-}
+int warn(const char* what) { return say("warning: ", what); }
+// "runsv not running": fine for exit, which wants none.
+void no_supervisor() { say(*run.letters == 'x' ? "ok: " : "fail: ", "runsv not running", false); }
 
 // The service's directory (O_PATH: nothing is read through it), under $SVDIR unless the
 // name starts with '/' or '.'; -1 after a fail: line. runit's first pass also takes a
@@ -76,10 +74,7 @@ int open_service(const char* svdir, bool first) {
     if (*name != '/' && *name != '.' && !(first && (!len || name[len - 1] == '/')))
         base = open_at(AT_FDCWD, svdir, O_PATH | O_DIRECTORY);
     int dir = base == -1 ? -1 : open_at(base, name, O_PATH | O_DIRECTORY);
-    if (dir < 0) {
-        ++run.rc;
-        say("fail: ", "unable to change to service directory", errno);
-    }
+    if (dir < 0) say("fail: ", "unable to change to service directory");
     if (base >= 0) close(base);  // not AT_FDCWD
     return dir;
 }
@@ -89,18 +84,17 @@ int get_status(int dir, Status& s) {
     int fd = open_at(dir, "supervise/ok", O_WRONLY | O_NONBLOCK);
     if (fd < 0) {
         if (errno == ENXIO) return no_supervisor(), 0;
-        return warn("unable to open supervise/ok", errno), -1;
+        return warn("unable to open supervise/ok");
     }
     close(fd);
     fd = open_at(dir, "supervise/status", O_RDONLY);
-    if (fd < 0) return warn("unable to open supervise/status", errno), -1;
+    if (fd < 0) return warn("unable to open supervise/status");
     unsigned char record[20];
     ssize_t n = read(fd, record, sizeof record);
-    int err = errno;
-    close(fd);
-    if (n < 0) return warn("unable to read supervise/status", err), -1;
+    close(fd);  // keeps errno when it works
+    if (n < 0) return warn("unable to read supervise/status");
     if (!runit::decode({record, static_cast<std::size_t>(n)}, s))
-        return warn("unable to read supervise/status: bad format"), -1;
+        return say("warning: ", "unable to read supervise/status: bad format", false);
     return 1;
 }
 
@@ -120,7 +114,7 @@ int status(int dir) {
     int log = open_at(dir, "log", O_PATH | O_DIRECTORY);
     if (log < 0) {
         if (errno == ENOENT) run.out << '\n';
-        else run.out << "; ", warn("unable to change directory", errno);
+        else run.out << "; ", warn("unable to change directory");
     } else {
         run.out << "; ";
         if (get_status(log, s)) {
@@ -202,17 +196,14 @@ int control(int dir, const char* letters) {
     if (*letters == (s.want_up ? 'u' : 'd') && (*letters != 'd' || s.got_term)) return 0;
     int fd = open_at(dir, "supervise/control", O_WRONLY | O_NONBLOCK);
     if (fd < 0) {
-        if (errno != ENXIO) warn("unable to open supervise/control", errno);
-        else if (*letters == 'x') say("ok: ", "runsv not running");
-        else ++run.rc, say("fail: ", "runsv not running");
+        if (errno != ENXIO) return warn("unable to open supervise/control");
+        no_supervisor();  // ("ok" for exit; runit looks at "k" here when it kills at a timeout)
         return -1;
     }
     std::size_t len = std::strlen(letters);
     bool written = write(fd, letters, len) == static_cast<ssize_t>(len);
-    int err = errno;
     close(fd);
-    if (!written) return warn("unable to write to supervise/control", err), -1;
-    return 1;
+    return written ? 1 : warn("unable to write to supervise/control");
 }
 
 int usage() {
