@@ -54,8 +54,8 @@ long number(const char* s) {
 // runit's user[:group] for -u and -U: a name from /etc/passwd (not a uid) with its
 // primary group or the named one, and that group alone; or ":UID:GID[:GID]...".
 void account(const char* spec, Credentials& user) {
-    user = Credentials{};
     if (*spec == ':') {
+        user.group_count = 0;
         const char* p = spec + 1;
         unsigned long id = 0;
         bool more = true;

@@ -8,7 +8,6 @@
 #include <ctime>
 #include <fcntl.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "initd/log.hpp"
@@ -29,11 +28,9 @@ struct Run {
     const char* letters;  // what the command writes, or 'C' (check), 's' (status)
     unsigned rc;          // every fail: and warning: line counts
     long long start_ms, now_ms;
-    char** envp;
 } run;
 
-// openat and fchdir through syscall(), which initd links anyway: musl's wrappers would
-// add 450 bytes (fchdir falls back to /proc/self/fd paths).
+// openat through syscall(), which initd links anyway: musl's wrapper would add 150 bytes.
 int open_at(int dir, const char* path, int flags) {
     return static_cast<int>(syscall(SYS_openat, long{dir}, path, long{flags | O_CLOEXEC}));
 }
@@ -128,24 +125,6 @@ int status(int dir) {
     return 0;
 }
 
-// ./check, if the service has one, must exit 0 for "up" to count (its stdout closed).
-bool check_script(int dir) {
-    int script = open_at(dir, "check", O_PATH);
-    if (script < 0) return true;
-    close(script);
-    int wstatus = 0;
-    pid_t pid = vfork();
-    if (pid == 0) {
-        char* argv[] = {const_cast<char*>("./check"), nullptr};
-        if (syscall(SYS_fchdir, long{dir}) == 0) {
-            close(STDOUT_FILENO);
-            execve("check", argv, run.envp);
-        }
-        _exit(0);  // as runit: a check that cannot run does not hold anything up
-    }
-    return pid > 0 && waitpid(pid, &wstatus, 0) == pid && wstatus == 0;
-}
-
 // Whether the command has taken effect: 1 (and "ok: ..."), 0 not yet, -1 never.
 int check(int dir) {
     Status s;
@@ -159,7 +138,7 @@ int check(int dir) {
         switch (c) {
         case 'x': return 0;
         case 'u':
-            if (!pid || s.state != runit::State::run || !check_script(dir)) return 0;
+            if (!pid || s.state != runit::State::run) return 0;  // no ./check scripts: see README
             break;
         case 'd':
             if (pid || s.state != runit::State::down) return 0;
@@ -167,7 +146,7 @@ int check(int dir) {
         case 't':
         case 'k':
             if (!pid && !s.want_up) break;
-            if (start > s.since_sec || !pid || s.got_term || !check_script(dir)) return 0;
+            if (start > s.since_sec || !pid || s.got_term) return 0;
             break;
         case 'o':
             if ((!pid && start > s.since_sec) || (pid && s.want_up)) return 0;
@@ -228,7 +207,6 @@ const char* variable(char** envp, const char* name) {
 }  // namespace
 
 int sv(int, char** argv, char** envp) {
-    run.envp = envp;
     const char* svdir = variable(envp, "SVDIR");
     if (!svdir) svdir = "/etc/service/";
     unsigned long wait_s = 7;

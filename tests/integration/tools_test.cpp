@@ -42,8 +42,8 @@ void same(const Result& debian, const Result& ours) {
     CHECK(ours.code == debian.code);
 }
 
-// A service directory "a" (with a logger), "b" (with a down file) under runsv each, and
-// "dead", whose supervise/ok FIFO no supervisor holds.
+// A service directory "a" (with a logger), "b" (with a down file), "c" (deaf to SIGTERM)
+// under runsv each, and "dead", whose supervise/ok FIFO no supervisor holds.
 struct Services {
     std::string dir;
     std::vector<std::unique_ptr<Process>> runsv;
@@ -51,11 +51,13 @@ struct Services {
         char name[] = "/tmp/initd-sv-XXXXXX";
         REQUIRE(mkdtemp(name));
         dir = name;
-        for (const char* d : {"/a", "/a/log", "/b", "/dead", "/dead/supervise"}) REQUIRE(mkdir((dir + d).c_str(), 0755) == 0);
+        for (const char* d : {"/a", "/a/log", "/b", "/c", "/dead", "/dead/supervise"})
+            REQUIRE(mkdir((dir + d).c_str(), 0755) == 0);
         for (const char* run : {"/a/run", "/a/log/run", "/b/run"}) write_script(dir + run, "exec sleep 1000");
+        write_script(dir + "/c/run", "trap '' TERM; exec sleep 1000");
         std::ofstream(dir + "/b/down");
         REQUIRE(mkfifo((dir + "/dead/supervise/ok").c_str(), 0600) == 0);
-        for (const char* s : {"a", "b"}) {
+        for (const char* s : {"a", "b", "c"}) {
             Launch l;
             l.program = "/usr/bin/runsv";
             l.argv = {"runsv", dir + "/" + s};
@@ -64,9 +66,9 @@ struct Services {
         // runsv is ready once `sv status` shows both a and its logger running, and b down.
         auto start = Clock::now();
         for (;;) {
-            auto r = sv({"status", "a", "b"}, false);
+            auto r = sv({"status", "a", "b", "c"}, false);
             if (r.out.find("run: a: (pid") == 0 && r.out.find("run: log: (pid") != r.out.npos &&
-                r.out.find("down: b:") != r.out.npos)
+                r.out.find("down: b:") != r.out.npos && r.out.find("run: c: (pid") != r.out.npos)
                 break;
             REQUIRE(ms_since(start) < 10000);
             usleep(20000);
@@ -144,14 +146,25 @@ TEST_CASE("sv: commands take effect on runsv, with Debian's sv's words and exit 
         CHECK(ours.code == debian.code);
         CHECK(ours.out.find("ok: ") == 0);
     }
-    // A command sv cannot wait out: the timeout line and exit 1, as Debian's.
-    write_script(s.dir + "/a/check", "exit 1");  // "up" never counts while ./check fails
-    auto debian = s.sv({"-w", "1", "up", "a"}, false);
-    auto ours = s.sv({"-w", "1", "up", "a"});
-    CHECK(debian.out.find("timeout: run: a:") == 0);
-    CHECK(without_numbers(ours.out) == without_numbers(debian.out));
-    CHECK(ours.code == debian.code);
-    CHECK(ours.code == 1);
+    // Commands sv cannot wait out, c being deaf to TERM: the timeout line and exit 1, or
+    // with force-stop the kill line and a SIGKILL, as Debian's.
+    for (const char* command : {"down", "force-stop"}) {
+        INFO(command);
+        s.sv({"-w", "5", "up", "c"}, false);
+        auto debian = s.sv({"-w", "1", command, "c"}, false);
+        s.sv({"-w", "5", "up", "c"}, false);
+        auto ours = s.sv({"-w", "1", command, "c"});
+        CHECK(debian.out.find(*command == 'd' ? "timeout: run: c: (pid" : "kill: run: c: (pid") == 0);
+        CHECK(without_numbers(ours.out) == without_numbers(debian.out));
+        CHECK(ours.err == debian.err);
+        CHECK(ours.code == debian.code);
+        CHECK(ours.code == 1);
+    }
+    auto start = Clock::now();  // the kill line's SIGKILL took c down
+    while (s.sv({"status", "c"}, false).out.find("down: c:") != 0) {
+        REQUIRE(ms_since(start) < 10000);
+        usleep(50000);
+    }
 }
 
 TEST_CASE("chpst: -u, -U, -e, -/, limits and its errors are Debian's chpst's", "[tools][chpst]") {
