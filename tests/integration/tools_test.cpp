@@ -85,11 +85,13 @@ struct Services {
     // Waits until Debian's sv sees `word` ("run: a:", "down: a:") in a's status, and
     // runsv is not about to change it: a service that ran for less than a second is
     // restarted after a pause, in which runsv reads no command.
-    void settle(const std::string& word) const {
+    void settle(const std::string& word, const std::string& service = "a") const {
         auto start = Clock::now();
         for (;;) {
-            std::string out = sv({"status", "a"}, false).out;
-            if (out.find(word) == 0 && out.find(") 0s") == out.npos && out.find("want up;") == out.npos) break;
+            std::string out = sv({"status", service}, false).out;
+            if (out.find(word) == 0 && out.find(") 0s") == out.npos && out.find("want up;") == out.npos &&
+                (service == "a" || out.find("want down") == out.npos))
+                break;
             REQUIRE(ms_since(start) < 10000);
             usleep(50000);
         }
@@ -150,9 +152,12 @@ TEST_CASE("sv: commands take effect on runsv, with Debian's sv's words and exit 
     // with force-stop the kill line and a SIGKILL, as Debian's.
     for (const char* command : {"down", "force-stop"}) {
         INFO(command);
+        // sv up answers before runsv has read the "u": each run must find c wanted up.
         s.sv({"-w", "5", "up", "c"}, false);
+        s.settle("run: c:", "c");
         auto debian = s.sv({"-w", "1", command, "c"}, false);
         s.sv({"-w", "5", "up", "c"}, false);
+        s.settle("run: c:", "c");
         auto ours = s.sv({"-w", "1", command, "c"});
         CHECK(debian.out.find(*command == 'd' ? "timeout: run: c: (pid" : "kill: run: c: (pid") == 0);
         CHECK(without_numbers(ours.out) == without_numbers(debian.out));
@@ -198,7 +203,7 @@ TEST_CASE("chpst: -u, -U, -e, -/, limits and its errors are Debian's chpst's", "
     CHECK(system(rm.c_str()) == 0);
 }
 
-TEST_CASE("setuser: the user's ids and groups, USER HOME UID set, the rest kept; failures exit 1", "[tools][setuser]") {
+TEST_CASE("setuser: the user's ids and groups, USER HOME UID set, the rest kept, failures exit 1", "[tools][setuser]") {
     require_root("setuser switches users");
     Launch l = initd_launch(Mode::subreaper, {"nobody", "sh", "-c", "id; echo $USER $HOME $UID $KEEP"}, {}, "setuser");
     l.extra_env = {"KEEP=kept", "HOME=/root", "USER=root"};

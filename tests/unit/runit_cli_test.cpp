@@ -61,7 +61,7 @@ TEST_CASE("runit error words: runit's for the common errnos, strerror for the re
     CHECK(std::string(error_text(EBADF)).size() > 0);
 }
 
-TEST_CASE("env edit: runit's order; NAME alone removes, an unknown NAME is a no-op", "[runit]") {
+TEST_CASE("env edit: runit's order, NAME alone removes, an unknown NAME is a no-op", "[runit]") {
     std::string a = "A=1", b = "B=2", c = "C=3";
     char* envp[] = {a.data(), b.data(), c.data(), nullptr};
     Env env(envp);
