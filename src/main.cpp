@@ -4,12 +4,33 @@
 #include <unistd.h>
 
 #include "initd/log.hpp"
+#include "initd/service_directory.hpp"
 #include "initd/sigmask.hpp"
 #include "initd/startup.hpp"
 #include "initd/supervisor.hpp"
 #include "initd/terminal.hpp"
 
 using namespace initd;
+
+namespace {
+
+// Several processes need room (the service table, a directory listing): made on first
+// use only, so that the plain path's memory stays as it was.
+services::ServiceDirectory* service_directory(const Config& config) {
+    if (!config.services) return nullptr;
+    static services::ServiceDirectory directory;
+    return &directory;
+}
+
+ScriptQueue* script_queue(const Config& config) {
+    bool any = config.pre_shutdown || config.post_shutdown;
+    for (const char* path : config.startup) any = any || path;
+    if (!any) return nullptr;
+    static ScriptQueue queue;
+    return &queue;
+}
+
+}  // namespace
 
 int main(int argc, char** argv, char** envp) {
     // Called as setuser, chpst or sv, initd is a one-shot tool, not an init.
@@ -43,10 +64,12 @@ int main(int argc, char** argv, char** envp) {
     setup.exit_cannot_run = row.exit_cannot_run;
     setup.exit_other = row.exit_exec_other;
 
-    Supervisor supervisor(config, setup, pid1);
+    Supervisor supervisor(config, setup, pid1, service_directory(config), script_queue(config));
     supervisor.start();
-    // --restart starts the child again later: it must find the same descriptors.
-    if (config.restart == RestartPolicy::no) startup::detach_from_cwd_and_descriptors();
+    // --restart starts the child again later, and services and scripts start later
+    // too: they must find the same descriptors.
+    if (config.restart == RestartPolicy::no && !config.services && !script_queue(config))
+        startup::detach_from_cwd_and_descriptors();
 
     // The loop: sleep in sigtimedwait (for ever unless a deadline is pending), then
     // forward, reap or fire deadlines, until the supervisor says initd is done.
