@@ -25,7 +25,7 @@ inline Kind kind(int at, const char* path) {
 // SIGIO to this process whenever `fd` has something to read.
 inline void signal_when_readable(int fd) {
     syscall(SYS_fcntl, fd, F_SETOWN, getpid());
-    syscall(SYS_fcntl, fd, F_SETFL, O_RDWR | O_ASYNC | O_NONBLOCK);  // (the access mode is ignored)
+    syscall(SYS_fcntl, fd, F_SETFL, O_ASYNC | O_NONBLOCK);
 }
 
 inline int pipe_cloexec(int fds[2]) { return static_cast<int>(syscall(SYS_pipe2, fds, O_CLOEXEC)); }

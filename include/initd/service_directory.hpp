@@ -36,6 +36,7 @@ private:
     struct Place {
         int dir;
         int control;  // read by initd; sv writes one letter per command
+        int control_writer;  // held so the FIFO never reports end-of-file
         int ok;       // held open for reading: sv's sign that a supervisor is there
     };
     struct Files {

@@ -103,7 +103,7 @@ public:
 
 private:
     Program& program(int service, Which which);
-    void start(int service, Which which);
+    void start(int service, Which which, bool asked = false);
     void stop(Program& p);
     void changed(int service, Which which, bool new_state);
     void ended(int service, Which which, int wait_status);

@@ -50,11 +50,12 @@ void ServiceTable::start_wanted() {
     }
 }
 
-void ServiceTable::start(int service, Which which) {
+void ServiceTable::start(int service, Which which, bool asked) {
     Program& p = program(service, which);
     if (!p.present || p.pid != 0) return;
     std::int64_t now = ops_->now_ms();
-    if (p.started_ms && now < p.started_ms + kRestartPauseMs) {
+    // sv up and sv once start at once; only a restart after an exit waits.
+    if (!asked && p.started_ms && now < p.started_ms + kRestartPauseMs) {
         p.restart_at = p.started_ms + kRestartPauseMs;  // runit's pause: no spinning
         return;
     }
@@ -92,7 +93,7 @@ bool ServiceTable::control(int service, Which which, char command) {
     case 'u':
         p.want_up = true;
         changed(service, which, false);
-        if (p.pid == 0) start(service, which);
+        if (p.pid == 0) start(service, which, true);
         return true;
     case 'd':
     case 'x':  // runsv's "exit": there is no runsv to end; the program stops as with d
@@ -101,7 +102,7 @@ bool ServiceTable::control(int service, Which which, char command) {
         p.restart_at = 0;
         if (command != 'o' && stoppable) stop(p);
         changed(service, which, false);
-        if (command == 'o' && p.pid == 0) start(service, which);
+        if (command == 'o' && p.pid == 0) start(service, which, true);
         return true;
     case 't':
         if (stoppable) stop(p);

@@ -76,7 +76,10 @@ long long Supervisor::timeout_ms() const {
 }
 
 void Supervisor::on_signal(int sig) {
-    if (stage_ != Stage::single && multi_signal(sig)) return;
+    if (stage_ != Stage::single && multi_signal(sig)) {
+        fire_overdue();
+        return;
+    }
     if (config_.pause) {
         if (sig == SIGTERM || sig == SIGINT) begin_shutdown(0);
         return;
@@ -153,6 +156,7 @@ void Supervisor::fire_overdue() {
     bool due = false;
     for (const Deadline& d : timers_) due = due || d.due(now);
     for (const Deadline& d : delayed_) due = due || d.due(now);
+    if (services_ && services_->table().timeout_ms() == 0) due = true;  // a service's restart
     if (due) on_deadlines();
 }
 

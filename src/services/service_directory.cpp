@@ -1,7 +1,6 @@
 #include "initd/service_directory.hpp"
 
 #include <cerrno>
-#include <functional>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
@@ -42,7 +41,7 @@ void say(const char* service, const char* what, int err) {
     Text t;
     t << "service " << service << ": " << what;
     if (err) t << ": " << std::strerror(err);
-    log::line(log::Level::warning, t);
+    log::line(log::Level::error, t);
 }
 
 }  // namespace
@@ -101,17 +100,25 @@ bool ServiceDirectory::prepare(int parent, const char* sub, Place& place) {
     mkdirat(place.dir, "supervise", 0700);
     mkfifoat(place.dir, "supervise/control", 0600);
     mkfifoat(place.dir, "supervise/ok", 0600);
-    // Read and write: the FIFO never reports end-of-file when an sv closes it.
-    place.control = openat(place.dir, "supervise/control", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+    // Two ends, as runsv holds them: the reading one raises SIGIO when sv writes; the
+    // writing one keeps the FIFO from reporting end-of-file when an sv closes it. (One
+    // O_RDWR descriptor would do that too, but the kernel then signals its writer side
+    // after every read: SIGIO without end.)
+    place.control = openat(place.dir, "supervise/control", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    place.control_writer = openat(place.dir, "supervise/control", O_WRONLY | O_NONBLOCK | O_CLOEXEC);
     place.ok = openat(place.dir, "supervise/ok", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (place.control < 0 || place.ok < 0) return false;
+    if (place.control < 0 || place.control_writer < 0 || place.ok < 0) return false;
     raw_fs::signal_when_readable(place.control);
     return true;
 }
 
 void ServiceDirectory::close_all(Files& f) {
-    for (int& fd : {std::ref(f.run.dir), std::ref(f.run.control), std::ref(f.run.ok), std::ref(f.log.dir),
-                    std::ref(f.log.control), std::ref(f.log.ok), std::ref(f.pipe[0]), std::ref(f.pipe[1])}) {
+    for (Place* p : {&f.run, &f.log})
+        for (int* fd : {&p->dir, &p->control, &p->control_writer, &p->ok}) {
+            if (*fd >= 0) ::close(*fd);
+            *fd = -1;
+        }
+    for (int& fd : f.pipe) {
         if (fd >= 0) ::close(fd);
         fd = -1;
     }
@@ -145,7 +152,10 @@ void ServiceDirectory::on_io() {
         alignas(8) char events[1024];
         bool changed = false;
         while (::read(inotify_, events, sizeof events) > 0) changed = true;
-        if (changed) scan();
+        if (changed) {
+            scan();
+            table_.start_wanted();  // the new ones
+        }
     }
     for (int i = 0; i < kMaxServices; ++i) {
         if (!table_.at(i).in_use) continue;

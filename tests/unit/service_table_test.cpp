@@ -221,3 +221,19 @@ TEST_CASE("signals for every running service skip loggers and finish scripts", "
     f.table.signal_running(SIGUSR1);
     CHECK(f.ops.signals == std::vector<std::pair<pid_t, int>>{{102, SIGUSR1}});
 }
+
+TEST_CASE("sv up and sv once start at once, even within runit's pause", "[services]") {
+    Fixture f;
+    f.table.add("a", false, false, false, true, false);
+    f.table.start_wanted();
+    f.table.control(0, Which::run, 'd');
+    f.ops.now += 100;
+    f.table.on_exit(100, killed(SIGTERM));
+    f.table.control(0, Which::run, 'u');
+    CHECK(f.ops.started.size() == 2);
+    f.table.control(0, Which::run, 'd');
+    f.ops.now += 100;
+    f.table.on_exit(101, killed(SIGTERM));
+    f.table.control(0, Which::run, 'o');
+    CHECK(f.ops.started.size() == 3);
+}
