@@ -1,0 +1,363 @@
+#include "initd/container_environment.hpp"
+
+#include <cerrno>
+#include <cstdint>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <utility>
+
+#include "initd/log.hpp"
+
+namespace initd::container_env {
+namespace {
+
+// Directory entries straight from the kernel: opendir would allocate.
+struct LinuxDirent64 {
+    std::uint64_t d_ino;
+    std::int64_t d_off;
+    unsigned short d_reclen;
+    unsigned char d_type;
+    char d_name[1];
+};
+
+std::string_view name_of(const char* variable) { return {variable, std::strcspn(variable, "=")}; }
+
+// They describe whoever a process runs as (setuser sets them): my_init leaves them out
+// of the directory and the shell dump, so that a dump never pins them for another user.
+bool personal(std::string_view name) {
+    for (std::string_view p : {"HOME", "USER", "GROUP", "UID", "GID", "SHELL"})
+        if (name == p) return true;
+    return false;
+}
+
+// A name the directory can hold as a file; others stay out of it (my_init crashes).
+bool fits_a_file(std::string_view name) {
+    return !name.empty() && name != "." && name != ".." && name.size() <= 255 &&
+           name.find('/') == std::string_view::npos;
+}
+
+bool failed(Text& why, const char* path, std::string_view name = {}) {
+    int err = errno;
+    why << path;
+    if (!name.empty()) why << '/' << name;
+    why << ": " << std::strerror(err);
+    return false;
+}
+
+// A file written through a small buffer: the dumps can be far larger than any Text.
+class Output {
+public:
+    explicit Output(int fd) : fd_(fd), ok_(fd >= 0) {}
+    void put(char c) {
+        if (length_ == sizeof buffer_) flush();
+        buffer_[length_++] = c;
+    }
+    void put(std::string_view s) {
+        for (char c : s) put(c);
+    }
+    // Flushes and closes; false when anything failed (errno says why).
+    bool finish() {
+        flush();
+        if (fd_ >= 0 && ::close(fd_) < 0) ok_ = false;
+        return ok_;
+    }
+
+private:
+    void flush() {
+        ok_ = ok_ && log::write_all(fd_, {buffer_, length_});
+        length_ = 0;
+    }
+    int fd_;
+    bool ok_;
+    std::size_t length_ = 0;
+    char buffer_[512];
+};
+
+// As Python's open(path, "w"): truncated in place, so an existing file keeps its mode.
+int create(int dir, const char* path) { return ::openat(dir, path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666); }
+
+// The code point at s[at], advancing `at`. A byte that starts no valid UTF-8 sequence
+// is U+DC00 + byte, as Python's surrogateescape decodes the environment.
+char32_t next_code_point(std::string_view s, std::size_t& at) {
+    unsigned char lead = s[at++];
+    if (lead < 0x80) return lead;
+    int more = lead >= 0xF0 ? 3 : lead >= 0xE0 ? 2 : lead >= 0xC2 ? 1 : 0;
+    if (more == 0 || lead > 0xF4 || at + more > s.size()) return 0xDC00 + lead;
+    char32_t c = lead & (0x3F >> more);
+    for (int i = 0; i < more; ++i) {
+        unsigned char next = s[at + i];
+        if ((next & 0xC0) != 0x80) return 0xDC00 + lead;
+        c = c << 6 | (next & 0x3F);
+    }
+    // Overlong forms, surrogates and what lies past Unicode are not UTF-8 either.
+    constexpr char32_t kLeast[] = {0, 0x80, 0x800, 0x10000};
+    if (c < kLeast[more] || (c >= 0xD800 && c < 0xE000) || c > 0x10FFFF) return 0xDC00 + lead;
+    at += more;
+    return c;
+}
+
+bool word(char32_t c) { return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c == '_'; }
+
+void put_hex4(Output& out, char32_t c) {
+    out.put("\\u");
+    for (int shift = 12; shift >= 0; shift -= 4) out.put("0123456789abcdef"[(c >> shift) & 0xF]);
+}
+
+// As Python's json.dumps writes a string (ensure_ascii).
+void put_json(Output& out, std::string_view s) {
+    // Pairs: a character, the letter of its short escape.
+    constexpr std::string_view kShort = "\"\"\\\\\bb\ff\nn\rr\tt";
+    out.put('"');
+    for (std::size_t at = 0; at < s.size();) {
+        char32_t c = next_code_point(s, at);
+        std::size_t pair = 0;
+        while (pair < kShort.size() && char32_t(kShort[pair]) != c) pair += 2;
+        if (pair < kShort.size()) {
+            out.put('\\');
+            out.put(kShort[pair + 1]);
+        } else if (c >= ' ' && c <= '~') {
+            out.put(char(c));
+        } else if (c >= 0x10000) {  // a surrogate pair
+            put_hex4(out, 0xD800 + ((c - 0x10000) >> 10));
+            put_hex4(out, 0xDC00 + ((c - 0x10000) & 0x3FF));
+        } else {
+            put_hex4(out, c);
+        }
+    }
+    out.put('"');
+}
+
+// `export NAME=VALUE`: each character of NAME but [A-Za-z0-9_] becomes '_' (my_init's
+// re.sub(r'\W', '_')); VALUE as Python's shlex.quote quotes it.
+void put_shell_line(Output& out, std::string_view name, std::string_view value) {
+    out.put("export ");
+    for (std::size_t at = 0; at < name.size();) {
+        char32_t c = next_code_point(name, at);
+        out.put(word(c) ? char(c) : '_');
+    }
+    out.put('=');
+    bool safe = !value.empty();
+    for (char c : value) safe = safe && (word(c) || std::string_view("@%+=:,./-").find(c) != std::string_view::npos);
+    if (safe) {
+        out.put(value);
+    } else {
+        out.put('\'');
+        for (char c : value) c == '\'' ? out.put("'\"'\"'") : out.put(c);
+        out.put('\'');
+    }
+    out.put('\n');
+}
+
+}  // namespace
+
+// --- Environment: strings packed at the start of text_, vars_ pointing at them. ---
+
+long Environment::find(std::string_view name) const {
+    for (std::size_t i = 0; i < count_; ++i)
+        if (name_of(vars_[i]) == name) return static_cast<long>(i);
+    return -1;
+}
+
+bool Environment::has_room(std::string_view name, std::size_t length) const {
+    return length <= kMaxText - used_ && (count_ < kMaxVariables || find(name) >= 0);
+}
+
+// The string of `length` bytes just written at text_ + used_ becomes a variable: in the
+// place of the one of its name, or last.
+void Environment::commit(std::size_t length, std::size_t name_length) {
+    char* added = text_ + used_;
+    long old = find(std::string_view(added, name_length));
+    used_ += length;
+    vars_[count_] = added;  // in the slot of the final null: it moves with the others
+    if (old < 0) {
+        vars_[++count_] = nullptr;
+        return;
+    }
+    drop_text(static_cast<std::size_t>(old));
+    vars_[old] = vars_[count_];
+    vars_[count_] = nullptr;
+}
+
+// Takes the string of vars_[index] out of text_; the strings after it move down.
+void Environment::drop_text(std::size_t index) {
+    char* gone = vars_[index];
+    std::size_t length = std::strlen(gone) + 1;
+    std::memmove(gone, gone + length, static_cast<std::size_t>(text_ + used_ - (gone + length)));
+    used_ -= length;
+    for (std::size_t i = 0; i <= count_; ++i)
+        if (vars_[i] > gone) vars_[i] -= length;
+}
+
+void Environment::remove(std::size_t index) {
+    drop_text(index);
+    for (std::size_t i = index; i < count_; ++i) vars_[i] = vars_[i + 1];  // with the final null
+    --count_;
+}
+
+bool Environment::adopt(char** envp) {
+    count_ = used_ = 0;
+    vars_[0] = nullptr;
+    bool ok = true;
+    for (char** e = envp; e && *e; ++e) {
+        std::string_view name = name_of(*e);
+        // No name, no '=' (neither is a variable), or a second one of the name.
+        if (name.empty() || name.size() == std::strlen(*e) || find(name) >= 0) continue;
+        ok = set(name, *e + name.size() + 1) && ok;
+    }
+    return ok;
+}
+
+bool Environment::set(std::string_view name, std::string_view value) {
+    std::size_t length = name.size() + value.size() + 2;
+    if (name.empty() || name.find_first_of(std::string_view("=\0", 2)) != std::string_view::npos ||
+        value.find('\0') != std::string_view::npos || !has_room(name, length))
+        return false;
+    char* s = text_ + used_;
+    std::memcpy(s, name.data(), name.size());
+    s[name.size()] = '=';
+    std::memcpy(s + name.size() + 1, value.data(), value.size());
+    s[length - 1] = '\0';
+    commit(length, name.size());
+    return true;
+}
+
+const char* Environment::get(std::string_view name) const {
+    long i = find(name);
+    return i < 0 ? nullptr : vars_[i] + name.size() + 1;
+}
+
+// Reads the open file `fd` as the value of `name` (read straight into the free text,
+// no buffer of its own); null, or what went wrong.
+const char* Environment::take_file(std::string_view name, int fd) {
+    const char* full = "does not fit (256 variables, 64 KiB of text)";
+    if (!has_room(name, name.size() + 2)) return full;
+    char* s = text_ + used_;
+    std::memcpy(s, name.data(), name.size());
+    s[name.size()] = '=';
+    char* value = s + name.size() + 1;
+    std::size_t room = kMaxText - used_ - name.size() - 1;  // with the byte of the final NUL
+    std::size_t length = 0;
+    for (;;) {
+        ssize_t n = ::read(fd, value + length, room - length);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return std::strerror(errno);
+        if (n == 0) break;
+        length += static_cast<std::size_t>(n);
+        if (length == room) return full;
+    }
+    // Python reads text with universal newlines: "\r\n" and a lone "\r" become "\n".
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < length; ++i) {
+        char c = value[i];
+        if (c == '\0') return "a NUL byte cannot be in a variable";
+        if (c == '\r') {
+            c = '\n';
+            if (i + 1 < length && value[i + 1] == '\n') ++i;
+        }
+        value[kept++] = c;
+    }
+    if (kept > 0 && value[kept - 1] == '\n') --kept;  // the one trailing newline an editor adds
+    value[kept] = '\0';
+    commit(name.size() + kept + 2, name.size());
+    return nullptr;
+}
+
+// Insertion sort, small and enough for 256: my_init adds new files in sorted order.
+void Environment::sort_from(std::size_t first) {
+    for (std::size_t i = first + 1; i < count_; ++i)
+        for (std::size_t j = i; j > first && name_of(vars_[j]) < name_of(vars_[j - 1]); --j)
+            std::swap(vars_[j], vars_[j - 1]);
+}
+
+// --- The directory and the dumps. ---
+
+bool import_directory(Environment& env, const Paths& paths, Import how, Text& why) {
+    int dir = ::open(paths.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir < 0) return errno == ENOENT || failed(why, paths.dir);
+    if (how == Import::replace) {
+        for (std::size_t i = 0; i < env.count_;) {
+            std::string_view name = name_of(env.vars_[i]);
+            if (personal(name) || !fits_a_file(name))
+                ++i;
+            else
+                env.remove(i);
+        }
+    }
+    std::size_t first_new = env.count_;
+    bool ok = true;
+    alignas(8) char buffer[2048];
+    long n;
+    while (ok && (n = syscall(SYS_getdents64, dir, buffer, sizeof buffer)) > 0) {
+        for (long at = 0; ok && at < n;) {
+            auto* entry = reinterpret_cast<LinuxDirent64*>(buffer + at);
+            at += entry->d_reclen;
+            std::string_view name = entry->d_name;
+            // A name with '=' cannot be a variable's (my_init crashes on it).
+            if (!fits_a_file(name) || name.find('=') != std::string_view::npos) continue;
+            if (how == Import::add_missing && env.find(name) >= 0) continue;
+            // O_NONBLOCK: a FIFO must not hang the start; only regular files are read.
+            int fd = ::openat(dir, entry->d_name, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+            struct stat st {};
+            if (fd < 0) {
+                ok = failed(why, paths.dir, name);
+                continue;
+            }
+            if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+                if (const char* problem = env.take_file(name, fd)) {
+                    why << paths.dir << '/' << name << ": " << problem;
+                    ok = false;
+                }
+            }
+            ::close(fd);
+        }
+    }
+    if (ok && n < 0) ok = failed(why, paths.dir);
+    ::close(dir);
+    env.sort_from(first_new);
+    return ok;
+}
+
+bool export_environment(const Environment& env, const Paths& paths, Export what, Text& why) {
+    int dir = ::open(paths.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir < 0) return errno == ENOENT || failed(why, paths.dir);
+    bool ok = true;
+    for (const char* variable : env.variables()) {
+        std::string_view name = name_of(variable);
+        if (what == Export::dumps_only || !ok || personal(name) || !fits_a_file(name)) continue;
+        char file[256];
+        std::memcpy(file, name.data(), name.size());
+        file[name.size()] = '\0';
+        Output out(create(dir, file));
+        out.put(variable + name.size() + 1);
+        if (!out.finish()) ok = failed(why, paths.dir, name);
+    }
+    ::close(dir);
+    if (!ok) return false;
+
+    Output sh(create(AT_FDCWD, paths.sh));
+    for (const char* variable : env.variables()) {
+        std::string_view name = name_of(variable);
+        if (!personal(name)) put_shell_line(sh, name, variable + name.size() + 1);
+    }
+    if (!sh.finish()) return failed(why, paths.sh);
+
+    // A JSON object as json.dumps writes it: ", " and ": " between, nothing after.
+    Output json(create(AT_FDCWD, paths.json));
+    json.put('{');
+    const char* separator = "";
+    for (const char* variable : env.variables()) {
+        std::string_view name = name_of(variable);
+        json.put(separator);
+        put_json(json, name);
+        json.put(": ");
+        put_json(json, variable + name.size() + 1);
+        separator = ", ";
+    }
+    json.put('}');
+    return json.finish() || failed(why, paths.json);
+}
+
+}  // namespace initd::container_env
