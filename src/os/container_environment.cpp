@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <cstring>
 #include <fcntl.h>
-#include <sys/stat.h>
+#include <dirent.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <utility>
@@ -23,7 +23,8 @@ struct LinuxDirent64 {
     char d_name[1];
 };
 
-std::string_view name_of(const char* variable) { return {variable, std::strcspn(variable, "=")}; }
+// Every string of an Environment has its '='.
+std::string_view name_of(const char* variable) { return {variable, std::strchr(variable, '=')}; }
 
 // They describe whoever a process runs as (setuser sets them): my_init leaves them out
 // of the directory and the shell dump, so that a dump never pins them for another user.
@@ -39,11 +40,9 @@ bool fits_a_file(std::string_view name) {
            name.find('/') == std::string_view::npos;
 }
 
-bool failed(Text& why, const char* path, std::string_view name = {}) {
+bool failed(Text& why, const char* path) {
     int err = errno;
-    why << path;
-    if (!name.empty()) why << '/' << name;
-    why << ": " << std::strerror(err);
+    why << path << ": " << std::strerror(err);
     return false;
 }
 
@@ -77,7 +76,18 @@ private:
 };
 
 // As Python's open(path, "w"): truncated in place, so an existing file keeps its mode.
-int create(int dir, const char* path) { return ::openat(dir, path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666); }
+constexpr int kCreate = O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC;
+
+// Opens DIR/NAME, the path left in `path`. One path for open(), which initd links
+// already: openat would add to the binary.
+int open_in(Text& path, const char* dir, std::string_view name, int flags) {
+    path << dir << '/' << name;
+    if (path.truncated()) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    return ::open(path.c_str(), flags, 0666);
+}
 
 // The code point at s[at], advancing `at`. A byte that starts no valid UTF-8 sequence
 // is U+DC00 + byte, as Python's surrogateescape decodes the environment.
@@ -202,10 +212,10 @@ bool Environment::adopt(char** envp) {
     vars_[0] = nullptr;
     bool ok = true;
     for (char** e = envp; e && *e; ++e) {
-        std::string_view name = name_of(*e);
-        // No name, no '=' (neither is a variable), or a second one of the name.
-        if (name.empty() || name.size() == std::strlen(*e) || find(name) >= 0) continue;
-        ok = set(name, *e + name.size() + 1) && ok;
+        const char* equals = std::strchr(*e, '=');
+        // No '=' or no name (neither is a variable), or a second one of the name.
+        if (!equals || equals == *e || find({*e, equals}) >= 0) continue;
+        ok = set({*e, equals}, equals + 1) && ok;
     }
     return ok;
 }
@@ -243,7 +253,8 @@ const char* Environment::take_file(std::string_view name, int fd) {
     for (;;) {
         ssize_t n = ::read(fd, value + length, room - length);
         if (n < 0 && errno == EINTR) continue;
-        if (n < 0) return std::strerror(errno);
+        // A link to a directory is no variable, as a subdirectory is not.
+        if (n < 0) return errno == EISDIR ? nullptr : std::strerror(errno);
         if (n == 0) break;
         length += static_cast<std::size_t>(n);
         if (length == room) return full;
@@ -295,21 +306,21 @@ bool import_directory(Environment& env, const Paths& paths, Import how, Text& wh
             auto* entry = reinterpret_cast<LinuxDirent64*>(buffer + at);
             at += entry->d_reclen;
             std::string_view name = entry->d_name;
-            // A name with '=' cannot be a variable's (my_init crashes on it).
-            if (!fits_a_file(name) || name.find('=') != std::string_view::npos) continue;
+            // A name with '=' cannot be a variable's (my_init crashes on it). No
+            // subdirectory, FIFO (it would hang the start) or device is one either.
+            if (!fits_a_file(name) || name.find('=') != std::string_view::npos ||
+                (entry->d_type != DT_REG && entry->d_type != DT_LNK && entry->d_type != DT_UNKNOWN))
+                continue;
             if (how == Import::add_missing && env.find(name) >= 0) continue;
-            // O_NONBLOCK: a FIFO must not hang the start; only regular files are read.
-            int fd = ::openat(dir, entry->d_name, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-            struct stat st {};
+            Text path;
+            int fd = open_in(path, paths.dir, name, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
             if (fd < 0) {
-                ok = failed(why, paths.dir, name);
+                ok = failed(why, path.c_str());
                 continue;
             }
-            if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
-                if (const char* problem = env.take_file(name, fd)) {
-                    why << paths.dir << '/' << name << ": " << problem;
-                    ok = false;
-                }
+            if (const char* problem = env.take_file(name, fd)) {
+                why << path.view() << ": " << problem;
+                ok = false;
             }
             ::close(fd);
         }
@@ -323,21 +334,17 @@ bool import_directory(Environment& env, const Paths& paths, Import how, Text& wh
 bool export_environment(const Environment& env, const Paths& paths, Export what, Text& why) {
     int dir = ::open(paths.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dir < 0) return errno == ENOENT || failed(why, paths.dir);
-    bool ok = true;
+    ::close(dir);
     for (const char* variable : env.variables()) {
         std::string_view name = name_of(variable);
-        if (what == Export::dumps_only || !ok || personal(name) || !fits_a_file(name)) continue;
-        char file[256];
-        std::memcpy(file, name.data(), name.size());
-        file[name.size()] = '\0';
-        Output out(create(dir, file));
+        if (what == Export::dumps_only || personal(name) || !fits_a_file(name)) continue;
+        Text path;
+        Output out(open_in(path, paths.dir, name, kCreate));
         out.put(variable + name.size() + 1);
-        if (!out.finish()) ok = failed(why, paths.dir, name);
+        if (!out.finish()) return failed(why, path.c_str());
     }
-    ::close(dir);
-    if (!ok) return false;
 
-    Output sh(create(AT_FDCWD, paths.sh));
+    Output sh(::open(paths.sh, kCreate, 0666));
     for (const char* variable : env.variables()) {
         std::string_view name = name_of(variable);
         if (!personal(name)) put_shell_line(sh, name, variable + name.size() + 1);
@@ -345,7 +352,7 @@ bool export_environment(const Environment& env, const Paths& paths, Export what,
     if (!sh.finish()) return failed(why, paths.sh);
 
     // A JSON object as json.dumps writes it: ", " and ": " between, nothing after.
-    Output json(create(AT_FDCWD, paths.json));
+    Output json(::open(paths.json, kCreate, 0666));
     json.put('{');
     const char* separator = "";
     for (const char* variable : env.variables()) {

@@ -286,6 +286,7 @@ TEST_CASE("container_env: only regular files are variables, read through symlink
     REQUIRE(::mkfifo((root.dir + "/FIFO").c_str(), 0644) == 0);  // must not hang the start
     spill(root.path + "/target", "linked\n");
     fs::create_symlink(root.path + "/target", root.dir + "/LINK");
+    fs::create_directory_symlink(root.dir + "/SUBDIR", root.dir + "/LINK_TO_DIR");
     spill(root.dir + "/with=sign", "x");
     auto env = std::make_unique<Environment>();
     Text why;
