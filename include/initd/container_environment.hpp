@@ -67,7 +67,7 @@ private:
     char* vars_[kMaxVariables + 1] = {};  // + the null that ends envp
     std::size_t count_ = 0;
     std::size_t used_ = 0;  // bytes of text_ the strings hold, from its start
-    char text_[kMaxText];
+    char text_[kMaxText] = {};  // zeros: a static Environment needs no constructor run
 };
 
 // Reads every regular file of paths.dir (one trailing newline dropped; "\r\n" and "\r"

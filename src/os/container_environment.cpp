@@ -34,11 +34,15 @@ bool personal(std::string_view name) {
     return false;
 }
 
-// A name the directory can hold as a file; others stay out of it (my_init crashes).
+// A name a file can have; others stay out of the directory (my_init crashes on them).
 bool fits_a_file(std::string_view name) {
-    return !name.empty() && name != "." && name != ".." && name.size() <= 255 &&
-           name.find('/') == std::string_view::npos;
+    // Not empty nor longer than a file name, no '/', and not "." or ".." (dots only, at most two).
+    return name.size() - 1 < 255 && name.find('/') == std::string_view::npos &&
+           (name.size() > 2 || name.find_first_not_of('.') != std::string_view::npos);
 }
+
+// Whether the variable has a file in the directory.
+bool filed(std::string_view name) { return !personal(name) && fits_a_file(name); }
 
 bool failed(Text& why, const char* path) {
     int err = errno;
@@ -56,6 +60,9 @@ public:
     }
     void put(std::string_view s) {
         for (char c : s) put(c);
+    }
+    void put(const char* s) {
+        while (*s) put(*s++);
     }
     // Flushes and closes; false when anything failed (errno says why).
     bool finish() {
@@ -222,14 +229,14 @@ bool Environment::adopt(char** envp) {
 
 bool Environment::set(std::string_view name, std::string_view value) {
     std::size_t length = name.size() + value.size() + 2;
-    if (name.empty() || name.find_first_of(std::string_view("=\0", 2)) != std::string_view::npos ||
-        value.find('\0') != std::string_view::npos || !has_room(name, length))
-        return false;
+    if (name.empty() || !has_room(name, length)) return false;
     char* s = text_ + used_;
     std::memcpy(s, name.data(), name.size());
     s[name.size()] = '=';
     std::memcpy(s + name.size() + 1, value.data(), value.size());
     s[length - 1] = '\0';
+    // Written first, checked after: a NUL anywhere, or an '=' in the name, cuts it short.
+    if (std::strlen(s) != length - 1 || name_of(s).size() != name.size()) return false;
     commit(length, name.size());
     return true;
 }
@@ -291,10 +298,10 @@ bool import_directory(Environment& env, const Paths& paths, Import how, Text& wh
     if (how == Import::replace) {
         for (std::size_t i = 0; i < env.count_;) {
             std::string_view name = name_of(env.vars_[i]);
-            if (personal(name) || !fits_a_file(name))
-                ++i;
-            else
+            if (filed(name))
                 env.remove(i);
+            else
+                ++i;
         }
     }
     std::size_t first_new = env.count_;
@@ -337,7 +344,7 @@ bool export_environment(const Environment& env, const Paths& paths, Export what,
     ::close(dir);
     for (const char* variable : env.variables()) {
         std::string_view name = name_of(variable);
-        if (what == Export::dumps_only || personal(name) || !fits_a_file(name)) continue;
+        if (what == Export::dumps_only || !filed(name)) continue;
         Text path;
         Output out(open_in(path, paths.dir, name, kCreate));
         out.put(variable + name.size() + 1);
