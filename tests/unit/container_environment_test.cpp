@@ -271,6 +271,17 @@ TEST_CASE("container_env: past 256 variables or 64 KiB of text nothing more is a
     CHECK(std::string(env->get("ONE_MORE")).size() == Environment::kMaxText - 14);
 }
 
+TEST_CASE("container_env: new variables come in byte order of their names, a prefix first", "[container_env]") {
+    Root root;
+    for (const char* name : {"\xc3\xa9", "_", "AB", "A-", "a", "A", "B"}) spill(root.dir + "/" + name, "x");
+    auto env = std::make_unique<Environment>();
+    REQUIRE(env->set("B", "process"));
+    Text why;
+    REQUIRE(import_directory(*env, root.paths(), Import::add_missing, why));
+    CHECK(strings_of(*env) ==
+          std::vector<std::string>{"B=process", "A=x", "A-=x", "AB=x", "_=x", "a=x", "\xc3\xa9=x"});
+}
+
 TEST_CASE("container_env: a file holding a NUL byte fails the import with its path", "[container_env]") {
     Root root;
     spill(root.dir + "/BAD", std::string("a\0b", 3));
