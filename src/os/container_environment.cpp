@@ -23,6 +23,10 @@ struct LinuxDirent64 {
     char d_name[1];
 };
 
+// Past the capacity; the check keeps the message true (cheaper than formatting it).
+constexpr char kFull[] = "does not fit (256 variables, 64 KiB of text)";
+static_assert(Environment::kMaxVariables == 256 && Environment::kMaxText == 64 * 1024);
+
 // Every string of an Environment has its '='.
 std::string_view name_of(const char* variable) { return {variable, std::strchr(variable, '=')}; }
 
@@ -262,8 +266,7 @@ const char* Environment::get(std::string_view name) const {
 // Reads the open file `fd` as the value of `name` (read straight into the free text,
 // no buffer of its own); null, or what went wrong.
 const char* Environment::take_file(std::string_view name, int fd) {
-    const char* full = "does not fit (256 variables, 64 KiB of text)";
-    if (!has_room(name, name.size() + 2)) return full;
+    if (!has_room(name, name.size() + 2)) return kFull;
     char* s = text_ + used_;
     std::memcpy(s, name.data(), name.size());
     s[name.size()] = '=';
@@ -277,7 +280,7 @@ const char* Environment::take_file(std::string_view name, int fd) {
         if (n < 0) return errno == EISDIR ? nullptr : std::strerror(errno);
         if (n == 0) break;
         length += static_cast<std::size_t>(n);
-        if (length == room) return full;
+        if (length == room) return kFull;
     }
     // Python reads text with universal newlines: "\r\n" and a lone "\r" become "\n".
     std::size_t kept = 0;
