@@ -1,27 +1,17 @@
 #include "initd/container_environment.hpp"
 
 #include <cerrno>
-#include <cstdint>
 #include <cstring>
 #include <fcntl.h>
 #include <dirent.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 #include <utility>
 
+#include "initd/directory.hpp"
 #include "initd/log.hpp"
 
 namespace initd::container_env {
 namespace {
-
-// Directory entries straight from the kernel: opendir would allocate.
-struct LinuxDirent64 {
-    std::uint64_t d_ino;
-    std::int64_t d_off;
-    unsigned short d_reclen;
-    unsigned char d_type;
-    char d_name[1];
-};
 
 // Past the capacity; the check keeps the message true (cheaper than formatting it).
 constexpr char kFull[] = "does not fit (256 variables, 64 KiB of text)";
@@ -321,34 +311,24 @@ bool import_directory(Environment& env, const Paths& paths, Import how, Text& wh
         }
     }
     std::size_t first_new = env.count_;
-    bool ok = true;
     alignas(8) char buffer[2048];
-    long n;
-    while (ok && (n = syscall(SYS_getdents64, dir, buffer, sizeof buffer)) > 0) {
-        for (long at = 0; ok && at < n;) {
-            auto* entry = reinterpret_cast<LinuxDirent64*>(buffer + at);
-            at += entry->d_reclen;
-            std::string_view name = entry->d_name;
-            // A name with '=' cannot be a variable's (my_init crashes on it). No
-            // subdirectory, FIFO (it would hang the start) or device is one either.
-            if (!fits_a_file(name) || name.find('=') != std::string_view::npos ||
-                (entry->d_type != DT_REG && entry->d_type != DT_LNK && entry->d_type != DT_UNKNOWN))
-                continue;
-            if (how == Import::add_missing && env.find(name) >= 0) continue;
-            Text path;
-            int fd = open_in(path, paths.dir, name, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-            if (fd < 0) {
-                ok = failed(why, path.c_str());
-                continue;
-            }
-            if (const char* problem = env.take_file(name, fd)) {
-                why << path.view() << ": " << problem;
-                ok = false;
-            }
-            ::close(fd);
-        }
-    }
-    if (ok && n < 0) ok = failed(why, paths.dir);
+    long listed = for_each_entry(dir, buffer, [&](const LinuxDirent64& entry) {
+        std::string_view name = entry.d_name;
+        // A name with '=' cannot be a variable's (my_init crashes on it). No
+        // subdirectory, FIFO (it would hang the start) or device is one either.
+        if (!fits_a_file(name) || name.find('=') != std::string_view::npos ||
+            (entry.d_type != DT_REG && entry.d_type != DT_LNK && entry.d_type != DT_UNKNOWN))
+            return true;
+        if (how == Import::add_missing && env.find(name) >= 0) return true;
+        Text path;
+        int fd = open_in(path, paths.dir, name, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+        if (fd < 0) return failed(why, path.c_str());
+        const char* problem = env.take_file(name, fd);
+        ::close(fd);
+        if (problem) why << path.view() << ": " << problem;
+        return !problem;
+    });
+    bool ok = listed == 0 || (listed < 0 && failed(why, paths.dir));
     ::close(dir);
     env.sort_from(first_new);
     return ok;
