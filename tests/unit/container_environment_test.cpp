@@ -126,6 +126,23 @@ void start(Environment& env, const Root& root, Envp& envp) {
     CHECK(why.empty());
 }
 
+// A fixture's case: its files in place, its environment adopted, my_init's start done.
+// The start case's list names a dump that exists before start "../container_environment.sh".
+void start_case(const std::string& data, const Root& root, Environment& env) {
+    write_files(root, slurp(data + "files"));
+    Envp envp(slurp(data + "environ"));
+    start(env, root, envp);
+}
+
+// What my_init left in the case: the directory, both dumps and their modes.
+void check_outputs(const std::string& data, const Root& root) {
+    CHECK(list_files(root.dir) == slurp(data + "expected.dir"));
+    CHECK(slurp(root.sh) == slurp(data + "expected.sh"));
+    CHECK(slurp(root.json) == slurp(data + "expected.json"));
+    CHECK(mode_of(root.sh) == slurp(data + "expected.sh.mode"));
+    CHECK(mode_of(root.json) == slurp(data + "expected.json.mode"));
+}
+
 // What export_environment writes for one variable: the .sh and .json dumps.
 std::pair<std::string, std::string> dumps_of(const char* name, const std::string& value) {
     Root root;
@@ -141,16 +158,9 @@ std::pair<std::string, std::string> dumps_of(const char* name, const std::string
 TEST_CASE("container_env: at start the directory and both dumps are what my_init wrote", "[container_env]") {
     const std::string data = kData + "start/";
     Root root;
-    // The list names a dump that exists before start (mode 0600) "../container_environment.sh".
-    write_files(root, slurp(data + "files"));
     auto env = std::make_unique<Environment>();
-    Envp envp(slurp(data + "environ"));
-    start(*env, root, envp);
-    CHECK(list_files(root.dir) == slurp(data + "expected.dir"));
-    CHECK(slurp(root.sh) == slurp(data + "expected.sh"));
-    CHECK(slurp(root.json) == slurp(data + "expected.json"));
-    CHECK(mode_of(root.sh) == slurp(data + "expected.sh.mode"));
-    CHECK(mode_of(root.json) == slurp(data + "expected.json.mode"));
+    start_case(data, root, *env);
+    check_outputs(data, root);  // the .sh existed (mode 0600) and keeps its mode
     CHECK(std::string(env->get("FROM_ENV")) == "env");  // the process's environment wins
     CHECK(std::string(env->get("NEW_B")) == "b\n");      // one trailing newline dropped
 }
@@ -159,18 +169,14 @@ TEST_CASE("container_env: after a startup script the environment is rebuilt from
           "[container_env]") {
     const std::string data = kData + "after_script/";
     Root root;
-    write_files(root, slurp(data + "files"));
     auto env = std::make_unique<Environment>();
-    Envp envp(slurp(data + "environ"));
-    start(*env, root, envp);
+    start_case(data, root, *env);
     std::string command = "cd '" + root.path + "' && /bin/sh '" + data + "script'";
     REQUIRE(std::system(command.c_str()) == 0);
     Text why;
     REQUIRE(import_directory(*env, root.paths(), Import::replace, why));
     REQUIRE(export_environment(*env, root.paths(), Export::dumps_only, why));
-    CHECK(list_files(root.dir) == slurp(data + "expected.dir"));
-    CHECK(slurp(root.sh) == slurp(data + "expected.sh"));
-    CHECK(slurp(root.json) == slurp(data + "expected.json"));
+    check_outputs(data, root);
     CHECK(env->get("B") == nullptr);  // its file was removed
     CHECK(std::string(env->get("A")) == "changed");
     CHECK(std::string(env->get("WIN")) == "cr");  // "\r\n" read as "\n", then dropped
