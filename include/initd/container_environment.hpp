@@ -57,8 +57,8 @@ private:
     friend bool import_directory(Environment&, const Paths&, Import, Text&);
 
     long find(std::string_view name) const;
-    bool has_room(std::string_view name, std::size_t length) const;
-    void commit(std::size_t length, std::size_t name_length);
+    char* begin(std::string_view name, std::size_t value_size, long& old);
+    void commit(const char* end, long old);
     void drop_text(std::size_t index);
     void remove(std::size_t index);
     const char* take_file(std::string_view name, int fd);

@@ -185,16 +185,23 @@ long Environment::find(std::string_view name) const {
     return -1;
 }
 
-bool Environment::has_room(std::string_view name, std::size_t length) const {
-    return length <= kMaxText - used_ && (count_ < kMaxVariables || find(name) >= 0);
+// Writes "NAME=" after the strings; returns where the value goes (with room for
+// `value_size` bytes and a NUL), or null when it does not fit. `old`: NAME's index, or -1.
+char* Environment::begin(std::string_view name, std::size_t value_size, long& old) {
+    old = find(name);
+    if (name.empty() || name.size() + value_size + 2 > kMaxText - used_ || (old < 0 && count_ == kMaxVariables))
+        return nullptr;
+    char* s = text_ + used_;
+    std::memcpy(s, name.data(), name.size());
+    s[name.size()] = '=';
+    return s + name.size() + 1;
 }
 
-// The string of `length` bytes just written at text_ + used_ becomes a variable: in the
-// place of the one of its name, or last.
-void Environment::commit(std::size_t length, std::size_t name_length) {
+// The string begun by begin() and ending at `end` (its NUL) becomes a variable: in the
+// place of the one of its name (`old`), or last.
+void Environment::commit(const char* end, long old) {
     char* added = text_ + used_;
-    long old = find(std::string_view(added, name_length));
-    used_ += length;
+    used_ = static_cast<std::size_t>(end + 1 - text_);
     vars_[count_] = added;  // in the slot of the final null: it moves with the others
     if (old < 0) {
         vars_[++count_] = nullptr;
@@ -235,16 +242,15 @@ bool Environment::adopt(char** envp) {
 }
 
 bool Environment::set(std::string_view name, std::string_view value) {
-    std::size_t length = name.size() + value.size() + 2;
-    if (name.empty() || !has_room(name, length)) return false;
-    char* s = text_ + used_;
-    std::memcpy(s, name.data(), name.size());
-    s[name.size()] = '=';
-    std::memcpy(s + name.size() + 1, value.data(), value.size());
-    s[length - 1] = '\0';
+    long old;
+    char* s = begin(name, value.size(), old);
+    if (!s) return false;
+    std::memcpy(s, value.data(), value.size());
+    s[value.size()] = '\0';
     // Written first, checked after: a NUL anywhere, or an '=' in the name, cuts it short.
-    if (std::strlen(s) != length - 1 || name_of(s).size() != name.size()) return false;
-    commit(length, name.size());
+    if (std::strlen(text_ + used_) != name.size() + 1 + value.size() || name_of(text_ + used_).size() != name.size())
+        return false;
+    commit(s + value.size(), old);
     return true;
 }
 
@@ -256,12 +262,10 @@ const char* Environment::get(std::string_view name) const {
 // Reads the open file `fd` as the value of `name` (read straight into the free text,
 // no buffer of its own); null, or what went wrong.
 const char* Environment::take_file(std::string_view name, int fd) {
-    if (!has_room(name, name.size() + 2)) return kFull;
-    char* s = text_ + used_;
-    std::memcpy(s, name.data(), name.size());
-    s[name.size()] = '=';
-    char* value = s + name.size() + 1;
-    std::size_t room = kMaxText - used_ - name.size() - 1;  // with the byte of the final NUL
+    long old;
+    char* value = begin(name, 0, old);
+    if (!value) return kFull;
+    std::size_t room = static_cast<std::size_t>(text_ + kMaxText - value);  // with the byte of the final NUL
     std::size_t length = 0;
     for (;;) {
         ssize_t n = ::read(fd, value + length, room - length);
@@ -285,7 +289,7 @@ const char* Environment::take_file(std::string_view name, int fd) {
     }
     if (kept > 0 && value[kept - 1] == '\n') --kept;  // the one trailing newline an editor adds
     value[kept] = '\0';
-    commit(name.size() + kept + 2, name.size());
+    commit(value + kept, old);
     return nullptr;
 }
 
