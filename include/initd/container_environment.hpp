@@ -31,6 +31,7 @@ enum class Export { everywhere, dumps_only };
 
 // The environment children get: "NAME=VALUE" strings packed in one fixed buffer, in
 // the order my_init's dumps list them (the process's order, then what was added).
+// 66 KiB: give it static storage (it needs no constructor run there), not the stack.
 class Environment {
 public:
     static constexpr std::size_t kMaxVariables = 256;
