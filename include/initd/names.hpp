@@ -121,6 +121,7 @@ struct NameRow {
     const Layout* layout = nullptr;  // set: the default scripts and services (my_init)
     int exit_when_stopped = 0;  // set: the exit status after a TERM or INT to initd (my_init: 2)
     bool no_command_needed = false;  // runs its services without one (my_init)
+    bool container_environment = false;  // imports and exports /etc/container_environment (my_init)
 };
 
 // The row for argv[0]'s last component; initd's own row for any other name.

@@ -32,6 +32,10 @@ public:
     void on_wait_failed(int err);    // the wait itself failed: fall back to polling
     std::optional<int> exit_code() const;  // set once initd should exit
 
+    // Called after each start-up script that succeeded (my_init rebuilds the
+    // environment the next programs get from /etc/container_environment).
+    void (*after_startup_script)() = nullptr;
+
 private:
     enum class Phase { running, backoff, shutdown, done };
     enum Timer { grace, kill_after, restart, services_stop, timer_count };

@@ -165,6 +165,7 @@ constexpr std::array kRows = {
         .version = VersionStyle::initd,
         .describe = "initd, called as my_init: start-up scripts, runit services, then COMMAND.",
         .layout = &kMyInitLayout, .exit_when_stopped = 2, .no_command_needed = true,
+        .container_environment = true,
     },
 };
 

@@ -429,6 +429,7 @@ void Supervisor::script_ended(int code) {
             final_shutdown(1);
             return;
         }
+        if (after_startup_script) after_startup_script();
     } else if (code != 0) {
         log::line(log::Level::error, Text() << script_ << " failed with status " << code);
         shutdown_script_failed_ = true;

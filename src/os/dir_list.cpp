@@ -1,5 +1,7 @@
 #include "initd/dir_list.hpp"
 
+#include "initd/directory.hpp"
+
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -36,7 +38,10 @@ bool list_sorted(int at, const char* path, NameList& out) {
     int dir = openat(at, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dir < 0) return false;
     alignas(8) char buffer[2048];
-    bool ok = for_each_entry(dir, buffer, [&](const char* name) { insert(out, name); });
+    bool ok = for_each_entry(dir, buffer, [&](const LinuxDirent64& entry) {
+                  insert(out, entry.d_name);
+                  return true;
+              }) == 0;
     int err = errno;
     ::close(dir);
     errno = err;

@@ -12,7 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "initd/dir_list.hpp"
+#include "initd/directory.hpp"
 #include "initd/text.hpp"
 
 namespace initd::processes {
@@ -37,8 +37,9 @@ bool parse_number(std::string_view text, Number& number) {
 // (a pid in /proc, a tid in /proc/PID/task), reading `buffer` full at a time; closes `dir`.
 template <typename Visit>
 void for_each_numbered_entry(int dir, std::span<char> buffer, Visit visit) {
-    for_each_entry(dir, buffer, [&](const char* name) {
-        if (auto number = parse_pid(name)) visit(*number);
+    for_each_entry(dir, buffer, [&](const LinuxDirent64& entry) {
+        if (auto number = parse_pid(entry.d_name)) visit(*number);
+        return true;
     });
     ::close(dir);
 }
