@@ -99,7 +99,7 @@ TEST_CASE("my_init: --skip-startup-files, --skip-runit and a command", "[my_init
     CHECK(etc.order() == "main\n");
 }
 
-TEST_CASE("my_init: --skip-runit without a command exits 1 before anything runs; unknown option 2", "[my_init]") {
+TEST_CASE("my_init: --skip-runit without a command exits 1 before anything runs, an unknown option 2", "[my_init]") {
     Etc etc;
     auto r = run(etc.launch({"--skip-runit"}, {}));
     CHECK(r.code == 1);
