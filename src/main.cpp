@@ -3,13 +3,52 @@
 #include <csignal>
 #include <unistd.h>
 
+#include "initd/container_environment.hpp"
 #include "initd/log.hpp"
+#include "initd/service_directory.hpp"
 #include "initd/sigmask.hpp"
 #include "initd/startup.hpp"
 #include "initd/supervisor.hpp"
 #include "initd/terminal.hpp"
 
 using namespace initd;
+
+namespace {
+
+// Several processes need room (the service table, a directory listing): made on first
+// use only, so that the plain path's memory stays as it was.
+services::ServiceDirectory* service_directory(const Config& config) {
+    if (!config.services) return nullptr;
+    static services::ServiceDirectory directory;
+    return &directory;
+}
+
+// my_init's /etc/container_environment: the environment every program started from now
+// on gets (the array's address stays; its contents change after each start-up script).
+container_env::Environment& container_environment() {
+    static container_env::Environment environment;  // 66 KiB of zeros in .bss
+    return environment;
+}
+
+void import_environment(container_env::Import how, container_env::Export what) {
+    Text why;
+    container_env::Paths paths;
+    if (!container_env::import_directory(container_environment(), paths, how, why) ||
+        !container_env::export_environment(container_environment(), paths, what, why))
+        log::line(log::Level::error, why);
+}
+
+void refresh_environment() { import_environment(container_env::Import::replace, container_env::Export::dumps_only); }
+
+ScriptQueue* script_queue(const Config& config) {
+    bool any = config.pre_shutdown || config.post_shutdown;
+    for (const char* path : config.startup) any = any || path;
+    if (!any) return nullptr;
+    static ScriptQueue queue;
+    return &queue;
+}
+
+}  // namespace
 
 int main(int argc, char** argv, char** envp) {
     // Called as setuser, chpst or sv, initd is a one-shot tool, not an init.
@@ -36,6 +75,11 @@ int main(int argc, char** argv, char** envp) {
 
     setup.command = config.command;
     setup.environment = envp;
+    if (row.container_environment) {
+        if (!container_environment().adopt(envp)) log::line(log::Level::error, Text() << "environment: too large; some variables are left out");
+        import_environment(container_env::Import::add_missing, container_env::Export::everywhere);
+        setup.environment = container_environment().envp();
+    }
     setup.new_session = config.setsid;
     setup.user = config.user ? &user : nullptr;
     setup.listen_pid_owner = startup::listen_pid_owner(envp);
@@ -43,10 +87,13 @@ int main(int argc, char** argv, char** envp) {
     setup.exit_cannot_run = row.exit_cannot_run;
     setup.exit_other = row.exit_exec_other;
 
-    Supervisor supervisor(config, setup, pid1);
+    Supervisor supervisor(config, setup, pid1, service_directory(config), script_queue(config));
+    if (row.container_environment) supervisor.after_startup_script = refresh_environment;
     supervisor.start();
-    // --restart starts the child again later: it must find the same descriptors.
-    if (config.restart == RestartPolicy::no) startup::detach_from_cwd_and_descriptors();
+    // --restart starts the child again later, and services and scripts start later
+    // too: they must find the same descriptors.
+    if (config.restart == RestartPolicy::no && !config.services && !script_queue(config))
+        startup::detach_from_cwd_and_descriptors();
 
     // The loop: sleep in sigtimedwait (for ever unless a deadline is pending), then
     // forward, reap or fire deadlines, until the supervisor says initd is done.

@@ -4,6 +4,7 @@
 // stops). Nothing else in initd asks which name it was called by.
 #pragma once
 
+#include <cstdint>
 #include <span>
 #include <string_view>
 
@@ -20,6 +21,10 @@ enum class Opt : unsigned char {
     pdeathsig,        // any signal name or number (initd)
     pdeathsig_named,  // SIGKILL-style names only (tini)
     expect_exit, warn_reap,
+    services, startup, pre_shutdown, post_shutdown,  // several processes (initd)
+    startup_directory,  // my_init's ENV_INIT_DIRECTORY: replaces /etc/my_init.d
+    skip_startup, skip_services, keep_rest, quiet, insecure_key,  // my_init's flags
+    stop_timeout,       // my_init's KILL_PROCESS_TIMEOUT: the main command's and the services' stop
     verbose,          // one level more per use
     debug,            // straight to debug (dumb-init's -v)
     help, version, license,
@@ -78,6 +83,17 @@ enum class VersionStyle {
     dumb_init,  // "dumb-init vX.Y.Z (initd)" on stderr, where dumb-init prints it
 };
 
+// Where a name finds its scripts and services when the command line does not say
+// (my_init: baseimage-docker's layout), and how long it waits for them to stop.
+struct Layout {
+    const char* services;
+    const char* startup[3];  // [0] is for --enable-insecure-key's script
+    const char* pre_shutdown;
+    const char* post_shutdown;
+    std::uint64_t stop_ms;   // the main command's and the services' stop, then SIGKILL
+    std::uint64_t grace_ms;  // the rest's, at the very end
+};
+
 // A name under which initd is a one-shot tool (setuser, chpst, sv: see tools.hpp), not
 // an init: the tool gets argv and the environment before anything else happens.
 using Tool = int (*)(int argc, char** argv, char** envp);
@@ -101,6 +117,10 @@ struct NameRow {
     SignalSet fatal;            // left unblocked at their default action: they kill initd
     VersionStyle version;
     std::string_view describe;  // first line of --help
+    const Layout* layout = nullptr;  // set: the default scripts and services (my_init)
+    int exit_when_stopped = 0;  // set: the exit status after a TERM or INT to initd (my_init: 2)
+    bool no_command_needed = false;  // runs its services without one (my_init)
+    bool container_environment = false;  // imports and exports /etc/container_environment (my_init)
 };
 
 // The row for argv[0]'s last component; initd's own row for any other name.

@@ -40,6 +40,9 @@ struct Config {
     std::array<const char*, kMaxScriptDirs> startup{};   // --startup DIR, repeatable
     const char* pre_shutdown = nullptr;
     const char* post_shutdown = nullptr;
+    std::uint64_t service_stop_ms = 0;  // the services' stop before SIGKILL; 0: grace_ms
+    bool kill_all_on_exit = true;       // my_init --no-kill-all-on-exit turns it off
+    bool skip_startup = false, skip_services = false, insecure_key = false;  // my_init
 
     char* const* command = nullptr;  // null-terminated argv of the child; may be empty with --services
 };
@@ -51,6 +54,7 @@ enum class Action {
     license,
     usage_error,  // exit row->usage_exit, with "try '<name> --help'"
     bad_value,    // exit row->usage_exit
+    refuse,       // exit 1: a combination that cannot run (my_init --skip-runit, no command)
 };
 
 struct ParseResult {

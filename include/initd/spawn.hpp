@@ -23,6 +23,12 @@ struct ChildSetup {
     int exit_not_found = 127;
     int exit_cannot_run = 126;
     int exit_other = 126;
+    // For services and scripts (src/services/): started in this directory, with these as
+    // stdin and stdout (-1: initd's own), and never given the terminal's foreground.
+    int directory_fd = -1;
+    int stdin_fd = -1;
+    int stdout_fd = -1;
+    bool background = false;
 };
 
 // setgroups, setgid, setuid (raw calls: libc's synchronise threads through shared

@@ -8,13 +8,21 @@
 
 #include "initd/deadlines.hpp"
 #include "initd/options.hpp"
+#include "initd/script_queue.hpp"
 #include "initd/spawn.hpp"
 
 namespace initd {
+namespace services {
+class ServiceDirectory;
+}
 
 class Supervisor {
 public:
-    Supervisor(const Config& config, const ChildSetup& setup, bool pid1);
+    // `services`: the --services directory's supervisor, or null. `scripts`: where the
+    // startup and shutdown scripts are listed, or null when there are none. (Both are
+    // large; the plain `initd -- cmd` path never makes them.)
+    Supervisor(const Config& config, const ChildSetup& setup, bool pid1, services::ServiceDirectory* services = nullptr,
+               ScriptQueue* scripts = nullptr);
 
     bool start();                    // false: the first fork failed (logged)
     long long timeout_ms() const;    // -1: nothing pending, sleep for ever
@@ -24,9 +32,16 @@ public:
     void on_wait_failed(int err);    // the wait itself failed: fall back to polling
     std::optional<int> exit_code() const;  // set once initd should exit
 
+    // Called after each start-up script that succeeded (my_init rebuilds the
+    // environment the next programs get from /etc/container_environment).
+    void (*after_startup_script)() = nullptr;
+
 private:
     enum class Phase { running, backoff, shutdown, done };
-    enum Timer { grace, kill_after, restart, timer_count };
+    enum Timer { grace, kill_after, restart, services_stop, timer_count };
+    // With services or scripts, the life of the container in order; `single` is the
+    // plain path (one child). Each stage's scripts run one at a time as "the child".
+    enum class Stage : unsigned char { single, startup, main, pre_shutdown, stopping, post_shutdown, final };
 
     bool spawn();
     void handle(int sig, int to, bool stop_self);
@@ -38,11 +53,28 @@ private:
     void say_farewell();
     void kill_remaining();
     void check_shutdown_complete(bool no_children);
+    void final_shutdown(int exit_code);
+    // Several processes (stages other than `single`).
+    bool multi_signal(int sig);
+    void run_scripts(const char* const* paths, int count);
+    void run_next_script();
+    void script_ended(int code);
+    void advance();
+    void services_progress();
     pid_t target() const { return config_.process_group ? -child_ : child_; }
 
     const Config& config_;
     const ChildSetup& setup_;
     const bool pid1_;
+    services::ServiceDirectory* const services_;
+    ScriptQueue* const scripts_;
+    Stage stage_ = Stage::single;
+    bool has_command_ = false;
+    int abort_signal_ = 0;           // TERM or INT during start-up: ends it once the script is gone
+    bool terminated_ = false;        // initd was asked to stop (TERM or INT)
+    bool shutdown_script_failed_ = false;
+    bool loggers_stopping_ = false;
+    const char* script_ = nullptr;   // the script that runs as the child
     terminal::Foreground foreground_;  // whom initd handed the terminal to, across restarts
 
     Phase phase_ = Phase::running;

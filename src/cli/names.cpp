@@ -25,6 +25,10 @@ constexpr std::array kInitdOptions = {
     OptionSpec{'p', "pdeathsig", "SIGNAL", Opt::pdeathsig, "receive SIGNAL when initd's parent dies"},
     OptionSpec{'e', "expect-exit", "CODE", Opt::expect_exit, "treat the child's exit status CODE as 0; repeatable"},
     OptionSpec{'w', "warn-reap", "", Opt::warn_reap, "log every reaped process that is not the child"},
+    OptionSpec{0, "services", "DIR", Opt::services, "supervise runit's service directories in DIR"},
+    OptionSpec{0, "startup", "PATH", Opt::startup, "run PATH (a script, or a directory's) before all; repeatable"},
+    OptionSpec{0, "pre-shutdown", "PATH", Opt::pre_shutdown, "run PATH once COMMAND is done, before the services stop"},
+    OptionSpec{0, "post-shutdown", "PATH", Opt::post_shutdown, "run PATH once the services are stopped"},
     OptionSpec{'v', "verbose", "", Opt::verbose, "more log lines on stderr; repeat for more"},
     OptionSpec{'h', "help", "", Opt::help, "print this help and exit"},
     OptionSpec{'V', "version", "", Opt::version, "print the version and exit"},
@@ -63,6 +67,29 @@ constexpr std::array kCatatonitOptions = {
     OptionSpec{'V', "version", "", Opt::version, "print the version and exit"},
 };
 
+// baseimage-docker's my_init (its options, not its argparse: see README).
+constexpr std::array kMyInitOptions = {
+    OptionSpec{0, "enable-insecure-key", "", Opt::insecure_key, "run /usr/sbin/enable_insecure_key first"},
+    OptionSpec{0, "skip-startup-files", "", Opt::skip_startup, "do not run /etc/my_init.d/* and /etc/rc.local"},
+    OptionSpec{0, "skip-runit", "", Opt::skip_services, "do not run the services of /etc/service"},
+    OptionSpec{0, "no-kill-all-on-exit", "", Opt::keep_rest, "leave the other processes alone at the end"},
+    OptionSpec{0, "quiet", "", Opt::quiet, "only errors"},
+    OptionSpec{'h', "help", "", Opt::help, "print this help and exit"},
+};
+constexpr std::array kMyInitVariables = {
+    EnvSpec{"KILL_PROCESS_TIMEOUT", Opt::stop_timeout, EnvRule::value},
+    EnvSpec{"KILL_ALL_PROCESSES_TIMEOUT", Opt::grace, EnvRule::value},
+    EnvSpec{"ENV_INIT_DIRECTORY", Opt::startup_directory, EnvRule::value},
+};
+constexpr Layout kMyInitLayout = {
+    .services = "/etc/service",
+    .startup = {nullptr, "/etc/my_init.d", "/etc/rc.local"},
+    .pre_shutdown = "/etc/my_init.pre_shutdown.d",
+    .post_shutdown = "/etc/my_init.post_shutdown.d",
+    .stop_ms = 30000,
+    .grace_ms = 30000,
+};
+
 constexpr std::array kTiniVariables = {
     EnvSpec{"TINI_SUBREAPER", Opt::subreaper, EnvRule::presence},
     EnvSpec{"TINI_KILL_PROCESS_GROUP", Opt::process_group, EnvRule::presence},
@@ -81,6 +108,7 @@ constexpr std::array<std::string_view, 1> kInitdNames = {"initd"};
 constexpr std::array<std::string_view, 3> kTiniNames = {"tini", "tini-static", "docker-init"};
 constexpr std::array<std::string_view, 1> kDumbInitNames = {"dumb-init"};
 constexpr std::array<std::string_view, 1> kCatatonitNames = {"catatonit"};
+constexpr std::array<std::string_view, 1> kMyInitNames = {"my_init"};
 
 // The signals the kernel sends a process that faulted. tini and catatonit leave them
 // unblocked, so they die of them (even sent with kill); initd forwards them.
@@ -128,6 +156,18 @@ constexpr std::array kRows = {
         .farewell = Farewell::leave, .job_control = JobControl::catatonit, .fatal = kFaultSignals,
         .version = VersionStyle::tini,
         .describe = "initd, called as catatonit: runs PROGRAM as a container's init.",
+    },
+    NameRow{
+        .names = kMyInitNames, .options = kMyInitOptions, .variables = kMyInitVariables,
+        .permute = false, .version_only_alone = false, .help_to_stderr = false,
+        .usage_exit = 2, .default_verbosity = 1, .default_setsid = false,
+        .subreaper = Subreaper::by_default,
+        .exit_not_found = 127, .exit_cannot_run = 126, .exit_exec_other = 126,
+        .farewell = Farewell::grace, .job_control = JobControl::initd, .fatal = {},
+        .version = VersionStyle::initd,
+        .describe = "initd, called as my_init: start-up scripts, runit services, then COMMAND.",
+        .layout = &kMyInitLayout, .exit_when_stopped = 2, .no_command_needed = true,
+        .container_environment = true,
     },
 };
 

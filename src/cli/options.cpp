@@ -27,6 +27,10 @@ constexpr std::array kInitdVariables = {
     EnvSpec{"INITD_EXPECT_EXIT", Opt::expect_exit, EnvRule::value},
     EnvSpec{"INITD_DELAY", Opt::delay, EnvRule::value},
     EnvSpec{"INITD_VERBOSE", Opt::verbose, EnvRule::value},
+    EnvSpec{"INITD_SERVICES", Opt::services, EnvRule::value},
+    EnvSpec{"INITD_STARTUP", Opt::startup, EnvRule::value},
+    EnvSpec{"INITD_PRE_SHUTDOWN", Opt::pre_shutdown, EnvRule::value},
+    EnvSpec{"INITD_POST_SHUTDOWN", Opt::post_shutdown, EnvRule::value},
 };
 
 constexpr int kDebugLevel = 3;
@@ -124,12 +128,32 @@ bool apply_value(Opt id, std::string_view value, Config& config, Text& error, So
     case Opt::rewrite_numeric:
         return apply_numeric_rewrite(value, config) || bad("s:r, with s from 1 to 31 and r from 0 to 31");
     case Opt::grace:
-    case Opt::kill_after: {
+    case Opt::kill_after:
+    case Opt::stop_timeout: {
         auto ms = parse_duration_ms(value);
         if (!ms) return bad("a duration like 500ms, 5s or 2m");
         (id == Opt::grace ? config.grace_ms : config.kill_after_ms) = *ms;
+        if (id == Opt::stop_timeout) config.service_stop_ms = *ms;
         return true;
     }
+    case Opt::services:
+    case Opt::pre_shutdown:
+    case Opt::post_shutdown:
+    case Opt::startup_directory:
+        if (value.empty()) return bad("a path");
+        (id == Opt::services ? config.services : id == Opt::pre_shutdown ? config.pre_shutdown
+                             : id == Opt::post_shutdown ? config.post_shutdown : config.startup[1]) = value.data();
+        return true;
+    case Opt::startup:
+        if (value.empty()) return bad("a path");
+        for (const char*& slot : config.startup)
+            if (!slot) {
+                slot = value.data();
+                return true;
+            }
+        describe(error, source);
+        error << ": more than " << Config::kMaxScriptDirs << " start-up paths";
+        return false;
     case Opt::restart:
         if (value == "no") config.restart = RestartPolicy::no;
         else if (value == "on-failure") config.restart = RestartPolicy::on_failure;
@@ -184,13 +208,20 @@ void apply_flag(Opt id, bool on, Config& config) {
     case Opt::pause: config.pause = on; break;
     case Opt::subreaper: config.subreaper = on; break;
     case Opt::warn_reap: config.warn_reap = on; break;
+    case Opt::skip_startup: config.skip_startup = on; break;
+    case Opt::skip_services: config.skip_services = on; break;
+    case Opt::keep_rest: config.kill_all_on_exit = !on; break;
+    case Opt::quiet: config.verbosity = 0; break;
+    case Opt::insecure_key: config.insecure_key = on; break;
     case Opt::verbose: ++config.verbosity; break;
     case Opt::debug: config.verbosity = kDebugLevel; break;
     default: break;
     }
 }
 
-bool is_list(Opt id) { return id == Opt::rewrite || id == Opt::expect_exit || id == Opt::delay; }
+bool is_list(Opt id) {
+    return id == Opt::rewrite || id == Opt::expect_exit || id == Opt::delay || id == Opt::startup;
+}
 
 bool apply_variable(const EnvSpec& spec, std::string_view value, Config& config, Text& error) {
     Source source{spec.name, false};
@@ -375,6 +406,14 @@ ParseResult parse_options(int argc, char** argv, char* const* envp, Config& conf
     config.subreaper = row.subreaper == Subreaper::by_default || row.subreaper == Subreaper::required;
     config.setsid = row.default_setsid;
     config.verbosity = row.default_verbosity;
+    if (const Layout* layout = row.layout) {
+        config.services = layout->services;
+        for (int i = 0; i < 3; ++i) config.startup[static_cast<std::size_t>(i)] = layout->startup[i];
+        config.pre_shutdown = layout->pre_shutdown;
+        config.post_shutdown = layout->post_shutdown;
+        config.kill_after_ms = config.service_stop_ms = layout->stop_ms;
+        config.grace_ms = layout->grace_ms;
+    }
 
     if (row.version_only_alone && argc == 2 && std::string_view(argv[1]) == "--version") {
         result.action = Action::version;
@@ -420,6 +459,16 @@ ParseResult parse_options(int argc, char** argv, char* const* envp, Config& conf
         return result;
     }
     if (config.setsid) config.process_group = true;
+    if (config.skip_startup) config.startup = {};
+    if (config.insecure_key) config.startup[0] = "/usr/sbin/enable_insecure_key";  // even so, as my_init
+    if (config.skip_services) config.services = config.pre_shutdown = config.post_shutdown = nullptr;
+    bool multi = config.services || config.pre_shutdown || config.post_shutdown;
+    for (const char* path : config.startup) multi = multi || path;
+    if (first_word >= argc && row.no_command_needed && !config.services) {
+        error << "--skip-runit needs a command to run";
+        result.action = Action::refuse;
+        return result;
+    }
     if (config.pause) {
         if (first_word < argc) {
             error << "--pause runs no command, but got '" << argv[first_word] << "'";
@@ -427,8 +476,9 @@ ParseResult parse_options(int argc, char** argv, char* const* envp, Config& conf
         }
         return result;
     }
-    if (first_word >= argc) {
-        error << "missing command";
+    if (first_word >= argc && !config.services) {
+        error << (multi ? "missing command (or --services: with no command, initd runs the services until told to stop)"
+                        : "missing command");
         result.action = Action::usage_error;
         return result;
     }

@@ -9,6 +9,7 @@
 #include "initd/job_control.hpp"
 #include "initd/log.hpp"
 #include "initd/processes.hpp"
+#include "initd/service_directory.hpp"
 #include "initd/sigmask.hpp"
 
 namespace initd {
@@ -28,13 +29,20 @@ Text& operator<<(Text& t, SignalName name) { return t << "SIG" << name.view(); }
 
 }  // namespace
 
-Supervisor::Supervisor(const Config& config, const ChildSetup& setup, bool pid1)
-    : config_(config), setup_(setup), pid1_(pid1) {}
+Supervisor::Supervisor(const Config& config, const ChildSetup& setup, bool pid1, services::ServiceDirectory* services,
+                       ScriptQueue* scripts)
+    : config_(config), setup_(setup), pid1_(pid1), services_(services), scripts_(scripts),
+      has_command_(config.command && config.command[0]) {}
 
 bool Supervisor::start() {
     // Children that died before initd blocked SIGCHLD (adopted while it was starting,
     // or left by the program that exec'd it) sent a signal nobody queued: reap them now.
     reap_all();
+    if (services_ || scripts_) {
+        stage_ = Stage::startup;
+        run_scripts(config_.startup.data(), Config::kMaxScriptDirs);
+        return phase_ != Phase::done;
+    }
     if (config_.pause || spawn()) return true;
     phase_ = Phase::done;
     last_code_ = 1;
@@ -60,10 +68,18 @@ long long Supervisor::timeout_ms() const {
     if (delayed >= 0 && (wait < 0 || delayed < wait)) wait = delayed;
     if (phase_ == Phase::shutdown && pid1_ && !killing_ && (wait < 0 || wait > kStrangerPollMs))
         wait = kStrangerPollMs;
+    if (services_) {
+        long long restart = services_->table().timeout_ms();
+        if (restart >= 0 && (wait < 0 || restart < wait)) wait = restart;
+    }
     return wait;
 }
 
 void Supervisor::on_signal(int sig) {
+    if (stage_ != Stage::single && multi_signal(sig)) {
+        fire_overdue();
+        return;
+    }
     if (config_.pause) {
         if (sig == SIGTERM || sig == SIGINT) begin_shutdown(0);
         return;
@@ -140,6 +156,7 @@ void Supervisor::fire_overdue() {
     bool due = false;
     for (const Deadline& d : timers_) due = due || d.due(now);
     for (const Deadline& d : delayed_) due = due || d.due(now);
+    if (services_ && services_->table().timeout_ms() == 0) due = true;  // a service's restart
     if (due) on_deadlines();
 }
 
@@ -154,6 +171,10 @@ void Supervisor::reap_all() {
             child_ended(r.status);
             continue;
         }
+        if (services_ && services_->table().on_exit(r.pid, r.status)) {
+            if (stage_ == Stage::stopping) services_progress();
+            continue;
+        }
         if (config_.warn_reap) {
             Text t;
             // tini's users grep for "Reaped zombie process with pid=", so that is the wording.
@@ -165,6 +186,10 @@ void Supervisor::reap_all() {
 
 void Supervisor::child_ended(int status) {
     child_ = 0;
+    if (stage_ != Stage::single && stage_ != Stage::main) {
+        script_ended(processes::exit_code_of(status));
+        return;
+    }
     last_code_ = processes::exit_code_of(status);
     timers_[kill_after].disarm();
     for (Deadline& d : delayed_) d.disarm();
@@ -190,6 +215,20 @@ void Supervisor::child_ended(int status) {
 
 void Supervisor::begin_shutdown(int exit_code) {
     last_code_ = exit_code;
+    if (stage_ == Stage::main) {
+        // The main command is done (or initd was told to stop): the shutdown scripts and
+        // the services' stop come before the usual end.
+        stage_ = Stage::pre_shutdown;
+        for (Deadline& d : timers_) d.disarm();
+        run_scripts(&config_.pre_shutdown, 1);
+        return;
+    }
+    final_shutdown(exit_code);
+}
+
+void Supervisor::final_shutdown(int exit_code) {
+    last_code_ = exit_code;
+    if (stage_ != Stage::single) stage_ = Stage::final;
     phase_ = Phase::shutdown;
     for (Deadline& d : timers_) d.disarm();
     if (!pid1_ && config_.row->farewell != Farewell::grace) {
@@ -198,6 +237,10 @@ void Supervisor::begin_shutdown(int exit_code) {
         return;
     }
     killing_ = config_.grace_ms == 0;
+    if (!config_.kill_all_on_exit) {
+        phase_ = Phase::done;  // my_init --no-kill-all-on-exit: leave the rest be
+        return;
+    }
     // Usually the main child was the last process. A subreaper with no children has no
     // descendants either, so the /proc scan (slow on a busy host) is not needed.
     if (!pid1_ && !processes::has_children()) {
@@ -260,6 +303,12 @@ void Supervisor::on_deadlines() {
             ::kill(target(), SIGKILL);
         }
     }
+    if (timers_[services_stop].due(now)) {
+        timers_[services_stop].disarm();
+        log::line(log::Level::warning, Text() << "services still running after the stop's grace period: SIGKILL");
+        services_->table().kill_all();
+    }
+    if (services_ && stage_ == Stage::main) services_->table().on_deadlines();
     if (timers_[restart].due(now)) {
         timers_[restart].disarm();
         ++restarts_;
@@ -297,7 +346,140 @@ void Supervisor::on_wait_failed(int err) {
 std::optional<int> Supervisor::exit_code() const {
     if (phase_ != Phase::done) return std::nullopt;
     if (config_.pause) return 0;
-    return config_.expect_exit[static_cast<std::size_t>(last_code_ & 0xff)] ? 0 : last_code_;
+    int code = last_code_;
+    if (terminated_ && config_.row->exit_when_stopped) code = config_.row->exit_when_stopped;  // my_init: 2
+    // A shutdown script that failed is news even when the application did well.
+    else if (shutdown_script_failed_ && code == 0) code = 1;
+    return config_.expect_exit[static_cast<std::size_t>(code & 0xff)] ? 0 : code;
+}
+
+// --- Several processes: start-up scripts, services, shutdown scripts. ---
+
+// Signals while there are stages: true when handled here, false for the usual
+// forwarding to the main command.
+bool Supervisor::multi_signal(int sig) {
+    bool stop = sig == SIGTERM || sig == SIGINT;
+    if (sig == SIGIO && services_) {
+        // sv's commands and changes to the directory; not once the services are stopping.
+        if (stage_ == Stage::main) services_->on_io();
+        return true;
+    }
+    if (stage_ == Stage::startup) {
+        if (stop && child_) {
+            // Start-up is abandoned: the script is asked to end, and initd ends after it.
+            terminated_ = true;
+            abort_signal_ = sig;
+            deliver(SIGTERM);
+        } else if (child_) {
+            deliver(config_.rewrite.apply(sig) ? config_.rewrite.apply(sig) : sig);
+        }
+        return true;
+    }
+    if (stage_ != Stage::main) {
+        log::line(log::Level::debug, Text() << "dropped " << signal_name(sig) << " (shutting down)");
+        return true;
+    }
+    if (stop) terminated_ = true;
+    if (has_command_) return false;  // the main command gets it, as on the plain path
+    // No main command: initd runs the services until it is told to stop; any other
+    // signal goes to every running service.
+    if (stop) begin_shutdown(0);
+    else if (services_) services_->table().signal_running(config_.rewrite.apply(sig));
+    return true;
+}
+
+void Supervisor::run_scripts(const char* const* paths, int count) {
+    if (scripts_) scripts_->load(paths, count);
+    run_next_script();
+}
+
+// The stage's next script, as the child (signals go to it), or the next stage.
+void Supervisor::run_next_script() {
+    while (const char* path = scripts_ ? scripts_->next() : nullptr) {
+        char* argv[2] = {const_cast<char*>(path), nullptr};
+        ChildSetup setup = setup_;
+        setup.command = argv;
+        setup.user = nullptr;  // -u is the main command's
+        log::line(log::Level::info, Text() << "running " << path);
+        SpawnResult spawned = spawn_child(setup, foreground_);
+        if (spawned.failed_call) log_spawn(setup, spawned);
+        if (spawned.pid < 0) {
+            script_ = path;
+            script_ended(1);
+            return;
+        }
+        child_ = spawned.pid;
+        child_group_ = spawned.pid;
+        script_ = path;
+        return;
+    }
+    advance();
+}
+
+void Supervisor::script_ended(int code) {
+    timers_[kill_after].disarm();
+    if (stage_ == Stage::startup) {
+        if (abort_signal_) {
+            final_shutdown(128 + abort_signal_);
+            return;
+        }
+        if (code != 0) {
+            // my_init's rule: a failing start-up script stops everything.
+            log::line(log::Level::error, Text() << script_ << " failed with status " << code << "; not starting anything more");
+            final_shutdown(1);
+            return;
+        }
+        if (after_startup_script) after_startup_script();
+    } else if (code != 0) {
+        log::line(log::Level::error, Text() << script_ << " failed with status " << code);
+        shutdown_script_failed_ = true;
+    }
+    run_next_script();
+}
+
+// A stage's scripts are done: on to the next stage.
+void Supervisor::advance() {
+    switch (stage_) {
+    case Stage::startup:
+        stage_ = Stage::main;
+        if (services_) {
+            services_->open(config_.services, setup_);
+            services_->start();
+        }
+        if (has_command_ && !spawn()) begin_shutdown(1);
+        return;
+    case Stage::pre_shutdown:
+        stage_ = Stage::stopping;
+        if (services_) {
+            services_->table().stop_services();
+            timers_[services_stop].arm_in(config_.service_stop_ms ? config_.service_stop_ms : config_.grace_ms);
+        }
+        services_progress();
+        return;
+    case Stage::stopping:
+        stage_ = Stage::post_shutdown;
+        run_scripts(&config_.post_shutdown, 1);
+        return;
+    default:
+        final_shutdown(last_code_);
+        return;
+    }
+}
+
+// During the services' stop: once they are down, their loggers are stopped (they may
+// still be writing what the services said last), then the next stage.
+void Supervisor::services_progress() {
+    if (services_) {
+        services::ServiceTable& table = services_->table();
+        if (!table.services_down()) return;
+        if (!loggers_stopping_) {
+            loggers_stopping_ = true;
+            table.stop_loggers();
+        }
+        if (!table.all_down()) return;
+    }
+    timers_[services_stop].disarm();
+    advance();
 }
 
 }  // namespace initd

@@ -12,19 +12,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "initd/directory.hpp"
 #include "initd/text.hpp"
 
 namespace initd::processes {
 namespace {
-
-// Directory entries straight from the kernel: opendir would allocate.
-struct LinuxDirent64 {
-    std::uint64_t d_ino;
-    std::int64_t d_off;
-    unsigned short d_reclen;
-    unsigned char d_type;
-    char d_name[1];
-};
 
 std::optional<pid_t> parse_pid(std::string_view text) {
     pid_t pid = 0;
@@ -45,15 +37,10 @@ bool parse_number(std::string_view text, Number& number) {
 // (a pid in /proc, a tid in /proc/PID/task), reading `buffer` full at a time; closes `dir`.
 template <typename Visit>
 void for_each_numbered_entry(int dir, std::span<char> buffer, Visit visit) {
-    for (;;) {
-        long n = syscall(SYS_getdents64, dir, buffer.data(), buffer.size());
-        if (n <= 0) break;
-        for (long at = 0; at < n;) {
-            auto* entry = reinterpret_cast<LinuxDirent64*>(buffer.data() + at);
-            at += entry->d_reclen;
-            if (auto number = parse_pid(entry->d_name)) visit(*number);
-        }
-    }
+    for_each_entry(dir, buffer, [&](const LinuxDirent64& entry) {
+        if (auto number = parse_pid(entry.d_name)) visit(*number);
+        return true;
+    });
     ::close(dir);
 }
 

@@ -83,6 +83,10 @@ int exit_code_for(const ChildSetup& setup, int err) {
 
 [[noreturn]] void run_child(const ChildSetup& setup, bool take_foreground, volatile Failure& failure) {
     if (const char* call = terminal::take(setup.new_session, take_foreground)) fail(failure, call, errno, kSetupFailed);
+    if (setup.directory_fd >= 0 && syscall(SYS_fchdir, setup.directory_fd) < 0) fail(failure, "fchdir", errno, kSetupFailed);
+    // dup2 leaves the copy without O_CLOEXEC: the one descriptor the program keeps.
+    if (setup.stdin_fd >= 0 && dup2(setup.stdin_fd, 0) < 0) fail(failure, "dup2", errno, kSetupFailed);
+    if (setup.stdout_fd >= 0 && dup2(setup.stdout_fd, 1) < 0) fail(failure, "dup2", errno, kSetupFailed);
 
     std::size_t count = 0;
     for (char* const* e = setup.environment; e && *e; ++e) ++count;
@@ -158,7 +162,7 @@ int exec_search(const char* file, char* const* command, char* const* envp, char*
 bool SpawnResult::exec_failed() const { return failed_call && std::strcmp(failed_call, "execve") == 0; }
 
 SpawnResult spawn_child(const ChildSetup& setup, terminal::Foreground& foreground) {
-    bool take_foreground = !setup.new_session && terminal::may_hand_on(foreground);
+    bool take_foreground = !setup.new_session && !setup.background && terminal::may_hand_on(foreground);
     // The child reports a failure by writing here, in initd's memory. That is safe
     // because vfork suspends initd until the child has exec'd or exited: nobody reads
     // while the child writes, and an exec'd child has memory of its own and writes

@@ -37,6 +37,9 @@ std::optional<int> configure(int argc, char** argv, char** envp, Config& config)
     case Action::bad_value:
         log::line(log::Level::error, r.error);
         return row.usage_exit;
+    case Action::refuse:
+        log::line(log::Level::error, r.error);
+        return 1;
     }
     return row.usage_exit;
 }

@@ -10,6 +10,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "initd/directory.hpp"
 #include "initd/log.hpp"
 #include "initd/runit_cli.hpp"
 #include "initd/spawn.hpp"
@@ -85,44 +86,42 @@ void account(const char* spec, Credentials& user) {
 void envdir(const char* dir, runit::Env& env, char* store, std::size_t room, bool verbose) {
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) fatal("unable to switch to directory", dir, errno);
-    alignas(8) char entries[2048];
-    for (long n; (n = syscall(SYS_getdents64, fd, entries, sizeof entries)) > 0;) {
-        for (long at = 0; at < n;) {
-            char* name = entries + at + 19;  // linux_dirent64: ino, off, reclen, type, name
-            at += *reinterpret_cast<unsigned short*>(entries + at + 16);
-            if (*name == '.') continue;
-            Text what;  // runit: no colon between the words and the file
-            what << "unable to read " << dir << '/' << name;
-            std::size_t len = std::strlen(name);
-            if (room < len + 3) fatal("out of memory.");
-            int file = static_cast<int>(syscall(SYS_openat, long{fd}, name, long{O_RDONLY | O_CLOEXEC}));
-            ssize_t got = file < 0 ? -1 : read(file, store + len + 1, room - len - 2);
-            int err = errno;
-            if (file >= 0) close(file);
-            if (got < 0) {
-                if (err != EISDIR) fatal(what.c_str(), nullptr, err);
-                if (verbose) say("warning: ", what.c_str(), nullptr, err);
-                continue;
-            }
-            std::memcpy(store, name, len);
-            char* value = store + len + 1;
-            char* end = value + got;
-            if (got) {
-                end = static_cast<char*>(std::memchr(value, '\n', static_cast<std::size_t>(got)));
-                if (!end) end = value + got;
-                while (end > value && (end[-1] == ' ' || end[-1] == '\t')) --end;
-                for (char* c = value; c < end; ++c)
-                    if (!*c) *c = '\n';
-                store[len] = '=';
-            } else {
-                store[len] = '\0';  // "NAME" alone: removed
-            }
-            *end = '\0';
-            if (!env.put(store)) fatal("out of memory.");
-            room -= static_cast<std::size_t>(end + 1 - store);
-            store = end + 1;
+    alignas(8) char buffer[2048];
+    for_each_entry(fd, buffer, [&](const LinuxDirent64& entry) {
+        const char* name = entry.d_name;
+        if (*name == '.') return true;
+        Text what;  // runit: no colon between the words and the file
+        what << "unable to read " << dir << '/' << name;
+        std::size_t len = std::strlen(name);
+        if (room < len + 3) fatal("out of memory.");
+        int file = static_cast<int>(syscall(SYS_openat, long{fd}, name, long{O_RDONLY | O_CLOEXEC}));
+        ssize_t got = file < 0 ? -1 : read(file, store + len + 1, room - len - 2);
+        int err = errno;
+        if (file >= 0) close(file);
+        if (got < 0) {
+            if (err != EISDIR) fatal(what.c_str(), nullptr, err);
+            if (verbose) say("warning: ", what.c_str(), nullptr, err);
+            return true;
         }
-    }
+        std::memcpy(store, name, len);
+        char* value = store + len + 1;
+        char* end = value + got;
+        if (got) {
+            end = static_cast<char*>(std::memchr(value, '\n', static_cast<std::size_t>(got)));
+            if (!end) end = value + got;
+            while (end > value && (end[-1] == ' ' || end[-1] == '\t')) --end;
+            for (char* c = value; c < end; ++c)
+                if (!*c) *c = '\n';
+            store[len] = '=';
+        } else {
+            store[len] = '\0';  // "NAME" alone: removed
+        }
+        *end = '\0';
+        if (!env.put(store)) fatal("out of memory.");
+        room -= static_cast<std::size_t>(end + 1 - store);
+        store = end + 1;
+        return true;
+    });
     close(fd);
 }
 

@@ -86,12 +86,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             check(config.command == nullptr);
         } else {
             check(config.command != nullptr);
-            check(config.command >= argv.pointers.data() + 1 && config.command < argv.pointers.data() + argc);
+            // An empty command (argv's terminating null) only when services run without one.
+            check(config.command >= argv.pointers.data() + 1 && config.command <= argv.pointers.data() + argc);
+            check(config.command[0] != nullptr || config.services != nullptr);
             check(config.command[argc - (config.command - argv.pointers.data())] == nullptr);
         }
         break;
     case initd::Action::usage_error:
     case initd::Action::bad_value:
+    case initd::Action::refuse:
         check(!r.error.empty());
         break;
     default:

@@ -164,7 +164,7 @@ TEST_CASE("flags, long and short", "[options]") {
         }
     }
     SECTION("--setsid implies --process-group") {
-        for (const char* o : {"--setsid", "--se"}) {
+        for (const char* o : {"--setsid", "--sets"}) {
             Parse p({"initd", o, "sh"});
             INFO(o);
             REQUIRE(p.action() == Action::run);
@@ -974,4 +974,84 @@ TEST_CASE("format_license", "[options][output]") {
     CHECK_THAT(captured, Catch::Contains("MIT"));
     CHECK_THAT(captured, Catch::Contains("initd"));
     CHECK(captured.back() == '\n');
+}
+
+TEST_CASE("several processes: --services, --startup (repeatable), shutdown scripts", "[options]") {
+    SECTION("with a command") {
+        Parse p({"initd", "--services", "/s", "--startup", "/a", "--startup=/b", "--pre-shutdown", "/pre",
+                 "--post-shutdown", "/post", "--", "app"});
+        REQUIRE(p.action() == Action::run);
+        CHECK(std::string(p.config.services) == "/s");
+        CHECK(std::string(p.config.startup[0]) == "/a");
+        CHECK(std::string(p.config.startup[1]) == "/b");
+        CHECK(std::string(p.config.pre_shutdown) == "/pre");
+        CHECK(std::string(p.config.post_shutdown) == "/post");
+        CHECK(p.command() == std::vector<std::string>{"app"});
+    }
+    SECTION("--services needs no command; scripts alone do") {
+        Parse services({"initd", "--services", "/s"});
+        CHECK(services.action() == Action::run);
+        CHECK(services.command().empty());
+        Parse scripts({"initd", "--startup", "/a"});
+        CHECK(scripts.action() == Action::usage_error);
+        CHECK_THAT(scripts.error(), Catch::Contains("missing command"));
+    }
+    SECTION("INITD_SERVICES and INITD_STARTUP (a comma-separated list)") {
+        Parse p({"initd"}, {"INITD_SERVICES=/s", "INITD_STARTUP=/a,/b"});
+        REQUIRE(p.action() == Action::run);
+        CHECK(std::string(p.config.services) == "/s");
+        CHECK(std::string(p.config.startup[1]) == "/b");
+    }
+    SECTION("at most four start-up paths") {
+        Parse p({"initd", "--startup", "1", "--startup", "2", "--startup", "3", "--startup", "4", "--startup", "5", "x"});
+        CHECK(p.action() == Action::bad_value);
+        CHECK_THAT(p.error(), Catch::Contains("more than 4"));
+    }
+}
+
+TEST_CASE("my_init: baseimage-docker's layout, its options and variables", "[options]") {
+    SECTION("defaults") {
+        Parse p({"/sbin/my_init"});
+        REQUIRE(p.action() == Action::run);
+        CHECK(std::string(p.config.services) == "/etc/service");
+        CHECK(p.config.startup[0] == nullptr);
+        CHECK(std::string(p.config.startup[1]) == "/etc/my_init.d");
+        CHECK(std::string(p.config.startup[2]) == "/etc/rc.local");
+        CHECK(std::string(p.config.pre_shutdown) == "/etc/my_init.pre_shutdown.d");
+        CHECK(std::string(p.config.post_shutdown) == "/etc/my_init.post_shutdown.d");
+        CHECK(p.config.service_stop_ms == 30000);
+        CHECK(p.config.kill_after_ms == 30000);
+        CHECK(p.config.grace_ms == 30000);
+        CHECK(p.config.kill_all_on_exit);
+        CHECK(p.config.verbosity == 1);
+    }
+    SECTION("flags") {
+        Parse p({"my_init", "--skip-startup-files", "--no-kill-all-on-exit", "--quiet", "--enable-insecure-key", "--", "app"});
+        REQUIRE(p.action() == Action::run);
+        CHECK(std::string(p.config.startup[0]) == "/usr/sbin/enable_insecure_key");
+        CHECK(p.config.startup[1] == nullptr);
+        CHECK_FALSE(p.config.kill_all_on_exit);
+        CHECK(p.config.verbosity == 0);
+    }
+    SECTION("--skip-runit drops the services and the shutdown scripts, and needs a command") {
+        Parse p({"my_init", "--skip-runit", "app"});
+        REQUIRE(p.action() == Action::run);
+        CHECK(p.config.services == nullptr);
+        CHECK(p.config.pre_shutdown == nullptr);
+        Parse alone({"my_init", "--skip-runit"});
+        CHECK(alone.action() == Action::refuse);
+    }
+    SECTION("KILL_PROCESS_TIMEOUT, KILL_ALL_PROCESSES_TIMEOUT, ENV_INIT_DIRECTORY") {
+        Parse p({"my_init"}, {"KILL_PROCESS_TIMEOUT=5", "KILL_ALL_PROCESSES_TIMEOUT=7", "ENV_INIT_DIRECTORY=/x"});
+        REQUIRE(p.action() == Action::run);
+        CHECK(p.config.service_stop_ms == 5000);
+        CHECK(p.config.kill_after_ms == 5000);
+        CHECK(p.config.grace_ms == 7000);
+        CHECK(std::string(p.config.startup[1]) == "/x");
+    }
+    SECTION("an unknown option: usage, exit 2") {
+        Parse p({"my_init", "--bogus"});
+        CHECK(p.action() == Action::usage_error);
+        CHECK(p.config.row->usage_exit == 2);
+    }
 }

@@ -1,0 +1,62 @@
+// The services of a runit directory (--services DIR), as the world sees them: the
+// programs started in DIR/NAME (and DIR/NAME/log), the pipe from a service to its
+// logger, and the supervise/ files Debian's `sv` reads and writes. The decisions are
+// the ServiceTable's (service_table.hpp); this is the ServiceOps it calls.
+//
+// No polling: sv's commands (supervise/control) and changes to DIR (inotify) raise
+// SIGIO, which the main loop takes from sigtimedwait like any other signal and hands
+// to on_io().
+#pragma once
+
+#include "initd/service_table.hpp"
+#include "initd/spawn.hpp"
+
+namespace initd::services {
+
+class ServiceDirectory final : public ServiceOps {
+public:
+    // Opens DIR, watches it and reads which services it holds; nothing starts yet. A
+    // missing or unreadable DIR is said in one line and leaves no services.
+    void open(const char* path, const ChildSetup& base);
+    void start() { table_.start_wanted(); }
+    void on_io();  // SIGIO: sv's commands, services added or removed
+
+    ServiceTable& table() { return table_; }
+
+    pid_t start(int service, Which which, const int* finish_args) override;
+    void signal(pid_t pid, int sig) override;
+    std::int64_t now_ms() override;
+    void wall_now(std::int64_t& sec, std::uint32_t& nsec) override;
+    void publish(int service, Which which, const runit::Status& status) override;
+    void released(int service) override;
+
+private:
+    // A program's directory (DIR/NAME or DIR/NAME/log) and its supervise/ FIFOs. Not
+    // open: -1 (open() sets every one; until then the object is all zeros, in .bss).
+    struct Place {
+        int dir;
+        int control;  // read by initd; sv writes one letter per command
+        int control_writer;  // held so the FIFO never reports end-of-file
+        int ok;       // held open for reading: sv's sign that a supervisor is there
+    };
+    struct Files {
+        Place run, log;
+        int pipe[2];  // run's stdout -> the logger's stdin, across restarts of both
+    };
+
+    void scan();
+    void add(const char* name);
+    bool prepare(int parent, const char* sub, Place& place);
+    void read_commands(int service, Which which);
+    void close_all(Files& files);
+    Place& place(int service, Which which);
+
+    ServiceTable table_;
+    Files files_[kMaxServices];
+    ChildSetup base_;
+    int dir_;
+    int inotify_;
+    terminal::Foreground foreground_;  // services never take it (ChildSetup::background)
+};
+
+}  // namespace initd::services

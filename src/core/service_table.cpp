@@ -1,0 +1,266 @@
+#include "initd/service_table.hpp"
+
+#include <csignal>
+#include <cstring>
+#include <sys/wait.h>
+
+namespace initd::services {
+
+int ServiceTable::add(const char* name, bool has_log, bool run_has_finish, bool log_has_finish, bool want_up,
+                      bool log_want_up) {
+    for (int i = 0; i < kMaxServices; ++i) {
+        Service& s = services_[i];
+        if (s.in_use) continue;
+        s = Service{};
+        std::memcpy(s.name, name, std::strlen(name) + 1);  // the caller checked the length
+        s.in_use = true;
+        s.run.present = true;
+        s.run.has_finish = run_has_finish;
+        s.run.want_up = want_up;
+        s.log.present = has_log;
+        s.log.has_finish = log_has_finish;
+        s.log.want_up = has_log && log_want_up;
+        changed(i, Which::run, true);
+        if (has_log) changed(i, Which::log, true);
+        return i;
+    }
+    return -1;
+}
+
+int ServiceTable::find(const char* name) const {
+    for (int i = 0; i < kMaxServices; ++i) {
+        const Service& s = services_[i];
+        if (s.in_use && std::strcmp(s.name, name) == 0) return i;
+    }
+    return -1;
+}
+
+Program& ServiceTable::program(int service, Which which) {
+    Service& s = services_[service];
+    return which == Which::run ? s.run : s.log;
+}
+
+void ServiceTable::start_wanted() {
+    for (int i = 0; i < kMaxServices; ++i) {
+        const Service& s = services_[i];
+        if (!s.in_use || s.removed) continue;
+        // The logger first: the service's first lines have a reader from the start.
+        if (s.log.present && s.log.want_up && s.log.pid == 0) start(i, Which::log);
+        if (s.run.want_up && s.run.pid == 0) start(i, Which::run);
+    }
+}
+
+void ServiceTable::start(int service, Which which, bool asked) {
+    Program& p = program(service, which);
+    if (!p.present || p.pid != 0) return;
+    std::int64_t now = ops_->now_ms();
+    // sv up and sv once start at once; only a restart after an exit waits.
+    if (!asked && p.started_ms && now < p.started_ms + kRestartPauseMs) {
+        p.restart_at = p.started_ms + kRestartPauseMs;  // runit's pause: no spinning
+        return;
+    }
+    p.restart_at = 0;
+    p.started_ms = now;
+    pid_t pid = ops_->start(service, which, nullptr);
+    if (pid <= 0) {
+        // Not started (no such file, fork refused): try again after the pause, as
+        // runit does, while it is wanted up. sv shows it down, "want up".
+        if (p.want_up) p.restart_at = now + kRestartPauseMs;
+        changed(service, which, true);
+        return;
+    }
+    p.pid = pid;
+    p.state = runit::State::run;
+    p.got_term = false;
+    p.paused = false;
+    changed(service, which, true);
+}
+
+void ServiceTable::stop(Program& p) {
+    // runit's stop: TERM, then CONT so that a paused program can act on it.
+    ops_->signal(p.pid, SIGTERM);
+    ops_->signal(p.pid, SIGCONT);
+    p.got_term = true;
+    p.paused = false;
+}
+
+bool ServiceTable::control(int service, Which which, char command) {
+    Program& p = program(service, which);
+    if (!p.present) return false;
+    bool stoppable = p.pid != 0 && p.state == runit::State::run;
+    int sig = 0;
+    switch (command) {
+    case 'u':
+        p.want_up = true;
+        changed(service, which, false);
+        if (p.pid == 0) start(service, which, true);
+        return true;
+    case 'd':
+    case 'x':  // runsv's "exit": there is no runsv to end; the program stops as with d
+    case 'o':
+        p.want_up = false;
+        p.restart_at = 0;
+        if (command != 'o' && stoppable) stop(p);
+        changed(service, which, false);
+        if (command == 'o' && p.pid == 0) start(service, which, true);
+        return true;
+    case 't':
+        if (stoppable) stop(p);
+        changed(service, which, false);
+        return true;
+    case 'k':
+        if (p.pid) ops_->signal(p.pid, SIGKILL);
+        return true;
+    case 'p':
+    case 'c':
+        if (p.pid) ops_->signal(p.pid, command == 'p' ? SIGSTOP : SIGCONT);
+        p.paused = command == 'p';
+        changed(service, which, false);
+        return true;
+    case 'h': sig = SIGHUP; break;
+    case 'a': sig = SIGALRM; break;
+    case 'i': sig = SIGINT; break;
+    case 'q': sig = SIGQUIT; break;
+    case '1': sig = SIGUSR1; break;
+    case '2': sig = SIGUSR2; break;
+    default: return false;
+    }
+    if (p.pid) ops_->signal(p.pid, sig);
+    return true;
+}
+
+bool ServiceTable::on_exit(pid_t pid, int wait_status) {
+    if (pid <= 0) return false;
+    for (int i = 0; i < kMaxServices; ++i) {
+        Service& s = services_[i];
+        if (!s.in_use) continue;
+        if (s.run.pid == pid) ended(i, Which::run, wait_status);
+        else if (s.log.pid == pid) ended(i, Which::log, wait_status);
+        else continue;
+        return true;
+    }
+    return false;
+}
+
+void ServiceTable::ended(int service, Which which, int wait_status) {
+    Program& p = program(service, which);
+    bool was_run = p.state == runit::State::run;
+    p.pid = 0;
+    p.got_term = false;  // (runsv keeps `paused` until the next start: so does stat)
+    if (was_run && p.has_finish) {
+        // runit's two arguments: the exit code, or -1 and the signal that ended it.
+        int args[2] = {WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : -1,
+                       WIFSIGNALED(wait_status) ? WTERMSIG(wait_status) : 0};
+        pid_t finish = ops_->start(service, which, args);
+        if (finish > 0) {
+            p.pid = finish;
+            p.state = runit::State::finish;
+            changed(service, which, true);
+            return;
+        }
+    }
+    p.state = runit::State::down;
+    changed(service, which, true);
+    Service& s = services_[service];
+    if (p.want_up && !s.removed) start(service, which);
+    if (s.removed && s.run.pid == 0 && s.log.pid == 0) {
+        s.in_use = false;
+        ops_->released(service);
+    }
+}
+
+void ServiceTable::on_deadlines() {
+    std::int64_t now = ops_->now_ms();
+    for (int i = 0; i < kMaxServices; ++i) {
+        Service& s = services_[i];
+        if (!s.in_use) continue;
+        for (Which which : {Which::log, Which::run}) {
+            Program& p = program(i, which);
+            if (!p.restart_at || now < p.restart_at) continue;
+            p.restart_at = 0;
+            if (p.want_up && p.pid == 0) start(i, which);
+        }
+    }
+}
+
+long long ServiceTable::timeout_ms() const {
+    std::int64_t first = 0;  // the earliest pending restart: the clock is read only then
+    for (const Service& s : services_) {
+        if (!s.in_use) continue;
+        for (const Program* p : {&s.run, &s.log})
+            if (p->restart_at && (!first || p->restart_at < first)) first = p->restart_at;
+    }
+    if (!first) return -1;
+    std::int64_t now = ops_->now_ms();
+    return first > now ? first - now : 0;
+}
+
+void ServiceTable::remove(int service) {
+    Service& s = services_[service];
+    if (!s.in_use) return;
+    s.removed = true;
+    control(service, Which::run, 'd');
+    if (s.log.present) control(service, Which::log, 'd');
+    if (s.run.pid == 0 && s.log.pid == 0) {
+        s.in_use = false;
+        ops_->released(service);
+    }
+}
+
+void ServiceTable::stop_services() {
+    for (int i = 0; i < kMaxServices; ++i)
+        if (services_[i].in_use) control(i, Which::run, 'd');
+}
+
+void ServiceTable::stop_loggers() {
+    for (int i = 0; i < kMaxServices; ++i) {
+        const Service& s = services_[i];
+        if (s.in_use && s.log.present) control(i, Which::log, 'd');
+    }
+}
+
+bool ServiceTable::services_down() const {
+    for (const Service& s : services_)
+        if (s.in_use && s.run.pid != 0) return false;
+    return true;
+}
+
+bool ServiceTable::all_down() const {
+    for (const Service& s : services_)
+        if (s.in_use && (s.run.pid != 0 || s.log.pid != 0)) return false;
+    return true;
+}
+
+void ServiceTable::signal_running(int sig) {
+    for (const Service& s : services_)
+        if (s.in_use && s.run.pid != 0 && s.run.state == runit::State::run) ops_->signal(s.run.pid, sig);
+}
+
+void ServiceTable::kill_all() {
+    for (const Service& s : services_) {
+        if (!s.in_use) continue;
+        if (s.run.pid) ops_->signal(s.run.pid, SIGKILL);
+        if (s.log.pid) ops_->signal(s.log.pid, SIGKILL);
+    }
+}
+
+void ServiceTable::refresh(int service) {
+    changed(service, Which::run, false);
+    if (at(service).log.present) changed(service, Which::log, false);
+}
+
+void ServiceTable::changed(int service, Which which, bool new_state) {
+    Program& p = program(service, which);
+    if (new_state) ops_->wall_now(p.since_sec, p.since_nsec);
+    runit::Status status;
+    status.since_sec = p.since_sec;
+    status.since_nsec = p.since_nsec;
+    status.pid = p.pid;
+    status.paused = p.paused;
+    status.want_up = p.want_up;
+    status.got_term = p.got_term;
+    status.state = p.state;
+    ops_->publish(service, which, status);
+}
+
+}  // namespace initd::services

@@ -1,0 +1,233 @@
+#include "initd/service_directory.hpp"
+
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <sys/inotify.h>
+
+#include "initd/deadlines.hpp"
+#include "initd/dir_list.hpp"
+#include "initd/log.hpp"
+#include "initd/raw_fs.hpp"
+
+namespace initd::services {
+namespace {
+
+// "a" + "/" + "b" into `out` (names are at most kMaxNameLength: it fits).
+const char* join(char (&out)[96], const char* a, const char* b) {
+    std::size_t n = std::strlen(a);
+    std::memcpy(out, a, n);
+    out[n] = '/';
+    std::memcpy(out + n + 1, b, std::strlen(b) + 1);
+    return out;
+}
+
+// Replaces supervise/NAME whole, as runsv does: a reader never sees half a record.
+void write_file(int dir, const char* name, const char* data, std::size_t size) {
+    char fresh[96], final[96];
+    join(final, "supervise", name);
+    std::memcpy(fresh, final, sizeof final);
+    std::strcat(fresh, ".new");
+    int fd = openat(dir, fresh, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+    if (fd < 0) return;
+    bool whole = ::write(fd, data, size) == static_cast<ssize_t>(size);
+    ::close(fd);
+    if (whole) renameat(dir, fresh, dir, final);
+}
+
+void say(const char* service, const char* what, int err) {
+    Text t;
+    t << "service " << service << ": " << what;
+    if (err) t << ": " << std::strerror(err);
+    log::line(log::Level::error, t);
+}
+
+}  // namespace
+
+void ServiceDirectory::open(const char* path, const ChildSetup& base) {
+    table_.bind(*this);
+    std::memset(files_, -1, sizeof files_);
+    base_ = base;
+    base_.background = true;
+    base_.new_session = false;
+    base_.user = nullptr;
+    inotify_ = -1;
+    dir_ = ::open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir_ < 0) {
+        say(path, "cannot open; no services", errno);
+        return;
+    }
+    inotify_ = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    if (inotify_ < 0 ||
+        inotify_add_watch(inotify_, path, IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_ATTRIB | IN_ONLYDIR) < 0)
+        say(path, "inotify failed: services added later are not seen", errno);
+    else raw_fs::signal_when_readable(inotify_);
+    scan();
+}
+
+ServiceDirectory::Place& ServiceDirectory::place(int service, Which which) {
+    Files& f = files_[service];
+    return which == Which::run ? f.run : f.log;
+}
+
+// DIR/NAME is a service when it is a directory (a link to one counts, as with runit)
+// whose `run` is executable. Services whose directory went away are stopped.
+void ServiceDirectory::scan() {
+    static NameList names;  // 8 KiB: in .bss, not on the stack
+    if (!list_sorted(dir_, ".", names)) return;
+    if (names.overflow) say(".", "too many entries: the last in name order are left out", 0);
+    char run[96];
+    for (int i = 0; i < kMaxServices; ++i) {
+        const Service& s = table_.at(i);
+        if (!s.in_use || s.removed) continue;
+        bool there = false;
+        for (int n = 0; n < names.count && !there; ++n) there = std::strcmp(names[n], s.name) == 0;
+        if (!there || !raw_fs::executable(dir_, join(run, s.name, "run"))) table_.remove(i);
+    }
+    for (int n = 0; n < names.count; ++n) {
+        const char* name = names[n];
+        if (name[0] == '.' || std::strlen(name) > static_cast<std::size_t>(kMaxNameLength) || table_.find(name) >= 0) continue;
+        if (raw_fs::kind(dir_, name) == raw_fs::Kind::directory && raw_fs::executable(dir_, join(run, name, "run"))) add(name);
+    }
+}
+
+// supervise/ with its two FIFOs, as runsv makes them, under `parent`/`sub`.
+bool ServiceDirectory::prepare(int parent, const char* sub, Place& place) {
+    place.dir = openat(parent, sub, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (place.dir < 0) return false;
+    mkdirat(place.dir, "supervise", 0700);
+    mkfifoat(place.dir, "supervise/control", 0600);
+    mkfifoat(place.dir, "supervise/ok", 0600);
+    // Two ends, as runsv holds them: the reading one raises SIGIO when sv writes; the
+    // writing one keeps the FIFO from reporting end-of-file when an sv closes it. (One
+    // O_RDWR descriptor would do that too, but the kernel then signals its writer side
+    // after every read: SIGIO without end.)
+    place.control = openat(place.dir, "supervise/control", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    place.control_writer = openat(place.dir, "supervise/control", O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+    place.ok = openat(place.dir, "supervise/ok", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (place.control < 0 || place.control_writer < 0 || place.ok < 0) return false;
+    raw_fs::signal_when_readable(place.control);
+    return true;
+}
+
+void ServiceDirectory::close_all(Files& f) {
+    for (Place* p : {&f.run, &f.log})
+        for (int* fd : {&p->dir, &p->control, &p->control_writer, &p->ok}) {
+            if (*fd >= 0) ::close(*fd);
+            *fd = -1;
+        }
+    for (int& fd : f.pipe) {
+        if (fd >= 0) ::close(fd);
+        fd = -1;
+    }
+}
+
+void ServiceDirectory::add(const char* name) {
+    Files f;
+    std::memset(&f, -1, sizeof f);
+    bool ok = prepare(dir_, name, f.run);
+    bool has_log = ok && raw_fs::executable(f.run.dir, "log/run");
+    if (has_log) ok = prepare(f.run.dir, "log", f.log) && raw_fs::pipe_cloexec(f.pipe) == 0;
+    int slot = ok ? table_.add(name, has_log, raw_fs::executable(f.run.dir, "finish"),
+                               has_log && raw_fs::executable(f.log.dir, "finish"), !raw_fs::exists(f.run.dir, "down"),
+                               has_log && !raw_fs::exists(f.log.dir, "down"))
+                  : -1;
+    if (slot < 0) {
+        say(name, ok ? "left out: the table is full (64 services)" : "cannot make supervise/", ok ? 0 : errno);
+        close_all(f);
+        return;
+    }
+    files_[slot] = f;
+    table_.refresh(slot);  // the table published before the files were in place
+    read_commands(slot, Which::run);
+    if (has_log) read_commands(slot, Which::log);
+}
+
+void ServiceDirectory::released(int service) { close_all(files_[service]); }
+
+void ServiceDirectory::on_io() {
+    if (inotify_ >= 0) {
+        alignas(8) char events[1024];
+        bool changed = false;
+        while (::read(inotify_, events, sizeof events) > 0) changed = true;
+        if (changed) {
+            scan();
+            table_.start_wanted();  // the new ones
+        }
+    }
+    for (int i = 0; i < kMaxServices; ++i) {
+        if (!table_.at(i).in_use) continue;
+        read_commands(i, Which::run);
+        if (table_.at(i).log.present) read_commands(i, Which::log);
+    }
+}
+
+void ServiceDirectory::read_commands(int service, Which which) {
+    int fd = place(service, which).control;
+    char letters[32];
+    ssize_t n;
+    while (fd >= 0 && (n = ::read(fd, letters, sizeof letters)) > 0)
+        for (ssize_t i = 0; i < n; ++i) table_.control(service, which, letters[i]);
+}
+
+pid_t ServiceDirectory::start(int service, Which which, const int* finish_args) {
+    Files& f = files_[service];
+    Text code, sig;  // runit's two arguments to ./finish
+    char* argv[4] = {const_cast<char*>(finish_args ? "./finish" : "./run"), nullptr, nullptr, nullptr};
+    if (finish_args) {
+        code << finish_args[0];
+        sig << finish_args[1];
+        argv[1] = const_cast<char*>(code.c_str());
+        argv[2] = const_cast<char*>(sig.c_str());
+    }
+    ChildSetup setup = base_;
+    setup.command = argv;
+    setup.directory_fd = place(service, which).dir;
+    if (which == Which::run) setup.stdout_fd = f.pipe[1];
+    else setup.stdin_fd = f.pipe[0];
+    SpawnResult result = spawn_child(setup, foreground_);
+    char name[96];
+    join(name, table_.at(service).name, argv[0] + 2);
+    if (which == Which::log) join(name, table_.at(service).name, "log");
+    if (!result.failed_call) {
+        if (log::enabled(log::Level::info)) log::line(log::Level::info, Text() << name << " started as pid " << result.pid);
+        return result.pid;
+    }
+    // (The child has already exited: its zombie is reaped as anyone's.)
+    say(name, result.exec_failed() ? "cannot execute" : result.failed_call, result.failed_errno);
+    return -1;
+}
+
+void ServiceDirectory::signal(pid_t pid, int sig) { ::kill(pid, sig); }
+
+std::int64_t ServiceDirectory::now_ms() { return initd::now_ms(); }
+
+void ServiceDirectory::wall_now(std::int64_t& sec, std::uint32_t& nsec) {
+    timespec ts{};
+    clock_gettime(CLOCK_REALTIME, &ts);
+    sec = ts.tv_sec;
+    nsec = static_cast<std::uint32_t>(ts.tv_nsec);
+}
+
+void ServiceDirectory::publish(int service, Which which, const runit::Status& status) {
+    int dir = place(service, which).dir;
+    if (dir < 0) return;
+    runit::Record record = runit::encode(status);
+    write_file(dir, "status", reinterpret_cast<const char*>(record.data()), record.size());
+    // The text forms runsv keeps beside it.
+    Text t;
+    t << (status.state == runit::State::run ? "run" : status.state == runit::State::finish ? "finish" : "down");
+    if (status.paused) t << ", paused";
+    if (status.got_term) t << ", got TERM";
+    if (status.state != runit::State::down && !status.want_up) t << ", want down";
+    if (status.state == runit::State::down && status.want_up) t << ", want up";
+    t << '\n';
+    write_file(dir, "stat", t.c_str(), t.view().size());
+    Text pid;
+    if (status.pid > 0) pid << status.pid << '\n';
+    write_file(dir, "pid", pid.c_str(), pid.view().size());
+}
+
+}  // namespace initd::services

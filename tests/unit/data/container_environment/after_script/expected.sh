@@ -1,0 +1,9 @@
+export A=changed
+export AA=first
+export F='from file'
+export LANG=C.UTF-8
+export NEW=new
+export PATH=/usr/bin:/bin
+export Q='it'"'"'s'
+export WIN=cr
+export Z=last
