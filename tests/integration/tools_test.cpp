@@ -228,3 +228,44 @@ TEST_CASE("setuser: the user's ids and groups, USER HOME UID set, the rest kept,
         CHECK(f.out.empty());
     }
 }
+
+TEST_CASE("sv: against initd's own services, initd as sv says what Debian's sv says", "[tools][sv]") {
+    require_runit();
+    char name[] = "/tmp/initd-sv-own-XXXXXX";
+    REQUIRE(mkdtemp(name));
+    std::string root = name, dir = root + "/service";
+    for (const char* d : {"", "/a", "/a/log", "/b"}) REQUIRE(mkdir((dir + d).c_str(), 0755) == 0);
+    write_script(dir + "/a/run", "exec sleep 1000");
+    write_script(dir + "/a/log/run", "exec cat > /dev/null");
+    write_script(dir + "/b/run", "exec sleep 1000");
+    std::ofstream(dir + "/b/down");
+    Process initd(initd_launch(Mode::subreaper, {"--services", dir}, {"sleep", "1000"}));
+    std::vector<std::string> env = {"SVDIR=" + dir};
+    auto sv = [&](std::vector<std::string> args, bool ours) { return run_tool("/usr/bin/sv", "sv", args, env, ours); };
+    auto settled = [&](const std::string& word) {
+        auto start = Clock::now();
+        for (;;) {
+            std::string out = sv({"status", "a"}, false).out;
+            if (out.find(word) == 0 && out.find(") 0s") == out.npos && out.find("log: (pid") != out.npos) return;
+            REQUIRE(ms_since(start) < 10000);
+            usleep(50000);
+        }
+    };
+    settled("run: a:");
+    for (std::vector<std::string> args : std::vector<std::vector<std::string>>{
+             {"status", "a", "b"}, {"check", "a", "b"}, {"status", "missing"}, {"-v", "cont", "a"}}) {
+        INFO("sv " << Catch::Detail::stringify(args));
+        same(sv(args, false), sv(args, true));
+    }
+    for (const char* command : {"down", "up"}) {
+        INFO(command);
+        auto debian = sv({"-v", command, "a"}, false);
+        settled(*command == 'd' ? "down: a:" : "run: a:");
+        auto ours = sv({"-v", command, "a"}, true);
+        CHECK(without_numbers(ours.out) == without_numbers(debian.out));
+        CHECK(ours.code == debian.code);
+    }
+    initd.kill_all();
+    std::string rm = "rm -rf " + root;
+    CHECK(system(rm.c_str()) == 0);
+}
