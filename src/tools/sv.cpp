@@ -233,23 +233,19 @@ int sv(int, char** argv, char** envp) {
     bool wait = action.wait || (verbose && !is_status);
     run.start_ms = run.now_ms = clock_ms();
 
-    for (char** s = services; *s; ++s) {
-        run.service = *s;
-        int dir = open_service(svdir, true);
-        if (dir >= 0 && is_status) status(dir);
-        if (dir < 0 || (!is_status && !is_check && control(dir, run.letters) < 0)) *s = done;
-        if (dir >= 0) close(dir);
-    }
-    // Then until every service is where it was sent, or the wait is over.
-    while (wait) {
+    // runit's two passes in one loop: first the command (or the status) for every
+    // service, then, while waiting, whether each has got where it was sent.
+    for (bool first = true;; first = false) {
         long long waited_ms = run.now_ms - run.start_ms;
-        wait = false;
+        bool pending = false;
         for (char** s = services; *s; ++s) {
             if (*s == done) continue;
             run.service = *s;
-            int dir = open_service(svdir, false);
-            bool over = dir < 0 || check(dir) != 0;
-            if (!over && waited_ms > static_cast<long long>(wait_s) * 1000) {
+            int dir = open_service(svdir, first);
+            bool over = true;  // nothing more to do for this one
+            if (dir >= 0 && first) {
+                over = is_status ? (status(dir), false) : !is_check && control(dir, run.letters) < 0;
+            } else if (dir >= 0 && !(over = check(dir) != 0) && waited_ms > static_cast<long long>(wait_s) * 1000) {
                 run.out << (action.kill ? "kill: " : "timeout: ");
                 Status st;
                 if (get_status(dir, st) > 0) print_status(dir, run.service, st), ++run.rc;
@@ -260,12 +256,14 @@ int sv(int, char** argv, char** envp) {
             }
             if (dir >= 0) close(dir);
             if (over) *s = done;
-            else wait = true;
+            pending |= !over;
         }
-        if (!wait) break;
-        timespec pause{0, 420000000};
-        nanosleep(&pause, nullptr);
-        run.now_ms = clock_ms();
+        if (!wait || !pending) break;
+        if (!first) {
+            timespec pause{0, 420000000};
+            nanosleep(&pause, nullptr);
+            run.now_ms = clock_ms();
+        }
     }
     return run.rc > 99 ? 99 : static_cast<int>(run.rc);
 }
