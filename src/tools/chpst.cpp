@@ -30,10 +30,12 @@ void say(const char* level, const char* what, const char* arg, int err) {
     log::write_all(STDERR_FILENO, t.view());
 }
 
-[[noreturn]] void fatal(const char* what, const char* arg = nullptr, int err = 0) {
+[[noreturn]] void fatal(const char* what, const char* arg, int err) {
     say("fatal: ", what, arg, err);
     _exit(111);
 }
+// Most failures are a call's: its errno goes with the line.
+[[noreturn]] void die(const char* what, const char* arg = nullptr) { fatal(what, arg, errno); }
 
 [[noreturn]] void usage() {
     log::write_all(STDERR_FILENO,
@@ -64,11 +66,11 @@ void account(const char* spec, Credentials& user) {
             id = 0;
             while (*p >= '0' && *p <= '9') id = id * 10 + static_cast<unsigned long>(*p++ - '0');
             more = *p == ':';
-            if (n == 0 && !more) fatal("invalid uid/gids", spec + 1);
+            if (n == 0 && !more) fatal("invalid uid/gids", spec + 1, 0);
             if (n == 0) user.uid = static_cast<uid_t>(id);
             else if (n <= Credentials::kMaxGroups) user.groups[user.group_count++] = static_cast<gid_t>(id);
             ++n;
-            if (!more && *p) fatal("invalid uid/gids", spec + 1);
+            if (!more && *p) fatal("invalid uid/gids", spec + 1, 0);
         }
         user.gid = user.groups[0];
         return;
@@ -76,7 +78,7 @@ void account(const char* spec, Credentials& user) {
     Text ignored;
     const char* p = spec;
     while (*p >= '0' && *p <= '9') ++p;
-    if (*p == ':' || !*p || !resolve_user(spec, user, ignored)) fatal("unknown user/group", spec);
+    if (*p == ':' || !*p || !resolve_user(spec, user, ignored)) fatal("unknown user/group", spec, 0);
     user.groups[0] = user.gid;
     user.group_count = 1;
 }
@@ -85,7 +87,7 @@ void account(const char* spec, Credentials& user) {
 // made newlines; an empty file removes the variable. Values live in `store`.
 void envdir(const char* dir, runit::Env& env, char* store, std::size_t room, bool verbose) {
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) fatal("unable to switch to directory", dir, errno);
+    if (fd < 0) die("unable to switch to directory", dir);
     alignas(8) char buffer[2048];
     for_each_entry(fd, buffer, [&](const LinuxDirent64& entry) {
         const char* name = entry.d_name;
@@ -93,7 +95,7 @@ void envdir(const char* dir, runit::Env& env, char* store, std::size_t room, boo
         Text what;  // runit: no colon between the words and the file
         what << "unable to read " << dir << '/' << name;
         std::size_t len = std::strlen(name);
-        if (room < len + 3) fatal("out of memory.");
+        if (room < len + 3) fatal("out of memory.", nullptr, 0);
         int file = static_cast<int>(syscall(SYS_openat, long{fd}, name, long{O_RDONLY | O_CLOEXEC}));
         ssize_t got = file < 0 ? -1 : read(file, store + len + 1, room - len - 2);
         int err = errno;
@@ -117,7 +119,7 @@ void envdir(const char* dir, runit::Env& env, char* store, std::size_t room, boo
             store[len] = '\0';  // "NAME" alone: removed
         }
         *end = '\0';
-        if (!env.put(store)) fatal("out of memory.");
+        if (!env.put(store)) fatal("out of memory.", nullptr, 0);
         room -= static_cast<std::size_t>(end + 1 - store);
         store = end + 1;
         return true;
@@ -180,52 +182,50 @@ int chpst(int, char** argv, char** envp) {
     if (!*command) usage();
 
     runit::Env env(envp);
-    char store[65536];  // envdir's values, and -U's two
+    char store[65536];  // envdir's values
     if (new_session) setsid();
-    if (dir) envdir(dir, env, store, sizeof store - 64, verbose);
+    if (dir) envdir(dir, env, store, sizeof store, verbose);
     if (root) {
-        if (syscall(SYS_chdir, root) < 0) fatal("unable to change directory", root, errno);
-        if (syscall(SYS_chroot, ".") < 0) fatal("unable to change root directory", nullptr, errno);
+        if (syscall(SYS_chdir, root) < 0) die("unable to change directory", root);
+        if (syscall(SYS_chroot, ".") < 0) die("unable to change root directory");
     }
     if (nice) {
         long now = 20 - syscall(SYS_getpriority, long{PRIO_PROCESS}, 0L);  // the kernel's 40..1 is nice -20..19
-        if (syscall(SYS_setpriority, long{PRIO_PROCESS}, 0L, now + nice) < 0) fatal("unable to set nice level", nullptr, errno);
+        if (syscall(SYS_setpriority, long{PRIO_PROCESS}, 0L, now + nice) < 0) die("unable to set nice level");
     }
     Credentials user;
+    Text gid_var, uid_var;  // in the environment until exec
     if (env_user) {
         account(env_user, user);
-        Text ids;
-        ids << "GID=" << static_cast<unsigned long>(user.gid) << '\0' << "UID=" << static_cast<unsigned long>(user.uid);
-        char* ids_copy = store + sizeof store - 64;
-        std::memcpy(ids_copy, ids.view().data(), ids.view().size());
-        ids_copy[ids.view().size()] = '\0';
-        env.put(ids_copy);
-        env.put(ids_copy + std::strlen(ids_copy) + 1);
+        gid_var << "GID=" << static_cast<unsigned long>(user.gid);
+        uid_var << "UID=" << static_cast<unsigned long>(user.uid);
+        env.put(gid_var.c_str());
+        env.put(uid_var.c_str());
     }
     if (set_user) {
         account(set_user, user);
         if (const char* call = become_user(user)) {
             Text why;
             why << "unable to " << call;
-            fatal(why.c_str(), nullptr, errno);
+            die(why.c_str());
         }
     }
     if (lock) {
         // Not close-on-exec: the lock is the command's to hold.
         int fd = open(lock, O_WRONLY | O_NONBLOCK | O_APPEND | O_CREAT, 0600);
-        if (fd < 0) fatal("unable to open lock", lock, errno);
+        if (fd < 0) die("unable to open lock", lock);
         if (syscall(SYS_flock, long{fd}, long{lock_wait ? LOCK_EX : LOCK_EX | LOCK_NB}) < 0)
-            fatal("unable to lock", lock, errno);
+            die("unable to lock", lock);
     }
     static constexpr const char* kStd[] = {"unable to close stdin", "unable to close stdout", "unable to close stderr"};
     for (int fd = 0; fd < 3; ++fd)
-        if (close_fd[fd] && close(fd) < 0) fatal(kStd[fd], nullptr, errno);
+        if (close_fd[fd] && close(fd) < 0) die(kStd[fd]);
     for (int r = 0; r < RLIM_NLIMITS; ++r) {
         if (limits[r] < 0) continue;
         rlimit l;
-        if (syscall(SYS_prlimit64, 0L, long{r}, nullptr, &l) < 0) fatal("unable to getrlimit()", nullptr, errno);
+        if (syscall(SYS_prlimit64, 0L, long{r}, nullptr, &l) < 0) die("unable to getrlimit()");
         l.rlim_cur = static_cast<rlim_t>(limits[r]) > l.rlim_max ? l.rlim_max : static_cast<rlim_t>(limits[r]);
-        if (syscall(SYS_prlimit64, 0L, long{r}, &l, nullptr) < 0) fatal("unable to setrlimit()", nullptr, errno);
+        if (syscall(SYS_prlimit64, 0L, long{r}, &l, nullptr) < 0) die("unable to setrlimit()");
     }
     const char* file = *command;
     if (argv0) *command = const_cast<char*>(argv0);
