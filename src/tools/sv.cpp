@@ -95,17 +95,17 @@ int get_status(int dir, Status& s) {
     return 1;
 }
 
-// Appends the status words; 1 when something runs, 2 when not.
-int print_status(int dir, const char* name, const Status& s) {
+// Appends the status words ("run: NAME: (pid 12) 5s, normally down").
+void print_status(int dir, const char* name, const Status& s) {
     int down = open_at(dir, "down", O_PATH);
     if (down >= 0) close(down);
     runit::format_status(run.out, name, s, run.now_ms / 1000, down < 0);
-    return s.pid ? 1 : 2;
 }
 
-int status(int dir) {
+// One line for the service and its logger: "run: a: (pid 12) 5s; run: log: (pid 11) 5s".
+void status(int dir) {
     Status s;
-    if (get_status(dir, s) <= 0) return 0;
+    if (get_status(dir, s) <= 0) return;
     print_status(dir, run.service, s);
     run.log = true;
     int log = open_at(dir, "log", O_PATH | O_DIRECTORY);
@@ -114,7 +114,7 @@ int status(int dir) {
         else run.out << "; ", warn("unable to change directory");
     } else {
         run.out << "; ";
-        if (get_status(log, s)) {
+        if (get_status(log, s)) {  // -1 too: runit then repeats the service's record, as here
             print_status(log, "log", s);
             run.out << '\n';
         }
@@ -122,7 +122,6 @@ int status(int dir) {
     }
     run.log = false;
     flush();
-    return 0;
 }
 
 // Whether the command has taken effect: 1 (and "ok: ..."), 0 not yet, -1 never.
@@ -197,6 +196,7 @@ unsigned long leading_number(const char* s) {
     return n;
 }
 
+// getenv, over the environment the tool was given.
 const char* variable(char** envp, const char* name) {
     std::size_t len = std::strlen(name);
     for (; *envp; ++envp)
@@ -244,7 +244,8 @@ int sv(int, char** argv, char** envp) {
             int dir = open_service(svdir, first);
             bool over = true;  // nothing more to do for this one
             if (dir >= 0 && first) {
-                over = is_status ? (status(dir), false) : !is_check && control(dir, run.letters) < 0;
+                if (is_status) status(dir);
+                over = !is_status && !is_check && control(dir, run.letters) < 0;
             } else if (dir >= 0 && !(over = check(dir) != 0) && waited_ms > static_cast<long long>(wait_s) * 1000) {
                 run.out << (action.kill ? "kill: " : "timeout: ");
                 Status st;
