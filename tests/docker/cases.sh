@@ -110,11 +110,34 @@ build_images() {
     if docker build -q -f "$src/tests/docker/Dockerfile.apps" -t "$image:apps" "$apps"; then
         ok "built $image:apps"
     else fail "docker build -f tests/docker/Dockerfile.apps"; fi
+    build_baseimage
     done_case
 }
 
+# tests/docker/baseimage: baseimage-docker's layout FROM scratch, with initd as
+# /sbin/my_init and /sbin/sv, and busybox (Debian's busybox-static) for the scripts.
+build_baseimage() {
+    local dir=$work/baseimage root=$work/baseimage/rootfs busybox=/bin/busybox
+    if ! "$busybox" true 2>/dev/null || ! file -L "$busybox" | grep -q 'statically linked'; then
+        echo "a static busybox is missing: installing Debian's busybox-static"
+        DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends busybox-static >/dev/null ||
+            { fail "apt-get install busybox-static failed"; return; }
+    fi
+    mkdir -p "$root/sbin" "$root/bin" "$root/tmp" "$root/etc/container_environment"
+    chmod 1777 "$root/tmp"
+    cp -a "$src/tests/docker/baseimage/etc" "$src/tests/docker/baseimage/check.sh" "$root/"
+    cp "$src/tests/docker/baseimage/Dockerfile" "$dir/"
+    cp "$build/initd" "$root/sbin/my_init"
+    ln -s my_init "$root/sbin/sv"
+    cp "$busybox" "$root/bin/busybox"
+    for applet in sh sleep cat grep seq cut kill; do ln -s busybox "$root/bin/$applet"; done
+    docker rmi -f "$image:baseimage" >/dev/null 2>&1
+    if docker build -q -t "$image:baseimage" "$dir"; then ok "built $image:baseimage"
+    else fail "docker build tests/docker/baseimage"; fi
+}
+
 remove_images() {
-    docker rmi -f "$image:pid1" "$image:apps" >/dev/null
+    docker rmi -f "$image:pid1" "$image:apps" "$image:baseimage" >/dev/null
     expect_eq "images removed" 0 $?
     done_case
 }
@@ -199,6 +222,42 @@ kill_hup() {
     expect_eq "then docker stop's" "signal 15" "$LINE"
     finish
     expect_eq "exit code (the app's 100+15)" 115 "$CODE"
+    done_case
+}
+
+# my_init's life in a container: start-up files, services checked with sv from the main
+# command (tests/docker/baseimage/check.sh), then the shutdown order after it ends.
+baseimage() {
+    local name=initd-test-baseimage-$$ out code
+    containers+=("$name")
+    out=$(docker run --name "$name" "$image:baseimage" 2>&1)
+    code=$?
+    echo "$out"
+    expect_eq "exit code (check.sh's)" 0 "$code"
+    expect_eq "checks passed" 8 "$(grep -c '^ok: ' <<<"$out")"
+    docker cp "$name:/tmp/order" "$work/order" >/dev/null
+    echo "order: $(tr '\n' '|' <"$work/order")"
+    expect_eq "start-up files first, in order" "first|second sees exported|" "$(head -2 "$work/order" | tr '\n' '|')"
+    expect_eq "after the main command: pre-shutdown, the services' stop, post-shutdown" \
+        "main-end|pre: run|worker-term|post: down|" "$(tail -4 "$work/order" | tr '\n' '|')"
+    done_case
+}
+
+# No main command: my_init runs the services until docker stop, then exits 2 (as my_init).
+baseimage_stop() {
+    local name=initd-test-baseimage-stop-$$ code
+    containers+=("$name")
+    docker run -d --name "$name" --entrypoint /sbin/my_init "$image:baseimage" >/dev/null
+    for _ in $(seq 100); do
+        docker exec "$name" /bin/grep -q worker-run /tmp/order 2>/dev/null && break
+        sleep 0.1
+    done
+    timed_stop "$name" 10
+    code=$(docker wait "$name")
+    expect_eq "exit code after docker stop" 2 "$code"
+    expect_between "docker stop" 0 5000 "$STOP_MS"
+    docker cp "$name:/tmp/order" "$work/order" >/dev/null
+    expect_eq "the shutdown" "pre: run|worker-term|post: down|" "$(tail -3 "$work/order" | tr '\n' '|')"
     done_case
 }
 

@@ -7,10 +7,12 @@
 #include <catch2/catch.hpp>
 
 #include <cerrno>
+#include <cstdlib>
 #include <csignal>
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -301,6 +303,79 @@ TEST_CASE("when wait4 fails once, initd does not hang and exits with the child's
     CHECK(o.exited);
     CHECK(o.ms < 2000);
     CHECK(o.code == 5);
+    check_lines(o.err, 1);
+    check_no_spin(o);
+}
+
+// --- Services (README "Several services"): a failing call costs one line, never a spin. ---
+
+namespace {
+
+// A service directory with one service, b, whose run says it started.
+struct OneService {
+    std::string root;
+    OneService() {
+        char path[] = "/tmp/initd-fault-services-XXXXXX";
+        REQUIRE(mkdtemp(path));
+        root = path;
+        REQUIRE(mkdir((root + "/b").c_str(), 0755) == 0);
+        std::string run = root + "/b/run";
+        int fd = open(run.c_str(), O_WRONLY | O_CREAT, 0755);
+        REQUIRE(fd >= 0);
+        std::string body = "#!/bin/sh\necho started >> " + root + "/started\nexec sleep 1000\n";
+        REQUIRE(write(fd, body.data(), body.size()) == static_cast<ssize_t>(body.size()));
+        close(fd);
+    }
+    ~OneService() { std::system(("rm -rf " + root).c_str()); }
+    // The main command: exits 6 once b has started (within 5 s), else 9.
+    std::vector<std::string> wait_for_b() const {
+        return {"/bin/sh", "-c", "for i in $(seq 100); do [ -s " + root + "/started ] && exit 6; sleep 0.05; done; exit 9"};
+    }
+};
+
+}  // namespace
+
+TEST_CASE("services: when inotify cannot be had, one line, and the services still run", "[fault][services]") {
+    OneService s;
+    Outcome o = run_to_end(injected(Mode::subreaper, "inotify_init1:error=EMFILE", {"--services", s.root}, s.wait_for_b()));
+    INFO(o);
+    CHECK(o.code == 6);
+    CHECK(o.err.find("inotify") != std::string::npos);
+    check_lines(o.err, 1);
+    check_no_spin(o);
+}
+
+TEST_CASE("services: a fork that fails for a service is tried again a second later, not in a loop", "[fault][services]") {
+    OneService s;
+    // No main command: its shell would vfork too, and strace counts per process.
+    long long cpu_before = children_cpu_ms();
+    auto start = Clock::now();
+    Process p(injected(Mode::subreaper, "vfork:error=EAGAIN:when=1", {"--services", s.root}, {}));
+    bool started = false;
+    for (int i = 0; i < 250 && !started; ++i) {
+        started = read_file(s.root + "/started").has_value();
+        if (!started) usleep(20000);
+    }
+    long long ms = ms_since(start);
+    CHECK(started);
+    CHECK(ms >= 1000);  // runit's pause before the second try
+    auto under_strace = children_of(p.pid());
+    REQUIRE(under_strace.size() == 1);
+    kill(under_strace[0], SIGTERM);
+    Outcome o = outcome(p, start, cpu_before, 5000);
+    INFO(o);
+    CHECK(o.code == 0);
+    CHECK(o.err.find("b/run: fork: ") != std::string::npos);
+    check_lines(o.err, 1);
+    check_no_spin(o);
+}
+
+TEST_CASE("services: when supervise/ cannot be made, the service is left out with one line", "[fault][services]") {
+    OneService s;
+    Outcome o = run_to_end(injected(Mode::subreaper, "mknodat:error=EROFS", {"--services", s.root}, {"/bin/true"}));
+    INFO(o);
+    CHECK(o.code == 0);
+    CHECK(o.err.find("b: cannot make supervise/") != std::string::npos);
     check_lines(o.err, 1);
     check_no_spin(o);
 }
