@@ -20,9 +20,10 @@ namespace {
 using runit::Status;
 
 // One run of sv; globals, as in runit's sv: a one-shot tool with one of everything.
-// Zero-initialised, so that it costs the file nothing (.bss).
+// Zero-initialised and with no constructor to run, so that it costs the file nothing
+// (.bss) and initd, when it is no sv, never touches its page.
 struct Run {
-    Text out;             // stdout: runit's sv buffers a line and flushes it whole
+    Text* out;            // stdout: runit's sv buffers a line and flushes it whole
     const char* service;  // as given on the command line
     bool log;             // talking about service/log
     const char* letters;  // what the command writes, or 'C' (check), 's' (status)
@@ -42,17 +43,17 @@ long long clock_ms() {
 }
 
 void flush() {
-    log::write_all(STDOUT_FILENO, run.out.view());
-    run.out.clear();
+    log::write_all(STDOUT_FILENO, run.out->view());
+    run.out->clear();
 }
 
 // "PREFIX: service[/log]: WHAT[: errno's words]", as runit's out(); every line but
 // "ok:" counts towards the exit code. Returns -1, what the callers return next.
 int say(const char* prefix, const char* what, bool with_errno = true) {
     int err = errno;
-    run.out << prefix << run.service << (run.log ? "/log: " : ": ") << what;
-    if (with_errno) run.out << ": " << runit::error_text(err);
-    run.out << '\n';
+    *run.out << prefix << run.service << (run.log ? "/log: " : ": ") << what;
+    if (with_errno) *run.out << ": " << runit::error_text(err);
+    *run.out << '\n';
     flush();
     run.rc += *prefix != 'o';
     return -1;
@@ -99,7 +100,7 @@ int get_status(int dir, Status& s) {
 void print_status(int dir, const char* name, const Status& s) {
     int down = open_at(dir, "down", O_PATH);
     if (down >= 0) close(down);
-    runit::format_status(run.out, name, s, run.now_ms / 1000, down < 0);
+    runit::format_status(*run.out, name, s, run.now_ms / 1000, down < 0);
 }
 
 // One line for the service and its logger: "run: a: (pid 12) 5s; run: log: (pid 11) 5s".
@@ -110,13 +111,13 @@ void status(int dir) {
     run.log = true;
     int log = open_at(dir, "log", O_PATH | O_DIRECTORY);
     if (log < 0) {
-        if (errno == ENOENT) run.out << '\n';
-        else run.out << "; ", warn("unable to change directory");
+        if (errno == ENOENT) *run.out << '\n';
+        else *run.out << "; ", warn("unable to change directory");
     } else {
-        run.out << "; ";
+        *run.out << "; ";
         if (get_status(log, s)) {  // -1 too: runit then repeats the service's record, as here
             print_status(log, "log", s);
-            run.out << '\n';
+            *run.out << '\n';
         }
         close(log);
     }
@@ -158,9 +159,9 @@ int check(int dir) {
             break;
         }
     }
-    run.out << "ok: ";
+    *run.out << "ok: ";
     print_status(dir, run.service, s);
-    run.out << '\n';
+    *run.out << '\n';
     flush();
     return 1;
 }
@@ -207,6 +208,8 @@ const char* variable(char** envp, const char* name) {
 }  // namespace
 
 int sv(int, char** argv, char** envp) {
+    Text out;
+    run.out = &out;
     const char* svdir = variable(envp, "SVDIR");
     if (!svdir) svdir = "/etc/service/";
     unsigned long wait_s = 7;
@@ -247,10 +250,10 @@ int sv(int, char** argv, char** envp) {
                 if (is_status) status(dir);
                 over = !is_status && !is_check && control(dir, run.letters) < 0;
             } else if (dir >= 0 && !(over = check(dir) != 0) && waited_ms > static_cast<long long>(wait_s) * 1000) {
-                run.out << (action.kill ? "kill: " : "timeout: ");
+                *run.out << (action.kill ? "kill: " : "timeout: ");
                 Status st;
                 if (get_status(dir, st) > 0) print_status(dir, run.service, st), ++run.rc;
-                run.out << '\n';
+                *run.out << '\n';
                 flush();
                 if (action.kill) control(dir, "k");
                 over = true;
