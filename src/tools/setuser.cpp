@@ -14,20 +14,19 @@
 namespace initd::tools {
 
 int setuser(int argc, char** argv, char** envp) {
-    Text line;
-    line << "setuser: ";
     if (argc < 3) {
-        line.clear();
-        line << "Usage: /sbin/setuser USERNAME COMMAND [args..]\n";
-        log::write_all(2, line.view());
+        log::write_all(2, "Usage: /sbin/setuser USERNAME COMMAND [args..]\n");
         return 1;
     }
-    std::string_view name = argv[1];
+    Text line;
+    line << "setuser: ";
+    const char* name = argv[1];
+    const char* p = name;
+    while (*p >= '0' && *p <= '9') ++p;
     Credentials user;
     Text user_var, uid_var, ignored;
     // phusion looks a name up with getpwnam only: a uid or USER:GROUP names nobody.
-    if (name.find_first_not_of("0123456789") == name.npos || name.find(':') != name.npos ||
-        !resolve_user(name, user, ignored)) {
+    if (!*p || std::strchr(name, ':') || !resolve_user(name, user, ignored)) {
         line << "user " << name << " not found\n";
     } else if (const char* call = become_user(user)) {
         line << call << ": " << std::strerror(errno) << '\n';
