@@ -193,7 +193,11 @@ TEST_CASE("chpst: -u, -U, -e, -/, limits and its errors are Debian's chpst's", "
              {"-U", "nobody", "-u", "daemon", "/usr/bin/env"}, {"-/", dir + "/none", "true"},
              {"-o", "7", "sh", "-c", "ulimit -n"}, {"-m", "x", "true"}, {"-z"}, {"-u"}, {"nosuchcommand"},
              {"-b", "renamed", "sh", "-c", "echo $0"}, {"-2", "sh", "-c", "echo to-stderr >&2"},
-             {"-n", "3", "sh", "-c", "nice"}, {"-P", "sh", "-c", "test $(ps -o sid= -p $$) -eq $$ && echo session leader"}}) {
+             {"-n", "3", "sh", "-c", "nice"}, {"-n", "-2", "sh", "-c", "nice"},
+             {"-L", dir + "/lock", "sh", "-c", "/usr/bin/chpst -L " + dir + "/lock true; echo $?"},
+             {"-l", dir + "/lock", "-L", dir + "/lock", "true"}, {"-L", dir + "/none/lock", "true"},
+             {"-0", "-1", "sh", "-c", "echo gone; echo to-stderr >&2"}, {"-m", "100000000", "-t", "5", "-f", "7", "-p", "50",
+             "sh", "-c", "ulimit -d -s -l -v -t -f -u"}, {"-c", "0", "-r", "1000", "sh", "-c", "ulimit -c -m"}, {"-P", "sh", "-c", "test $(ps -o sid= -p $$) -eq $$ && echo session leader"}}) {
         INFO("chpst " << Catch::Detail::stringify(args));
         auto debian = run_tool("/usr/bin/chpst", "chpst", args, {"REMOVED=yes"}, false);
         auto ours = run_tool("/usr/bin/chpst", "chpst", args, {"REMOVED=yes"});
