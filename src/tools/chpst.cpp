@@ -135,11 +135,13 @@ constexpr unsigned char kLimitResources[] = {RLIMIT_DATA, RLIMIT_NOFILE, RLIMIT_
 }  // namespace
 
 int chpst(int, char** argv, char** envp) {
-    const char *set_user = nullptr, *env_user = nullptr, *argv0 = nullptr, *dir = nullptr, *root = nullptr,
-               *lock = nullptr;
-    bool verbose = false, new_session = false, close_fd[3] = {};
-    bool lock_wait = false;
-    long nice = 0;
+    // The options as tables: a word-valued one is a slot of `word`, a flag one of `flag`,
+    // a limit one of `limits` (by resource), so that parsing is three lookups.
+    static constexpr char kWords[] = "uUbe/lLn", kFlags[] = "vP012";
+    enum { set_user, env_user, argv0, dir, root_word, lock_wait, lock_now, nice_word };
+    enum { verbose, new_session, close_0 };
+    const char* word[sizeof kWords - 1] = {};
+    bool flag[sizeof kFlags - 1] = {};
     long limits[RLIM_NLIMITS];
     for (long& l : limits) l = -1;  // -1: leave alone
 
@@ -148,44 +150,31 @@ int chpst(int, char** argv, char** envp) {
     complaint << "chpst: ";
     for (int c; (c = opt.next(argv, "u:U:b:e:m:d:o:p:f:c:r:t:/:n:l:L:vP012V", complaint));) {
         const char* v = opt.value;
-        if (const char* l = std::strchr(kLimitLetters, c)) {
+        if (const char* w = std::strchr(kWords, c)) {
+            if ((c == 'l' || c == 'L') && (word[lock_wait] || word[lock_now])) usage();  // one lock at most
+            word[w - kWords] = v;
+        } else if (const char* f = std::strchr(kFlags, c)) {
+            flag[f - kFlags] = true;
+        } else if (const char* l = std::strchr(kLimitLetters, c)) {
             limits[kLimitResources[l - kLimitLetters]] = number(v);
-            continue;
-        }
-        switch (c) {
-        case 'u': set_user = v; break;
-        case 'U': env_user = v; break;
-        case 'b': argv0 = v; break;
-        case 'e': dir = v; break;
-        case '/': root = v; break;
-        case 'm':
+        } else if (c == 'm') {
             limits[RLIMIT_DATA] = limits[RLIMIT_STACK] = limits[RLIMIT_MEMLOCK] = limits[RLIMIT_AS] = number(v);
-            break;
-        case 'n': nice = *v == '-' ? -number(v + 1) : number(v + (*v == '+')); break;
-        case 'l':
-        case 'L':
-            if (lock) usage();
-            lock = v;
-            lock_wait = c == 'l';
-            break;
-        case 'v': verbose = true; break;
-        case 'P': new_session = true; break;
-        case '0':
-        case '1':
-        case '2': close_fd[c - '0'] = true; break;
-        default:  // '?' (already explained) and -V: initd has no runit version to show
+        } else {  // '?' (already explained) and -V: initd has no runit version to show
             if (c == '?') log::write_all(STDERR_FILENO, complaint.view());
             usage();
         }
     }
+    const char* lock = word[lock_wait] ? word[lock_wait] : word[lock_now];
+    long nice = 0;
+    if (const char* n = word[nice_word]) nice = *n == '-' ? -number(n + 1) : number(n + (*n == '+'));
     char** command = argv + opt.index;
     if (!*command) usage();
 
     runit::Env env(envp);
     char store[65536];  // envdir's values
-    if (new_session) setsid();
-    if (dir) envdir(dir, env, store, sizeof store, verbose);
-    if (root) {
+    if (flag[new_session]) setsid();
+    if (word[dir]) envdir(word[dir], env, store, sizeof store, flag[verbose]);
+    if (const char* root = word[root_word]) {
         if (syscall(SYS_chdir, root) < 0) die("unable to change directory", root);
         if (syscall(SYS_chroot, ".") < 0) die("unable to change root directory");
     }
@@ -195,15 +184,15 @@ int chpst(int, char** argv, char** envp) {
     }
     Credentials user;
     Text gid_var, uid_var;  // in the environment until exec
-    if (env_user) {
-        account(env_user, user);
+    if (word[env_user]) {
+        account(word[env_user], user);
         gid_var << "GID=" << static_cast<unsigned long>(user.gid);
         uid_var << "UID=" << static_cast<unsigned long>(user.uid);
         env.put(gid_var.c_str());
         env.put(uid_var.c_str());
     }
-    if (set_user) {
-        account(set_user, user);
+    if (word[set_user]) {
+        account(word[set_user], user);
         if (const char* call = become_user(user)) {
             Text why;
             why << "unable to " << call;
@@ -214,12 +203,12 @@ int chpst(int, char** argv, char** envp) {
         // Not close-on-exec: the lock is the command's to hold.
         int fd = open(lock, O_WRONLY | O_NONBLOCK | O_APPEND | O_CREAT, 0600);
         if (fd < 0) die("unable to open lock", lock);
-        if (syscall(SYS_flock, long{fd}, long{lock_wait ? LOCK_EX : LOCK_EX | LOCK_NB}) < 0)
+        if (syscall(SYS_flock, long{fd}, long{word[lock_wait] ? LOCK_EX : LOCK_EX | LOCK_NB}) < 0)
             die("unable to lock", lock);
     }
     static constexpr const char* kStd[] = {"unable to close stdin", "unable to close stdout", "unable to close stderr"};
     for (int fd = 0; fd < 3; ++fd)
-        if (close_fd[fd] && close(fd) < 0) die(kStd[fd]);
+        if (flag[close_0 + fd] && close(fd) < 0) die(kStd[fd]);
     for (int r = 0; r < RLIM_NLIMITS; ++r) {
         if (limits[r] < 0) continue;
         rlimit l;
@@ -228,7 +217,7 @@ int chpst(int, char** argv, char** envp) {
         if (syscall(SYS_prlimit64, 0L, long{r}, &l, nullptr) < 0) die("unable to setrlimit()");
     }
     const char* file = *command;
-    if (argv0) *command = const_cast<char*>(argv0);
+    if (word[argv0]) *command = const_cast<char*>(word[argv0]);
     int err = exec_search(file, command, env.entries, envp);
     fatal("unable to run", *command, err);
 }
