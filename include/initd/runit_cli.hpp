@@ -15,6 +15,10 @@ namespace initd::runit {
 // libc would say "No such file or directory"; strerror for the rarer ones.
 const char* error_text(int err);
 
+// runit's scan_ulong: the number the leading digits of `s` make (none: 0); `s` is left
+// on the first other character.
+unsigned long scan_ulong(const char*& s);
+
 // runit's getopt: options end at the first word that is not one, or after "--"; "-w5",
 // "-w 5" and "-vw5" are the same. A bad option writes "PROG: illegal option -- c" (or
 // "option requires an argument") to `complaint` and returns '?'; 0 at the end.

@@ -35,6 +35,12 @@ const char* error_text(int err) {
     return std::strerror(err);
 }
 
+unsigned long scan_ulong(const char*& s) {
+    unsigned long n = 0;
+    while (*s >= '0' && *s <= '9') n = n * 10 + static_cast<unsigned long>(*s++ - '0');
+    return n;
+}
+
 int Getopt::next(char** argv, const char* spec, Text& complaint) {
     char* arg = argv[index];
     if (!at) {

@@ -44,34 +44,26 @@ void say(const char* level, const char* what, const char* arg, int err) {
     _exit(100);
 }
 
-// runit's scan_ulong, whole word: digits only (none is 0), else usage.
+// A whole word of digits (none is 0), else usage.
 long number(const char* s) {
-    unsigned long n = 0;
-    for (; *s; ++s) {
-        if (*s < '0' || *s > '9') usage();
-        n = n * 10 + static_cast<unsigned long>(*s - '0');
-    }
-    return static_cast<long>(n);
+    long n = static_cast<long>(runit::scan_ulong(s));
+    if (*s) usage();
+    return n;
 }
 
 // runit's user[:group] for -u and -U: a name from /etc/passwd (not a uid) with its
 // primary group or the named one, and that group alone; or ":UID:GID[:GID]...".
 void account(const char* spec, Credentials& user) {
     if (*spec == ':') {
-        user.group_count = 0;
         const char* p = spec + 1;
-        unsigned long id = 0;
-        bool more = true;
-        for (std::size_t n = 0; more; ++p) {
-            id = 0;
-            while (*p >= '0' && *p <= '9') id = id * 10 + static_cast<unsigned long>(*p++ - '0');
-            more = *p == ':';
-            if (n == 0 && !more) fatal("invalid uid/gids", spec + 1, 0);
-            if (n == 0) user.uid = static_cast<uid_t>(id);
-            else if (n <= Credentials::kMaxGroups) user.groups[user.group_count++] = static_cast<gid_t>(id);
-            ++n;
-            if (!more && *p) fatal("invalid uid/gids", spec + 1, 0);
-        }
+        user.uid = static_cast<uid_t>(runit::scan_ulong(p));
+        if (*p != ':') fatal("invalid uid/gids", spec + 1, 0);
+        user.group_count = 0;
+        do {
+            gid_t gid = static_cast<gid_t>(runit::scan_ulong(++p));
+            if (user.group_count < Credentials::kMaxGroups) user.groups[user.group_count++] = gid;
+        } while (*p == ':');
+        if (*p) fatal("invalid uid/gids", spec + 1, 0);
         user.gid = user.groups[0];
         return;
     }

@@ -190,13 +190,6 @@ int usage() {
     return 100;
 }
 
-// runit's scan_ulong: the leading digits, none is 0.
-unsigned long leading_number(const char* s) {
-    unsigned long n = 0;
-    while (s && *s >= '0' && *s <= '9') n = n * 10 + static_cast<unsigned long>(*s++ - '0');
-    return n;
-}
-
 // getenv, over the environment the tool was given.
 const char* variable(char** envp, const char* name) {
     std::size_t len = std::strlen(name);
@@ -213,13 +206,13 @@ int sv(int, char** argv, char** envp) {
     const char* svdir = variable(envp, "SVDIR");
     if (!svdir) svdir = "/etc/service/";
     unsigned long wait_s = 7;
-    if (const char* w = variable(envp, "SVWAIT")) wait_s = leading_number(w);
+    if (const char* w = variable(envp, "SVWAIT")) wait_s = runit::scan_ulong(w);
     bool verbose = false;
     runit::Getopt opt;
     Text complaint;
     complaint << "sv: ";
     for (int c; (c = opt.next(argv, "w:vV", complaint));) {
-        if (c == 'w') wait_s = leading_number(opt.value);
+        if (c == 'w') wait_s = runit::scan_ulong(opt.value);
         else if (c != 'v') {  // -V too: initd has no runit version to show
             if (c == '?') log::write_all(STDERR_FILENO, complaint.view());
             return usage();

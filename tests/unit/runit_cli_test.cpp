@@ -128,3 +128,12 @@ TEST_CASE("sv status line: runit's words for run, down and finish", "[runit]") {
     Status finish{.since_sec = 2000, .pid = 7, .want_up = true, .state = State::finish};
     CHECK(line(finish, true) == "finish: web: (pid 7) 0s");  // a clock behind the record: 0s
 }
+
+TEST_CASE("runit scan_ulong: leading digits, and where they end", "[runit]") {
+    const char* s = "42:7";
+    CHECK(scan_ulong(s) == 42);
+    CHECK(std::string(s) == ":7");
+    const char* none = "x1";
+    CHECK(scan_ulong(none) == 0);
+    CHECK(std::string(none) == "x1");
+}
