@@ -19,7 +19,7 @@ enum class Opt : unsigned char {
     pause, user, subreaper,
     pdeathsig,        // any signal name or number (initd)
     pdeathsig_named,  // SIGKILL-style names only (tini)
-    expect_exit, warn_reap,
+    expect_exit, warn_reap, termination_log,
     verbose,          // one level more per use
     debug,            // straight to debug (dumb-init's -v)
     help, version, license,

@@ -23,6 +23,7 @@ public:
     void on_deadlines();             // the wait timed out: fire what is due
     void on_wait_failed(int err);    // the wait itself failed: fall back to polling
     std::optional<int> exit_code() const;  // set once initd should exit
+    const Text& ending() const { return ending_; }  // how a failed main child ended, else ""
 
 private:
     enum class Phase { running, backoff, shutdown, done };
@@ -34,6 +35,7 @@ private:
     void fire_overdue();
     void deliver(int sig);
     void child_ended(int status);
+    void describe_ending(int status);
     void begin_shutdown(int exit_code);
     void say_farewell();
     void kill_remaining();
@@ -55,6 +57,8 @@ private:
     int last_code_ = 0;            // the last main child's exit code
     unsigned restarts_ = 0;
     std::uint64_t backoff_ms_ = 0;
+
+    Text ending_;                  // see ending()
 
     std::array<Deadline, timer_count> timers_{};
     std::array<Deadline, kSignalMax + 1> delayed_{};  // by signal: when to forward it

@@ -23,6 +23,7 @@ constexpr std::array kInitdOptions = {
     OptionSpec{'p', "pdeathsig", "SIGNAL", Opt::pdeathsig, "receive SIGNAL when initd's parent dies"},
     OptionSpec{'e', "expect-exit", "CODE", Opt::expect_exit, "treat the child's exit status CODE as 0; repeatable"},
     OptionSpec{'w', "warn-reap", "", Opt::warn_reap, "log every reaped process that is not the child"},
+    OptionSpec{0, "termination-log", "PATH", Opt::termination_log, "if the child fails, say why in PATH if empty ('': off)"},
     OptionSpec{'v', "verbose", "", Opt::verbose, "more log lines on stderr; repeat for more"},
     OptionSpec{'h', "help", "", Opt::help, "print this help and exit"},
     OptionSpec{'V', "version", "", Opt::version, "print the version and exit"},

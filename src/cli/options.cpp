@@ -27,6 +27,7 @@ constexpr std::array kInitdVariables = {
     EnvSpec{"INITD_EXPECT_EXIT", Opt::expect_exit, EnvRule::value},
     EnvSpec{"INITD_DELAY", Opt::delay, EnvRule::value},
     EnvSpec{"INITD_VERBOSE", Opt::verbose, EnvRule::value},
+    EnvSpec{"INITD_TERMINATION_LOG", Opt::termination_log, EnvRule::value},
 };
 
 constexpr int kDebugLevel = 3;
@@ -161,6 +162,9 @@ bool apply_value(Opt id, std::string_view value, Config& config, Text& error, So
         config.expect_exit[*code] = true;
         return true;
     }
+    case Opt::termination_log:
+        config.termination_log = value.data();  // argv's or environ's string: it outlives the parse
+        return true;
     case Opt::verbose: {
         auto level = parse_unsigned<int>(value, 4);
         if (!level) return bad("a level 0-4");
