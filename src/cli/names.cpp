@@ -79,7 +79,8 @@ constexpr std::array kCatatonitVariables = {
 constexpr std::array<std::string_view, 1> kInitdNames = {"initd"};
 constexpr std::array<std::string_view, 3> kTiniNames = {"tini", "tini-static", "docker-init"};
 constexpr std::array<std::string_view, 1> kDumbInitNames = {"dumb-init"};
-constexpr std::array<std::string_view, 1> kCatatonitNames = {"catatonit"};
+// podman runs its --init binary as /run/podman-init and expects catatonit of it.
+constexpr std::array<std::string_view, 2> kCatatonitNames = {"catatonit", "podman-init"};
 
 // The signals the kernel sends a process that faulted. tini and catatonit leave them
 // unblocked, so they die of them (even sent with kill); initd forwards them.
