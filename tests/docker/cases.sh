@@ -267,6 +267,40 @@ user() {
 # whose --init-path is this build's initd, under the name Docker's info expects. It runs
 # in a network namespace of its own: with --bridge=none dockerd deletes the host's
 # docker0, which would break the first daemon's containers.
+# Dockerfile.release: a FROM scratch image of initd and its links, used as users would,
+# `COPY --from=` it into a second image.
+release_image() {
+    local version release=$image-release
+    version=$("$build/initd" --version | cut -d' ' -f2)
+    cmake --build "$build" --target release_rootfs >/dev/null || { fail "release_rootfs"; done_case; }
+    if docker build -q -f "$src/Dockerfile.release" -t "$release:$version" "$build/release-rootfs" >/dev/null; then
+        ok "built $release:$version from Dockerfile.release"
+    else fail "docker build -f Dockerfile.release"; done_case; fi
+    for link in /sbin/tini:tini /sbin/docker-init:tini /usr/bin/catatonit:tini /sbin/dumb-init:dumb-init \
+                /sbin/initd:initd; do
+        expect_eq "${link%%:*} --version" "${link#*:}" \
+            "$(docker run --rm --entrypoint "${link%%:*}" "$release:$version" --version 2>&1 | cut -d' ' -f1)"
+    done
+    mkdir -p "$work/user"
+    cp "$build/helpers/exit_with" "$work/user/"
+    cat >"$work/user/Dockerfile" <<DOCKERFILE
+FROM scratch
+COPY --from=$release:$version /sbin/initd /sbin/initd
+COPY exit_with /exit_with
+ENTRYPOINT ["/sbin/initd", "--"]
+DOCKERFILE
+    if docker build -q -t "$release:user" "$work/user" >/dev/null; then ok "COPY --from=$release:$version into a second image"
+    else fail "docker build with COPY --from"; fi
+    docker run --rm "$release:user" /exit_with 3
+    expect_eq "the copied initd runs, its child's status passes through" 3 $?
+    expect_eq "it is build/initd" "$(md5sum <"$build/initd" | cut -d' ' -f1)" \
+        "$(docker run --rm --entrypoint /sbin/initd "$release:user" --version >/dev/null &&
+           docker create "$release:user" >"$work/cid" && docker cp "$(cat "$work/cid")":/sbin/initd - | tar -xO | md5sum | cut -d' ' -f1)"
+    [ -s "$work/cid" ] && docker rm "$(cat "$work/cid")" >/dev/null
+    docker rmi -f "$release:user" "$release:$version" >/dev/null
+    done_case
+}
+
 init_path() {
     local dir
     dir=$(mktemp -d /tmp/idk.XXXXXX)  # short: containerd's sockets live under it
