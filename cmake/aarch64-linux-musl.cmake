@@ -5,21 +5,15 @@
 #   apt-get install g++-aarch64-linux-gnu musl-dev:arm64
 #   cmake -S . -B build-arm64 -DINITD_TOOLCHAIN=$PWD/cmake/aarch64-linux-musl.cmake
 # Only the release binary uses it (the sub-build); tests/arm64/run runs it under qemu-user.
-set(CMAKE_SYSTEM_NAME Linux)
-set(CMAKE_SYSTEM_PROCESSOR aarch64)
-set(_triple aarch64-linux-gnu)
+# The cross compiler, strip and search paths are those of the glibc toolchain; the C
+# headers, the link and the libc are musl's.
+include(${CMAKE_CURRENT_LIST_DIR}/aarch64-linux-gnu.cmake)
 set(_musl /usr/lib/aarch64-linux-musl)
 if(NOT EXISTS ${_musl}/libc.a)
   message(FATAL_ERROR "initd: ${_musl}/libc.a missing: apt-get install musl-dev:arm64 "
                       "(after dpkg --add-architecture arm64 && apt-get update)")
 endif()
 set(CMAKE_C_COMPILER aarch64-linux-musl-gcc)
-set(CMAKE_CXX_COMPILER ${_triple}-g++)
-set(CMAKE_STRIP ${_triple}-strip CACHE FILEPATH "")
-set(CMAKE_FIND_ROOT_PATH /usr/${_triple})
-set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
-set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
-set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)
 
 execute_process(COMMAND ${_triple}-g++ -dumpversion OUTPUT_VARIABLE _gcc_major OUTPUT_STRIP_TRAILING_WHITESPACE)
 execute_process(COMMAND ${_triple}-g++ -print-file-name=include OUTPUT_VARIABLE _gcc_include OUTPUT_STRIP_TRAILING_WHITESPACE)

@@ -19,19 +19,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-ok() { echo "ok: $*"; }
-fail() {
-    echo "FAIL: $*"
-    failures=$((failures + 1))
-}
-expect_eq() {  # WHAT EXPECTED ACTUAL
-    if [ "$2" = "$3" ]; then ok "$1: $3"; else fail "$1: expected '$2', got '$3'"; fi
-}
-expect_between() {  # WHAT LOW HIGH ACTUAL(ms)
-    if [ "$4" -ge "$2" ] && [ "$4" -lt "$3" ]; then ok "$1: $4 ms (expected $2-$3 ms)"
-    else fail "$1: $4 ms, expected $2-$3 ms"; fi
-}
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
+. "$src/tests/checks.sh"  # ok, fail, expect_eq, expect_between, now_ms
 
 # CMD=(the init with OPTIONS, then APP...): `under_init OPTIONS -- APP...`.
 under_init() {
