@@ -29,7 +29,8 @@ std::optional<MemoryCgroup> memory_cgroup(std::string_view proc_self_cgroup);
 
 // The number right after the first KEY in a flat-keyed file ("oom_kill 3" with KEY
 // "oom_kill "), or with an empty KEY the number the file starts with (memory.max:
-// "67108864"; "max" is no number).
+// "67108864"; "max" is no number). From 2^59 on the digits are no longer read: v1's
+// "no limit" (about 2^63) stays at 2^59 or more, far above any real limit.
 std::optional<std::uint64_t> value_of(std::string_view text, std::string_view key);
 
 }  // namespace initd::oom
