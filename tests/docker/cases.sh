@@ -251,10 +251,30 @@ user() {
     done_case
 }
 
-# A second daemon, all its own (data, exec root, socket, pidfile, no network set-up),
-# whose --init-path is this build's initd, under the name Docker's info expects. It runs
-# in a network namespace of its own: with --bridge=none dockerd deletes the host's
-# docker0, which would break the first daemon's containers.
+# docker run -m: the app outgrows the limit and the kernel's OOM killer SIGKILLs it. initd
+# reads the container's memory cgroup (on cgroup v1 Docker mounts it as the root of
+# /sys/fs/cgroup/memory, while /proc/self/cgroup names the host's path) and says so on
+# stderr and in the termination log, an empty file mounted where Kubernetes mounts it.
+oom_kill() {
+    local log=$work/termination-log limit=memory.max out code
+    [ "$(stat -fc %T /sys/fs/cgroup)" = cgroup2fs ] || limit=memory.limit_in_bytes
+    : >"$log"
+    out=$(docker run --rm -m 32m --memory-swap 32m -v "$log:/dev/termination-log" "$image:apps" \
+        /sbin/initd -- /app eat 2>&1)
+    code=$?
+    echo "docker run said: $out"
+    expect_eq "exit code" 137 "$code"
+    expect_eq "the termination log" \
+        "exited with status 137: killed by SIGKILL (the kernel's OOM killer: $limit 32 MiB reached)" "$(cat "$log")"
+    [[ $out == *"initd: child killed by SIGKILL: the kernel's OOM killer: $limit 32 MiB reached"* ]] &&
+        ok "initd's line names the OOM killer" || fail "initd's line does not name the OOM killer"
+    : >"$log"
+    docker run --rm -m 32m -v "$log:/dev/termination-log" "$image:apps" /sbin/initd -- /app killself 9
+    expect_eq "a plain SIGKILL under a limit: exit code" 137 $?
+    expect_eq "a plain SIGKILL is no OOM kill" "exited with status 137: killed by SIGKILL" "$(cat "$log")"
+    done_case
+}
+
 # Dockerfile.release: a FROM scratch image of initd and its links, used as users would,
 # `COPY --from=` it into a second image.
 release_image() {
@@ -289,6 +309,10 @@ DOCKERFILE
     done_case
 }
 
+# A second daemon, all its own (data, exec root, socket, pidfile, no network set-up),
+# whose --init-path is this build's initd, under the name Docker's info expects. It runs
+# in a network namespace of its own: with --bridge=none dockerd deletes the host's
+# docker0, which would break the first daemon's containers.
 init_path() {
     local dir
     dir=$(mktemp -d /tmp/idk.XXXXXX)  # short: containerd's sockets live under it
