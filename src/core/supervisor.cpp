@@ -171,7 +171,7 @@ void Supervisor::child_ended(int status) {
     last_code_ = processes::exit_code_of(status);
     timers_[kill_after].disarm();
     for (Deadline& d : delayed_) d.disarm();
-    if (last_code_ != 0) describe_ending(status);
+    describe_ending(status);
 
     bool failed = last_code_ != 0;
     bool policy_says = config_.restart == RestartPolicy::always ||
@@ -194,9 +194,11 @@ void Supervisor::child_ended(int status) {
 
 // How the main child ended: the line for the termination log (what Kubernetes shows as
 // the container's reason), e.g. "exited with status 137: killed by SIGKILL (the kernel's
-// OOM killer: memory.max 64 MiB reached)". An OOM kill is worth a log line of its own.
+// OOM killer: memory.max 64 MiB reached)", or "" for a success. An OOM kill is worth a
+// log line of its own.
 void Supervisor::describe_ending(int status) {
     ending_.clear();
+    if (last_code_ == 0) return;
     ending_ << "exited with status " << last_code_;
     if (restarts_ > 0) ending_ << " after " << restarts_ << (restarts_ == 1 ? " restart" : " restarts");
     if (!WIFSIGNALED(status)) return;
