@@ -1,7 +1,8 @@
 # Toolchain: a static arm64 (aarch64) initd, cross-built on amd64 with Debian's
 # g++-aarch64-linux-gnu (`apt-get install g++-aarch64-linux-gnu`), linked statically
-# against arm64 glibc. Debian 12 packages no musl for cross use (musl-dev:arm64 would
-# need the arm64 architecture added to dpkg), so this is glibc: larger, same code.
+# against arm64 glibc: larger than musl, same code. The release binary uses
+# aarch64-linux-musl.cmake (which builds on this file); this one is for machines where
+# musl-dev:arm64 cannot be installed.
 #   cmake -S . -B build-arm64 -DINITD_TOOLCHAIN=$PWD/cmake/aarch64-linux-gnu.cmake
 # Only the release binary uses it (the sub-build); the tests stay amd64 and run the
 # arm64 initd through qemu-user (binfmt_misc), where the kernel allows that.

@@ -33,6 +33,12 @@ install(FILES ${CMAKE_SOURCE_DIR}/LICENSE ${CMAKE_SOURCE_DIR}/README.md DESTINAT
 file(CREATE_LINK ../../${CMAKE_INSTALL_SBINDIR}/initd ${CMAKE_BINARY_DIR}/docker-init SYMBOLIC)
 install(FILES ${CMAKE_BINARY_DIR}/docker-init DESTINATION ${CMAKE_INSTALL_LIBEXECDIR}/initd)
 
+# The root of the release image (Dockerfile.release): build/release-rootfs.
+add_custom_target(release_rootfs
+  COMMAND ${CMAKE_COMMAND} -DBINARY=${CMAKE_BINARY_DIR}/initd -DROOTFS=${CMAKE_BINARY_DIR}/release-rootfs
+          -P ${CMAKE_SOURCE_DIR}/cmake/release-image.cmake
+  DEPENDS initd_static VERBATIM)
+
 set(CPACK_PACKAGE_NAME initd)
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "${PROJECT_DESCRIPTION}")

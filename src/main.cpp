@@ -10,6 +10,7 @@
 #include "initd/startup.hpp"
 #include "initd/supervisor.hpp"
 #include "initd/terminal.hpp"
+#include "initd/termination_log.hpp"
 
 using namespace initd;
 
@@ -105,5 +106,8 @@ int main(int argc, char** argv, char** envp) {
         else if (woke.error == 0) supervisor.on_deadlines();
         else supervisor.on_wait_failed(woke.error);
     }
-    return *supervisor.exit_code();
+    int code = *supervisor.exit_code();
+    // Only on failure: the plain path makes no system call for it (README, "Kubernetes").
+    if (code != 0) termination_log::write(config.termination_log, supervisor.ending().view());
+    return code;
 }

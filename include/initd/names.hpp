@@ -20,7 +20,7 @@ enum class Opt : unsigned char {
     pause, user, subreaper,
     pdeathsig,        // any signal name or number (initd)
     pdeathsig_named,  // SIGKILL-style names only (tini)
-    expect_exit, warn_reap,
+    expect_exit, warn_reap, termination_log,
     services, startup, pre_shutdown, post_shutdown,  // several processes (initd)
     startup_directory,  // my_init's ENV_INIT_DIRECTORY: replaces /etc/my_init.d
     skip_startup, skip_services, keep_rest, quiet, insecure_key,  // my_init's flags

@@ -32,6 +32,7 @@ struct Config {
     std::array<bool, 256> expect_exit{};
     bool warn_reap = false;
     int verbosity = 0;
+    const char* termination_log = "/dev/termination-log";  // "": none
 
     // Several processes (src/services/): runit service directories, and directories of
     // scripts run to completion at start-up and around the services' stop.

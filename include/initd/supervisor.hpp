@@ -31,6 +31,7 @@ public:
     void on_deadlines();             // the wait timed out: fire what is due
     void on_wait_failed(int err);    // the wait itself failed: fall back to polling
     std::optional<int> exit_code() const;  // set once initd should exit
+    const Text& ending() const { return ending_; }  // how a failed main child ended, else ""
 
     // Called after each start-up script that succeeded (my_init rebuilds the
     // environment the next programs get from /etc/container_environment).
@@ -49,6 +50,7 @@ private:
     void fire_overdue();
     void deliver(int sig);
     void child_ended(int status);
+    void describe_ending(int status);
     void begin_shutdown(int exit_code);
     void say_farewell();
     void kill_remaining();
@@ -87,6 +89,8 @@ private:
     int last_code_ = 0;            // the last main child's exit code
     unsigned restarts_ = 0;
     std::uint64_t backoff_ms_ = 0;
+
+    Text ending_;                  // see ending()
 
     std::array<Deadline, timer_count> timers_{};
     std::array<Deadline, kSignalMax + 1> delayed_{};  // by signal: when to forward it

@@ -29,6 +29,7 @@ constexpr std::array kInitdOptions = {
     OptionSpec{0, "startup", "PATH", Opt::startup, "run PATH (a script, or a directory's) before all; repeatable"},
     OptionSpec{0, "pre-shutdown", "PATH", Opt::pre_shutdown, "run PATH once COMMAND is done, before the services stop"},
     OptionSpec{0, "post-shutdown", "PATH", Opt::post_shutdown, "run PATH once the services are stopped"},
+    OptionSpec{0, "termination-log", "PATH", Opt::termination_log, "if the child fails, say why in PATH if empty ('': off)"},
     OptionSpec{'v', "verbose", "", Opt::verbose, "more log lines on stderr; repeat for more"},
     OptionSpec{'h', "help", "", Opt::help, "print this help and exit"},
     OptionSpec{'V', "version", "", Opt::version, "print the version and exit"},
@@ -107,7 +108,8 @@ constexpr std::array kCatatonitVariables = {
 constexpr std::array<std::string_view, 1> kInitdNames = {"initd"};
 constexpr std::array<std::string_view, 3> kTiniNames = {"tini", "tini-static", "docker-init"};
 constexpr std::array<std::string_view, 1> kDumbInitNames = {"dumb-init"};
-constexpr std::array<std::string_view, 1> kCatatonitNames = {"catatonit"};
+// podman runs its --init binary as /run/podman-init and expects catatonit of it.
+constexpr std::array<std::string_view, 2> kCatatonitNames = {"catatonit", "podman-init"};
 constexpr std::array<std::string_view, 1> kMyInitNames = {"my_init"};
 
 // The signals the kernel sends a process that faulted. tini and catatonit leave them

@@ -31,6 +31,7 @@ constexpr std::array kInitdVariables = {
     EnvSpec{"INITD_STARTUP", Opt::startup, EnvRule::value},
     EnvSpec{"INITD_PRE_SHUTDOWN", Opt::pre_shutdown, EnvRule::value},
     EnvSpec{"INITD_POST_SHUTDOWN", Opt::post_shutdown, EnvRule::value},
+    EnvSpec{"INITD_TERMINATION_LOG", Opt::termination_log, EnvRule::value},
 };
 
 constexpr int kDebugLevel = 3;
@@ -185,6 +186,9 @@ bool apply_value(Opt id, std::string_view value, Config& config, Text& error, So
         config.expect_exit[*code] = true;
         return true;
     }
+    case Opt::termination_log:
+        config.termination_log = value.data();  // argv's or environ's string: it outlives the parse
+        return true;
     case Opt::verbose: {
         auto level = parse_unsigned<int>(value, 4);
         if (!level) return bad("a level 0-4");

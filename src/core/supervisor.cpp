@@ -8,6 +8,7 @@
 
 #include "initd/job_control.hpp"
 #include "initd/log.hpp"
+#include "initd/oom.hpp"
 #include "initd/processes.hpp"
 #include "initd/service_directory.hpp"
 #include "initd/sigmask.hpp"
@@ -179,6 +180,8 @@ void Supervisor::reap_all() {
             Text t;
             // tini's users grep for "Reaped zombie process with pid=", so that is the wording.
             t << "Reaped zombie process with pid=" << r.pid << " (exit code " << processes::exit_code_of(r.status) << ")";
+            Text oom;
+            if (WIFSIGNALED(r.status) && WTERMSIG(r.status) == SIGKILL && oom::explain_sigkill(oom)) t << ": " << oom.view();
             log::line(log::Level::error, t);
         }
     }
@@ -193,6 +196,7 @@ void Supervisor::child_ended(int status) {
     last_code_ = processes::exit_code_of(status);
     timers_[kill_after].disarm();
     for (Deadline& d : delayed_) d.disarm();
+    describe_ending(status);
 
     bool failed = last_code_ != 0;
     bool policy_says = config_.restart == RestartPolicy::always ||
@@ -211,6 +215,23 @@ void Supervisor::child_ended(int status) {
       << static_cast<long long>(backoff_ms_) << " ms";
     log::line(log::Level::warning, t);
     backoff_ms_ = backoff_ms_ * 2 < kMaxBackoffMs ? backoff_ms_ * 2 : kMaxBackoffMs;
+}
+
+// How the main child ended: the line for the termination log (what Kubernetes shows as
+// the container's reason), e.g. "exited with status 137: killed by SIGKILL (the kernel's
+// OOM killer: memory.max 64 MiB reached)", or "" for a success. An OOM kill is worth a
+// log line of its own.
+void Supervisor::describe_ending(int status) {
+    ending_.clear();
+    if (last_code_ == 0) return;
+    ending_ << "exited with status " << last_code_;
+    if (restarts_ > 0) ending_ << " after " << restarts_ << (restarts_ == 1 ? " restart" : " restarts");
+    if (!WIFSIGNALED(status)) return;
+    ending_ << ": killed by " << signal_name(WTERMSIG(status));
+    Text oom;
+    if (WTERMSIG(status) != SIGKILL || !oom::explain_sigkill(oom)) return;
+    ending_ << " (" << oom.view() << ')';
+    log::line(log::Level::error, Text() << "child killed by SIGKILL: " << oom.view());
 }
 
 void Supervisor::begin_shutdown(int exit_code) {

@@ -11,6 +11,7 @@
 //   app record          print "signal N" for every signal; exit 100+N on TERM, INT, QUIT
 //   app orphans COUNT   make COUNT orphans, wait until all have exited, say how many the
 //                       parent of this app (initd) adopted, wait for ever
+//   app eat             touch ever more memory, 1 MiB at a time, until killed
 //   app whoami          print uid, gid, groups and HOME, exit 0
 //   app pid1            print PID 1's comm, the size of PID 1's executable and our
 //                       parent's pid, exit 0
@@ -110,6 +111,14 @@ int main(int argc, char** argv) {
     }
     if (mode == "record") return record();
     if (mode == "orphans") return orphans(n);
+    if (mode == "eat") {
+        // Never freed, every page written: the cgroup's limit must be reached.
+        for (;;) {
+            char* block = static_cast<char*>(std::malloc(1 << 20));
+            if (!block) return 1;
+            std::memset(block, 1, 1 << 20);
+        }
+    }
     if (mode == "whoami") return whoami();
     if (mode == "pid1") return pid1();
     fprintf(stderr, "app: unknown mode '%s'\n", mode.c_str());

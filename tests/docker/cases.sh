@@ -19,19 +19,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-ok() { echo "ok: $*"; }
-fail() {
-    echo "FAIL: $*"
-    failures=$((failures + 1))
-}
-expect_eq() {  # WHAT EXPECTED ACTUAL
-    if [ "$2" = "$3" ]; then ok "$1: $3"; else fail "$1: expected '$2', got '$3'"; fi
-}
-expect_between() {  # WHAT LOW HIGH ACTUAL(ms)
-    if [ "$4" -ge "$2" ] && [ "$4" -lt "$3" ]; then ok "$1: $4 ms (expected $2-$3 ms)"
-    else fail "$1: $4 ms, expected $2-$3 ms"; fi
-}
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
+. "$src/tests/checks.sh"  # ok, fail, expect_eq, expect_between, now_ms
 
 # CMD=(the init with OPTIONS, then APP...): `under_init OPTIONS -- APP...`.
 under_init() {
@@ -319,6 +307,64 @@ user() {
     local code=$?
     expect_eq "initd --user nobody (not in /etc/passwd): exit code" 2 "$code"
     echo "initd said: $out"
+    done_case
+}
+
+# docker run -m: the app outgrows the limit and the kernel's OOM killer SIGKILLs it. initd
+# reads the container's memory cgroup (on cgroup v1 Docker mounts it as the root of
+# /sys/fs/cgroup/memory, while /proc/self/cgroup names the host's path) and says so on
+# stderr and in the termination log, an empty file mounted where Kubernetes mounts it.
+oom_kill() {
+    local log=$work/termination-log limit=memory.max out code
+    [ "$(stat -fc %T /sys/fs/cgroup)" = cgroup2fs ] || limit=memory.limit_in_bytes
+    : >"$log"
+    out=$(docker run --rm -m 32m --memory-swap 32m -v "$log:/dev/termination-log" "$image:apps" \
+        /sbin/initd -- /app eat 2>&1)
+    code=$?
+    echo "docker run said: $out"
+    expect_eq "exit code" 137 "$code"
+    expect_eq "the termination log" \
+        "exited with status 137: killed by SIGKILL (the kernel's OOM killer: $limit 32 MiB reached)" "$(cat "$log")"
+    [[ $out == *"initd: child killed by SIGKILL: the kernel's OOM killer: $limit 32 MiB reached"* ]] &&
+        ok "initd's line names the OOM killer" || fail "initd's line does not name the OOM killer"
+    : >"$log"
+    docker run --rm -m 32m -v "$log:/dev/termination-log" "$image:apps" /sbin/initd -- /app killself 9
+    expect_eq "a plain SIGKILL under a limit: exit code" 137 $?
+    expect_eq "a plain SIGKILL is no OOM kill" "exited with status 137: killed by SIGKILL" "$(cat "$log")"
+    done_case
+}
+
+# Dockerfile.release: a FROM scratch image of initd and its links, used as users would,
+# `COPY --from=` it into a second image.
+release_image() {
+    local version release=$image-release
+    version=$("$build/initd" --version | cut -d' ' -f2)
+    cmake --build "$build" --target release_rootfs >/dev/null || { fail "release_rootfs"; done_case; }
+    if docker build -q -f "$src/Dockerfile.release" -t "$release:$version" "$build/release-rootfs" >/dev/null; then
+        ok "built $release:$version from Dockerfile.release"
+    else fail "docker build -f Dockerfile.release"; done_case; fi
+    for link in /sbin/tini:tini /sbin/docker-init:tini /usr/bin/catatonit:tini /sbin/dumb-init:dumb-init \
+                /sbin/initd:initd; do
+        expect_eq "${link%%:*} --version" "${link#*:}" \
+            "$(docker run --rm --entrypoint "${link%%:*}" "$release:$version" --version 2>&1 | cut -d' ' -f1)"
+    done
+    mkdir -p "$work/user"
+    cp "$build/helpers/exit_with" "$work/user/"
+    cat >"$work/user/Dockerfile" <<DOCKERFILE
+FROM scratch
+COPY --from=$release:$version /sbin/initd /sbin/initd
+COPY exit_with /exit_with
+ENTRYPOINT ["/sbin/initd", "--"]
+DOCKERFILE
+    if docker build -q -t "$release:user" "$work/user" >/dev/null; then ok "COPY --from=$release:$version into a second image"
+    else fail "docker build with COPY --from"; fi
+    docker run --rm "$release:user" /exit_with 3
+    expect_eq "the copied initd runs, its child's status passes through" 3 $?
+    expect_eq "it is build/initd" "$(md5sum <"$build/initd" | cut -d' ' -f1)" \
+        "$(docker run --rm --entrypoint /sbin/initd "$release:user" --version >/dev/null &&
+           docker create "$release:user" >"$work/cid" && docker cp "$(cat "$work/cid")":/sbin/initd - | tar -xO | md5sum | cut -d' ' -f1)"
+    [ -s "$work/cid" ] && docker rm "$(cat "$work/cid")" >/dev/null
+    docker rmi -f "$release:user" "$release:$version" >/dev/null
     done_case
 }
 

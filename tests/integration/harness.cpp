@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <dirent.h>
 #include <fcntl.h>
@@ -119,7 +120,11 @@ std::string read_available(int fd, int timeout_ms) {
 
 const char* mode_name(Mode mode) { return mode == Mode::pid1 ? "PID 1 of a new PID namespace" : "subreaper"; }
 
-std::string initd_path() { return INITD_BINARY; }
+// INITD_TEST_BINARY: another build of initd (tests/arm64/run: the arm64 one, under qemu-user).
+std::string initd_path() {
+    const char* other = getenv("INITD_TEST_BINARY");
+    return other && *other ? other : INITD_BINARY;
+}
 std::string helper(const std::string& name) { return std::string(HELPERS_DIR) + "/" + name; }
 
 namespace {

@@ -66,8 +66,10 @@ Trace read_trace(const std::string& path) {
     return t;
 }
 
+// /dev/termination-log: only when the child failed (README "Kubernetes").
 bool allowed_to_open(const std::string& path) {
-    return path == "/etc/passwd" || path == "/etc/group" || path == "/proc" || path.rfind("/proc/", 0) == 0;
+    return path == "/etc/passwd" || path == "/etc/group" || path == "/proc" || path.rfind("/proc/", 0) == 0 ||
+           path == "/dev/termination-log";
 }
 
 // initd under `strace -f` (as PID 1: through `unshare --pid --fork --mount-proc`, so
@@ -134,16 +136,24 @@ TEST_CASE("initd keeps no descriptor beyond 0-2 while its child runs", "[resourc
     r.finish();
 }
 
-TEST_CASE("initd opens no files but /etc/passwd, /etc/group and /proc", "[resources]") {
+TEST_CASE("initd opens no files but /etc/passwd, /etc/group, /proc and, after a failure, /dev/termination-log",
+          "[resources]") {
     Mode mode = GENERATE(Mode::pid1, Mode::subreaper);
     INFO(mode_name(mode));
 
-    SECTION("a plain child: nothing but /proc (the shutdown's look for leftovers)") {
-        Trace t = traced_run(mode, {}, {helper("exit_with"), "5"}, 5);
+    SECTION("a plain child that succeeds: nothing but /proc (the shutdown's look for leftovers)") {
+        Trace t = traced_run(mode, {}, {helper("exit_with"), "0"}, 0);
         REQUIRE(t.saw_initd);
         INFO("initd opened " << Catch::Detail::stringify(t.initd_opens));
         CHECK(std::all_of(t.initd_opens.begin(), t.initd_opens.end(),
                           [](const std::string& path) { return path.rfind("/proc", 0) == 0; }));
+    }
+    SECTION("a plain child that fails: /proc, and /dev/termination-log once") {
+        Trace t = traced_run(mode, {}, {helper("exit_with"), "5"}, 5);
+        REQUIRE(t.saw_initd);
+        INFO("initd opened " << Catch::Detail::stringify(t.initd_opens));
+        CHECK(std::count(t.initd_opens.begin(), t.initd_opens.end(), "/dev/termination-log") == 1);
+        CHECK(std::all_of(t.initd_opens.begin(), t.initd_opens.end(), allowed_to_open));
     }
     SECTION("--user: /etc/passwd and /etc/group, nothing else") {
         Trace t = traced_run(mode, {"--user", "nobody"}, {helper_for_anyone("exit_with"), "0"}, 0);

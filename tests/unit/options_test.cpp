@@ -731,6 +731,9 @@ TEST_CASE("argv[0] picks the name's row", "[options][names]") {
     }
     Parse dir({"/sbin/tini", "sh"});
     CHECK(std::string(dir.config.called_as) == "tini");
+    // podman runs its --init binary as /run/podman-init, expecting catatonit.
+    Parse podman({"/run/podman-init", "--", "sh"});
+    CHECK(podman.config.row == &initd::name_row("catatonit"));
     CHECK(initd::name_row("dumb-init").usage_exit == 1);
     CHECK(initd::name_row("catatonit").usage_exit == 1);
     CHECK(initd::name_row("tini").usage_exit == 1);
