@@ -58,5 +58,14 @@ void measure_loss(Bench &b);
 // reaping.cpp: orphans in a PID namespace.
 void measure_reaping(Bench &b);
 
+// services.cpp: N services under initd, runit, my_init, supervisord.
+void measure_services(Bench &b);
+
+// relay.cpp: a service's output through its logger's pipe.
+void measure_relay(Bench &b);
+
+// syscalls.cpp: the system calls an init makes itself.
+void measure_syscalls(Bench &b);
+
 // docker.cpp: docker stop of a container with the init as PID 1.
 void measure_docker(Bench &b);
