@@ -4,7 +4,6 @@
 #include <csignal>
 #include <map>
 #include <set>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -78,17 +77,6 @@ void measure_shutdown(Bench &b)
 
 namespace {
 
-// While it lasts the driver is a child subreaper: what an init leaves behind
-// when it exits comes to the driver, which ends it, instead of escaping to the
-// host's init.
-class Adopting {
-public:
-	Adopting() { prctl(PR_SET_CHILD_SUBREAPER, 1); }
-	~Adopting() { prctl(PR_SET_CHILD_SUBREAPER, 0); }
-	Adopting(const Adopting &) = delete;
-	Adopting &operator=(const Adopting &) = delete;
-};
-
 bool is_zombie(pid_t pid)
 {
 	std::string stat = pid_file(pid, "stat");
@@ -104,25 +92,6 @@ int live_descendants(pid_t pid, const std::set<pid_t> &strangers)
 		if (!strangers.count(child))
 			n += !is_zombie(child) + live_descendants(child, strangers);
 	return n;
-}
-
-// SIGKILL whatever was adopted, layer by layer (a killed process's children
-// come to the driver next), and reap it all; the strangers stay.
-void end_adopted(const std::set<pid_t> &strangers)
-{
-	uint64_t t0 = now_ns();
-	for (;;) {
-		int adopted = 0;
-		for (pid_t kid : children_of(getpid()))
-			if (!strangers.count(kid)) {
-				kill(kid, SIGKILL);
-				waitpid(kid, nullptr, WNOHANG);
-				adopted++;
-			}
-		if (adopted == 0 || ms_since(t0) > 30000)
-			return;
-		nap_us(1000);
-	}
 }
 
 // Sleeping processes that are the driver's children, not the init's: a

@@ -43,10 +43,12 @@ int main(int argc, char **argv)
 		void (*run)(Bench &);
 	};
 	const Step steps[] = {{"size", measure_size},         {"idle", measure_idle},
-	                      {"startup", measure_startup},   {"latency", measure_latency},
+	                      {"startup", measure_startup},   {"syscalls", measure_syscalls},
+	                      {"latency", measure_latency},
 	                      {"loss", measure_loss},         {"reaping", measure_reaping},
 	                      {"shutdown", measure_shutdown}, {"tree", measure_tree_shutdown},
-	                      {"docker", measure_docker}};
+	                      {"docker", measure_docker},     {"services", measure_services},
+	                      {"relay", measure_relay}};
 	for (const Step &step : steps)
 		if (cfg.wants(step.name))
 			step.run(b);

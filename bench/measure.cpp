@@ -1,6 +1,9 @@
 // measure.cpp - what several measurements use.
 #include <csignal>
 #include <sstream>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "measure.hpp"
 
@@ -34,4 +37,24 @@ std::vector<std::string> needed_libs(Bench &b, const std::string &bin)
 		libs.push_back(path);
 	}
 	return libs;
+}
+
+Adopting::Adopting() { prctl(PR_SET_CHILD_SUBREAPER, 1); }
+Adopting::~Adopting() { prctl(PR_SET_CHILD_SUBREAPER, 0); }
+
+void end_adopted(const std::set<pid_t> &strangers)
+{
+	uint64_t t0 = now_ns();
+	for (;;) {
+		int adopted = 0;
+		for (pid_t kid : children_of(getpid()))
+			if (!strangers.count(kid)) {
+				kill(kid, SIGKILL);
+				waitpid(kid, nullptr, WNOHANG);
+				adopted++;
+			}
+		if (adopted == 0 || ms_since(t0) > 30000)
+			return;
+		nap_us(1000);
+	}
 }

@@ -15,6 +15,18 @@ Row &Report::add_row(const std::string &label, bool higher_is_better, bool ratio
 	return rows_.back();
 }
 
+Table &Report::add_table(const std::string &title, const std::vector<std::string> &cols)
+{
+	tables_.push_back(Table{title, cols, {}, {}});
+	return tables_.back();
+}
+
+Row &Table::add_row(const std::string &label)
+{
+	rows.push_back(Row{label, false, false, {}});
+	return rows.back();
+}
+
 void set_cell(Row &r, const std::string &name, double value, const std::string &text)
 {
 	r.cells[name] = Cell{value, text};
@@ -103,12 +115,33 @@ void header(std::ostringstream &o, const Config &cfg, const Done &done, double t
 	     "tini-static, dumb-init, catatonit on that row.\n\n";
 }
 
-} // namespace
-
-std::string Report::markdown(const Config &cfg, const std::vector<Variant> &all, double total_s) const
+void write_table(std::ostringstream &o, const Table &t)
 {
-	std::ostringstream o;
-	header(o, cfg, done, total_s);
+	o << "\n## " << t.title << "\n\n| measurement |";
+	for (auto &c : t.cols)
+		o << " " << c << " |";
+	o << "\n|---|";
+	for (size_t i = 0; i < t.cols.size(); i++)
+		o << "---|";
+	o << "\n";
+	for (auto &r : t.rows) {
+		o << "| " << r.label << " |";
+		for (auto &c : t.cols) {
+			auto it = r.cells.find(c);
+			o << " " << (it == r.cells.end() ? "–" : it->second.text) << " |";
+		}
+		o << "\n";
+	}
+	if (!t.notes.empty()) {
+		o << "\n";
+		for (auto &n : t.notes)
+			o << "- " << n << "\n";
+	}
+}
+
+void main_table(std::ostringstream &o, const std::vector<Variant> &all, const std::deque<Row> &rows_,
+                const std::vector<std::string> &notes_)
+{
 	std::vector<std::string> cols;
 	for (auto &v : all)
 		cols.push_back(v.name);
@@ -135,5 +168,17 @@ std::string Report::markdown(const Config &cfg, const std::vector<Variant> &all,
 	for (auto &v : all)
 		if (!v.ok())
 			o << "- " << v.name << ": " << v.missing << "\n";
+}
+
+} // namespace
+
+std::string Report::markdown(const Config &cfg, const std::vector<Variant> &all, double total_s) const
+{
+	std::ostringstream o;
+	header(o, cfg, done, total_s);
+	if (!rows_.empty())
+		main_table(o, all, rows_, notes_);
+	for (auto &t : tables_)
+		write_table(o, t);
 	return o.str();
 }

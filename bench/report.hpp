@@ -21,6 +21,17 @@ struct Row {
 	std::map<std::string, Cell> cells;
 };
 
+// A table of its own, for measurements whose columns are not the inits (the
+// service supervisors); no ratio column.
+struct Table {
+	std::string title;
+	std::vector<std::string> cols;
+	std::deque<Row> rows;
+	std::vector<std::string> notes;
+
+	Row &add_row(const std::string &label);
+};
+
 // How many repetitions were actually done where a time budget may cut them
 // short; the header of the report states them.
 struct Done {
@@ -36,6 +47,7 @@ public:
 	// A deque: add_row() hands out references that must stay valid.
 	Row &add_row(const std::string &label, bool higher_is_better = false, bool ratio = true);
 	void note(const std::string &text) { notes_.push_back(text); }
+	Table &add_table(const std::string &title, const std::vector<std::string> &cols);
 	// Cells for variants that could not run say why.
 	void mark_missing(Row &r, const std::vector<Variant> &all, bool with_none, bool with_bare);
 
@@ -45,6 +57,7 @@ public:
 
 private:
 	std::deque<Row> rows_;
+	std::deque<Table> tables_;
 	std::vector<std::string> notes_;
 };
 

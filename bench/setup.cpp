@@ -63,11 +63,15 @@ void usage()
 	std::fprintf(stderr,
 	             "usage: bench [--initd PATH] [--initd-before PATH] [--helpers DIR] [--out FILE]\n"
 	             "             [--command TEXT]\n"
-	             "             [--only size,idle,startup,latency,loss,reaping,shutdown,tree,docker]\n"
-	             "             [--tree-reps N] [--tree-strangers N] [--quick] [--verbose]\n"
+	             "             [--only size,idle,startup,syscalls,latency,loss,reaping,shutdown,tree,docker,\n"
+	             "                     services,relay]\n"
+	             "             [--tree-reps N] [--tree-strangers N] [--my-init PATH] [--services N]\n"
+	             "             [--relay-mib N] [--quick] [--verbose]\n"
 	             "Normally started by bench/run.  --initd-before adds a column for an older\n"
 	             "initd binary, run exactly like initd.  --tree-strangers keeps N sleeping\n"
-	             "processes outside the inits' trees during the shutdown of a tree.\n");
+	             "processes outside the inits' trees during the shutdown of a tree.\n"
+	             "--my-init adds baseimage-docker's my_init (+ runit) to the services table;\n"
+	             "--services N services per supervisor (50); --relay-mib N MiB through a logger (256).\n");
 }
 
 namespace {
@@ -89,6 +93,11 @@ void make_quick(Config &cfg)
 	cfg.tree_children = 10;
 	cfg.tree_grandchildren = 10;
 	cfg.docker_reps = 1;
+	cfg.services = 10;
+	cfg.services_reps = 1;
+	cfg.restarts = 2;
+	cfg.relay_mib = 32;
+	cfg.relay_reps = 1;
 }
 
 } // namespace
@@ -110,6 +119,16 @@ bool parse_args(int argc, char **argv, Config &cfg)
 		} else if (a == "--initd-before") {
 			if (!next(cfg.initd_before))
 				return false;
+		} else if (a == "--my-init") {
+			if (!next(cfg.my_init))
+				return false;
+		} else if (a == "--services" || a == "--relay-mib") {
+			if (!next(list))
+				return false;
+			int n = std::atoi(list.c_str());
+			if (n < 1)
+				return false;
+			(a == "--services" ? cfg.services : cfg.relay_mib) = n;
 		} else if (a == "--helpers") {
 			if (!next(cfg.helpers))
 				return false;

@@ -10,6 +10,7 @@
 struct Config {
 	std::string initd = "build/initd";
 	std::string initd_before; // an older initd for a second column; empty: none
+	std::string my_init;      // baseimage-docker's my_init for a supervisor column; empty: none
 	std::string helpers = "bench/build";
 	std::string out = "bench/RESULTS.md";
 	std::string command = "bench/run";
@@ -30,6 +31,11 @@ struct Config {
 	int tree_grandchildren = 100; // ... and children of each of them
 	int tree_strangers = 0;       // processes outside the init's tree meanwhile
 	int docker_reps = 3;
+	int services = 50;        // services per supervisor
+	int services_reps = 3;    // fresh supervisors per repetition
+	int restarts = 5;         // services killed per supervisor and repetition
+	int relay_mib = 256;      // bytes a service writes into its logger
+	int relay_reps = 3;
 	int docker_stop_timeout = 3;
 	// On a loaded machine the two longest measurements stop starting new
 	// repetitions after this many seconds, so a run stays within ~6 minutes;
