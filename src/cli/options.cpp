@@ -486,7 +486,8 @@ ParseResult parse_options(int argc, char** argv, char* const* envp, Config& conf
         result.action = Action::usage_error;
         return result;
     }
-    config.command = argv + first_word;
+    // (argc may be 0: execve with an empty argv; the command is then argv's null, too)
+    config.command = argv + (first_word < argc ? first_word : argc);
     return result;
 }
 

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <cstdio>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -53,9 +54,13 @@ struct CStrings {
 
 void ignore(std::string_view) {}
 
-void check(bool ok) {
-    if (!ok) std::abort();
+// Says which invariant broke before aborting (the fuzzer's report shows no line).
+void check_at(bool ok, int line) {
+    if (ok) return;
+    std::fprintf(stderr, "fuzz_options.cpp:%d: invariant broken\n", line);
+    std::abort();
 }
+#define check(ok) check_at((ok), __LINE__)
 
 constexpr const char* kNames[] = {"initd", "tini", "/sbin/tini", "docker-init", "tini-static",
                                   "/usr/bin/dumb-init", "catatonit", "./initd"};
@@ -87,7 +92,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         } else {
             check(config.command != nullptr);
             // An empty command (argv's terminating null) only when services run without one.
-            check(config.command >= argv.pointers.data() + 1 && config.command <= argv.pointers.data() + argc);
+            check(config.command >= argv.pointers.data() + (argc > 0) && config.command <= argv.pointers.data() + argc);
             check(config.command[0] != nullptr || config.services != nullptr);
             check(config.command[argc - (config.command - argv.pointers.data())] == nullptr);
         }

@@ -46,7 +46,8 @@ struct Parse {
         : argv(args), env(environment) {
         result = initd::parse_options(argv.count(), argv.data(), env.data(), config);
     }
-    explicit Parse(const std::vector<std::string>& args) : argv(args), env({}) {
+    explicit Parse(const std::vector<std::string>& args, std::initializer_list<std::string> environment = {})
+        : argv(args), env(environment) {
         result = initd::parse_options(argv.count(), argv.data(), env.data(), config);
     }
     Parse(const Parse&) = delete;
@@ -1057,4 +1058,11 @@ TEST_CASE("my_init: baseimage-docker's layout, its options and variables", "[opt
         CHECK(p.action() == Action::usage_error);
         CHECK(p.config.row->usage_exit == 2);
     }
+}
+
+TEST_CASE("an empty argv (execve with none) and INITD_SERVICES: no command, inside argv", "[options]") {
+    Parse p(std::vector<std::string>{}, {"INITD_SERVICES=/s"});
+    REQUIRE(p.action() == Action::run);
+    REQUIRE(p.config.command != nullptr);
+    CHECK(p.config.command[0] == nullptr);
 }
