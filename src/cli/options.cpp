@@ -417,6 +417,8 @@ ParseResult parse_options(int argc, char** argv, char* const* envp, Config& conf
         config.post_shutdown = layout->post_shutdown;
         config.kill_after_ms = config.service_stop_ms = layout->stop_ms;
         config.grace_ms = layout->grace_ms;
+        // my_init stops its command with SIGTERM whether it got SIGTERM or SIGINT.
+        config.rewrite.set(SIGINT, SIGTERM);
     }
 
     if (row.version_only_alone && argc == 2 && std::string_view(argv[1]) == "--version") {

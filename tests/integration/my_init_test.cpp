@@ -106,3 +106,16 @@ TEST_CASE("my_init: --skip-runit without a command exits 1 before anything runs,
     CHECK(etc.order().empty());
     CHECK(run(etc.launch({"--bogus"}, {})).code == 2);
 }
+
+TEST_CASE("my_init: SIGINT reaches the main command as SIGTERM, and my_init exits 2", "[my_init]") {
+    Etc etc;
+    etc.script("/trap", "trap 'echo got-term >> /etc/order; exit 0' TERM\ntrap 'echo got-int >> /etc/order; exit 0' INT\n"
+                        "echo ready >> /etc/order\nsleep 1000 & wait");
+    Process initd(etc.launch({"--skip-runit"}, {"/etc/trap"}));
+    for (int i = 0; i < 500 && etc.order().find("ready") == std::string::npos; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    REQUIRE(etc.order().find("ready") != std::string::npos);
+    initd.signal(SIGINT);
+    CHECK(initd.wait() == 2);
+    CHECK(etc.order().find("got-term") != std::string::npos);
+}
