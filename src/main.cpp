@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "initd/container_environment.hpp"
+#include "initd/large_bss.hpp"
 #include "initd/log.hpp"
 #include "initd/service_directory.hpp"
 #include "initd/sigmask.hpp"
@@ -20,14 +21,14 @@ namespace {
 // use only, so that the plain path's memory stays as it was.
 services::ServiceDirectory* service_directory(const Config& config) {
     if (!config.services) return nullptr;
-    static services::ServiceDirectory directory;
+    INITD_LARGE_BSS static services::ServiceDirectory directory;
     return &directory;
 }
 
 // my_init's /etc/container_environment: the environment every program started from now
 // on gets (the array's address stays; its contents change after each start-up script).
 container_env::Environment& container_environment() {
-    static container_env::Environment environment;  // 66 KiB of zeros in .bss
+    INITD_LARGE_BSS static container_env::Environment environment;  // 66 KiB of zeros
     return environment;
 }
 
@@ -45,7 +46,7 @@ ScriptQueue* script_queue(const Config& config) {
     bool any = config.pre_shutdown || config.post_shutdown;
     for (const char* path : config.startup) any = any || path;
     if (!any) return nullptr;
-    static ScriptQueue queue;
+    INITD_LARGE_BSS static ScriptQueue queue;
     return &queue;
 }
 

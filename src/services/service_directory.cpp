@@ -9,6 +9,7 @@
 
 #include "initd/deadlines.hpp"
 #include "initd/dir_list.hpp"
+#include "initd/large_bss.hpp"
 #include "initd/log.hpp"
 #include "initd/raw_fs.hpp"
 
@@ -75,7 +76,7 @@ ServiceDirectory::Place& ServiceDirectory::place(int service, Which which) {
 // DIR/NAME is a service when it is a directory (a link to one counts, as with runit)
 // whose `run` is executable. Services whose directory went away are stopped.
 void ServiceDirectory::scan() {
-    static NameList names;  // 8 KiB: in .bss, not on the stack
+    INITD_LARGE_BSS static NameList names;  // 8 KiB: not on the stack
     if (!list_sorted(dir_, ".", names)) return;
     if (names.overflow) say(".", "too many entries: the last in name order are left out", 0);
     char run[96];

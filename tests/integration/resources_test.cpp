@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <csignal>
 #include <cstdio>
 #include <dirent.h>
@@ -113,6 +114,30 @@ TEST_CASE("the static binary contains no allocator", "[resources]") {
     INFO("allocator symbols: " << Catch::Detail::stringify(found));
     CHECK(found.empty());
 }
+
+#if defined(__x86_64__)
+TEST_CASE("the plain path touches no page of the large zeroed objects the services use", "[resources]") {
+    // The service table, the listings and my_init's environment (over 100 KiB) are in
+    // .lbss, after libc's and initd's small variables: the plain path must find those on
+    // the data segment's last page and leave every anonymous mapping past it untouched.
+    Recorded r(Mode::subreaper);
+    std::ifstream smaps("/proc/" + std::to_string(r.process.pid()) + "/smaps");
+    std::string line, mapping;
+    std::vector<std::string> touched;
+    while (std::getline(smaps, line)) {
+        if (!line.empty() && std::isxdigit(static_cast<unsigned char>(line[0])) && line.find('-') < 16) {
+            mapping = line;
+            continue;
+        }
+        // An anonymous mapping: no path, not the stack, the vDSO or its data.
+        bool anonymous = mapping.find('/') == std::string::npos && mapping.find('[') == std::string::npos;
+        if (anonymous && line.rfind("Rss:", 0) == 0 && std::stol(line.substr(4)) > 0) touched.push_back(mapping);
+    }
+    INFO(Catch::Detail::stringify(touched));
+    CHECK(touched.empty());
+    r.finish();
+}
+#endif
 #endif
 
 TEST_CASE("initd keeps no descriptor beyond 0-2 while its child runs", "[resources]") {
