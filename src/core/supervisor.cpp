@@ -391,8 +391,8 @@ bool Supervisor::multi_signal(int sig) {
             terminated_ = true;
             abort_signal_ = sig;
             deliver(SIGTERM);
-        } else if (child_) {
-            deliver(config_.rewrite.apply(sig) ? config_.rewrite.apply(sig) : sig);
+        } else if (int to = config_.rewrite.apply(sig); to && child_) {
+            deliver(to);  // (rewritten to 0: dropped, as for the main command)
         }
         return true;
     }
@@ -405,7 +405,7 @@ bool Supervisor::multi_signal(int sig) {
     // No main command: initd runs the services until it is told to stop; any other
     // signal goes to every running service.
     if (stop) begin_shutdown(0);
-    else if (services_) services_->table().signal_running(config_.rewrite.apply(sig));
+    else if (int to = config_.rewrite.apply(sig); to && services_) services_->table().signal_running(to);
     return true;
 }
 
@@ -416,25 +416,24 @@ void Supervisor::run_scripts(const char* const* paths, int count) {
 
 // The stage's next script, as the child (signals go to it), or the next stage.
 void Supervisor::run_next_script() {
-    while (const char* path = scripts_ ? scripts_->next() : nullptr) {
-        char* argv[2] = {const_cast<char*>(path), nullptr};
-        ChildSetup setup = setup_;
-        setup.command = argv;
-        setup.user = nullptr;  // -u is the main command's
-        log::line(log::Level::info, Text() << "running " << path);
-        SpawnResult spawned = spawn_child(setup, foreground_);
-        if (spawned.failed_call) log_spawn(setup, spawned);
-        if (spawned.pid < 0) {
-            script_ = path;
-            script_ended(1);
-            return;
-        }
-        child_ = spawned.pid;
-        child_group_ = spawned.pid;
-        script_ = path;
+    script_ = scripts_ ? scripts_->next() : nullptr;
+    if (!script_) {
+        advance();
         return;
     }
-    advance();
+    char* argv[2] = {const_cast<char*>(script_), nullptr};
+    ChildSetup setup = setup_;
+    setup.command = argv;
+    setup.user = nullptr;  // -u is the main command's
+    log::line(log::Level::info, Text() << "running " << script_);
+    SpawnResult spawned = spawn_child(setup, foreground_);
+    if (spawned.failed_call) log_spawn(setup, spawned);
+    if (spawned.pid < 0) {
+        script_ended(1);  // fork failed: as a script that failed
+        return;
+    }
+    child_ = spawned.pid;
+    child_group_ = spawned.pid;
 }
 
 void Supervisor::script_ended(int code) {

@@ -305,3 +305,18 @@ TEST_CASE("services: initd makes no wake-ups while its services idle, and sv wak
     initd.signal(SIGTERM);
     CHECK(initd.wait() == 0);
 }
+
+TEST_CASE("services: during start-up a signal rewritten to 0 is dropped, not sent as it came", "[services]") {
+    Layout l;
+    REQUIRE(mkfifo((l.root + "/ready").c_str(), 0600) == 0);
+    l.script("/startup/15-slow", "trap 'echo slow-hup >> " + l.order() + "' HUP\ntrap 'echo slow-term >> " + l.order() +
+                                     "; exit 0' TERM\necho > " + l.root + "/ready\nwhile :; do sleep 1000 & wait; done");
+    auto options = l.options();
+    options.insert(options.begin(), {"--rewrite", "HUP:0"});
+    Process initd(initd_launch(Mode::subreaper, options, {"/bin/true"}));
+    REQUIRE(read_file(l.root + "/ready"));  // blocks until the script is running
+    initd.signal(SIGHUP);
+    initd.signal(SIGTERM);
+    CHECK(initd.wait() == 128 + SIGTERM);
+    CHECK(file(l.order()) == "startup-1\nslow-term\n");
+}
