@@ -43,9 +43,7 @@ void import_environment(container_env::Import how, container_env::Export what) {
 void refresh_environment() { import_environment(container_env::Import::replace, container_env::Export::dumps_only); }
 
 ScriptQueue* script_queue(const Config& config) {
-    bool any = config.pre_shutdown || config.post_shutdown;
-    for (const char* path : config.startup) any = any || path;
-    if (!any) return nullptr;
+    if (!config.has_scripts()) return nullptr;
     INITD_LARGE_BSS static ScriptQueue queue;
     return &queue;
 }
@@ -94,7 +92,7 @@ int main(int argc, char** argv, char** envp) {
     supervisor.start();
     // --restart starts the child again later, and services and scripts start later
     // too: they must find the same descriptors.
-    if (config.restart == RestartPolicy::no && !config.services && !script_queue(config))
+    if (config.restart == RestartPolicy::no && !config.services && !config.has_scripts())
         startup::detach_from_cwd_and_descriptors();
 
     // The loop: sleep in sigtimedwait (for ever unless a deadline is pending), then

@@ -41,6 +41,11 @@ struct Config {
     std::array<const char*, kMaxScriptDirs> startup{};   // --startup DIR, repeatable
     const char* pre_shutdown = nullptr;
     const char* post_shutdown = nullptr;
+    bool has_scripts() const {
+        for (const char* path : startup)
+            if (path) return true;
+        return pre_shutdown || post_shutdown;
+    }
     std::uint64_t service_stop_ms = 0;  // the services' stop before SIGKILL; 0: grace_ms
     bool kill_all_on_exit = true;       // my_init --no-kill-all-on-exit turns it off
     bool skip_startup = false, skip_services = false, insecure_key = false;  // my_init

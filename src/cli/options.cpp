@@ -468,8 +468,7 @@ ParseResult parse_options(int argc, char** argv, char* const* envp, Config& conf
     if (config.skip_startup) config.startup = {};
     if (config.insecure_key) config.startup[0] = "/usr/sbin/enable_insecure_key";  // even so, as my_init
     if (config.skip_services) config.services = config.pre_shutdown = config.post_shutdown = nullptr;
-    bool multi = config.services || config.pre_shutdown || config.post_shutdown;
-    for (const char* path : config.startup) multi = multi || path;
+    bool multi = config.services || config.has_scripts();
     if (first_word >= argc && row.no_command_needed && !config.services) {
         error << "--skip-runit needs a command to run";
         result.action = Action::refuse;

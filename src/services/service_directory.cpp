@@ -190,8 +190,7 @@ pid_t ServiceDirectory::start(int service, Which which, const int* finish_args) 
     else setup.stdin_fd = f.pipe[0];
     SpawnResult result = spawn_child(setup, foreground_);
     char name[96];
-    join(name, table_.at(service).name, argv[0] + 2);
-    if (which == Which::log) join(name, table_.at(service).name, "log");
+    join(name, table_.at(service).name, which == Which::log ? "log" : argv[0] + 2);  // "x/run", "x/finish", "x/log"
     if (!result.failed_call) {
         if (log::enabled(log::Level::info)) log::line(log::Level::info, Text() << name << " started as pid " << result.pid);
         return result.pid;
