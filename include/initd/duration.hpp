@@ -1,4 +1,4 @@
-// "500ms", "5s", "2m", "5" (seconds) -> milliseconds. 0 means "off" to the callers.
+// "500ms", "5s", "2m", "1h", "5" (seconds) -> milliseconds. 0 means "off" to the callers.
 #pragma once
 
 #include <cstdint>

@@ -25,6 +25,9 @@ enum class Opt : unsigned char {
     startup_directory,  // my_init's ENV_INIT_DIRECTORY: replaces /etc/my_init.d
     skip_startup, skip_services, keep_rest, quiet, insecure_key,  // my_init's flags
     stop_timeout,       // my_init's KILL_PROCESS_TIMEOUT: the main command's and the services' stop
+    io, web_hook, bind_port, strict_port_binding, stdout_prefix, thug, notify_socket,  // dock's (and initd's)
+    log_rotate,         // a DURATION (initd)
+    log_rotate_hours,   // a whole number of hours, as Go's flag reads an int (dock)
     verbose,          // one level more per use
     debug,            // straight to debug (dumb-init's -v)
     help, version, license,
@@ -81,6 +84,7 @@ enum class VersionStyle {
     initd,      // "initd X.Y.Z" on stdout
     tini,       // "tini version X.Y.Z - git.initd" on stdout: the line dockerd parses
     dumb_init,  // "dumb-init vX.Y.Z (initd)" on stderr, where dumb-init prints it
+    dock,       // "dock version vX.Y.Z (initd)" on stdout
 };
 
 // Where a name finds its scripts and services when the command line does not say
@@ -103,6 +107,9 @@ struct NameRow {
     std::span<const OptionSpec> options;
     std::span<const EnvSpec> variables;       // read after the command line, as the peers do
     bool permute;               // glibc getopt: options anywhere until "--" (not with POSIXLY_CORRECT)
+    // dock's Go command line (flag package + codegangsta/cli): -name or --name, =VALUE
+    // or the next word, no clusters; a first word "help" or "h", or none, prints help.
+    bool go_flags = false;
     bool version_only_alone;    // tini: "--version" is an option only as the sole argument
     bool help_to_stderr;        // dumb-init and catatonit print --help on stderr
     int usage_exit;             // bad option, bad value or no command
@@ -121,6 +128,9 @@ struct NameRow {
     int exit_when_stopped = 0;  // set: the exit status after a TERM or INT to initd (my_init: 2)
     bool no_command_needed = false;  // runs its services without one (my_init)
     bool container_environment = false;  // imports and exports /etc/container_environment (my_init)
+    bool stderr_to_stdout = false;  // the child's stderr is its stdout, merged in order (dock)
+    int child_pdeathsig = 0;        // the child gets this signal when initd dies (dock: SIGTERM)
+    int dropped_signal = 0;         // not forwarded (dock: SIGWINCH, which only resizes its terminal)
 };
 
 // The row for argv[0]'s last component; initd's own row for any other name.

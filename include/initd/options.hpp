@@ -50,6 +50,16 @@ struct Config {
     bool kill_all_on_exit = true;       // my_init --no-kill-all-on-exit turns it off
     bool skip_startup = false, skip_services = false, insecure_key = false;  // my_init
 
+    // dock's features (src/dock/): none of them costs anything unless asked for.
+    const char* io = nullptr;             // --io URL: a file, tcp://, unix://
+    const char* web_hook = nullptr;       // --web-hook URL: http://HOST[:PORT]/PATH
+    int bind_port = 0;                    // --bind-port: "running" once it is bound
+    bool strict_port_binding = false;     // only by initd's descendants
+    const char* stdout_prefix = nullptr;  // --stdout-prefix TEXT[:COLOR]
+    std::uint64_t log_rotate_ms = 0;      // --log-rotate (a file --io only)
+    bool thug = false;                    // TERM/INT/QUIT the child ignores or blocks: SIGKILL
+    bool notify_socket = false;           // a NOTIFY_SOCKET for the child; READY=1 is "running"
+
     char* const* command = nullptr;  // null-terminated argv of the child; may be empty with --services
 };
 

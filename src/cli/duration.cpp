@@ -16,6 +16,7 @@ std::optional<std::uint64_t> parse_duration_ms(std::string_view text) {
     if (unit.empty() || unit == "s") scale = 1000;
     else if (unit == "ms") scale = 1;
     else if (unit == "m") scale = 60 * 1000;
+    else if (unit == "h") scale = 60 * 60 * 1000;
     else return std::nullopt;
 
     if (value > kMaxDurationMs / scale) return std::nullopt;

@@ -30,6 +30,14 @@ constexpr std::array kInitdOptions = {
     OptionSpec{0, "pre-shutdown", "PATH", Opt::pre_shutdown, "run PATH once COMMAND is done, before the services stop"},
     OptionSpec{0, "post-shutdown", "PATH", Opt::post_shutdown, "run PATH once the services are stopped"},
     OptionSpec{0, "termination-log", "PATH", Opt::termination_log, "if the child fails, say why in PATH if empty ('': off)"},
+    OptionSpec{0, "io", "URL", Opt::io, "the child's stdout+stderr to a file, tcp:// or unix://"},
+    OptionSpec{0, "stdout-prefix", "TEXT[:COLOR]", Opt::stdout_prefix, "start each line of the child's output with TEXT"},
+    OptionSpec{0, "log-rotate", "DURATION", Opt::log_rotate, "gzip the --io file this often; keep 5"},
+    OptionSpec{0, "web-hook", "URL", Opt::web_hook, "PUT the child's status (starting, running, crashed) there"},
+    OptionSpec{0, "bind-port", "PORT", Opt::bind_port, "the child is running once PORT is bound"},
+    OptionSpec{0, "strict-port-binding", "", Opt::strict_port_binding, "... by a process started by initd"},
+    OptionSpec{0, "notify-socket", "", Opt::notify_socket, "give the child a NOTIFY_SOCKET: READY=1 is running"},
+    OptionSpec{0, "thug", "", Opt::thug, "SIGKILL for a TERM/INT/QUIT the child ignores or blocks"},
     OptionSpec{'v', "verbose", "", Opt::verbose, "more log lines on stderr; repeat for more"},
     OptionSpec{'h', "help", "", Opt::help, "print this help and exit"},
     OptionSpec{'V', "version", "", Opt::version, "print the version and exit"},
@@ -77,6 +85,23 @@ constexpr std::array kMyInitOptions = {
     OptionSpec{0, "quiet", "", Opt::quiet, "only errors"},
     OptionSpec{'h', "help", "", Opt::help, "print this help and exit"},
 };
+// dock 0.x: Go flags, each name usable with one dash or two.
+constexpr std::array kDockOptions = {
+    OptionSpec{0, "io", "URL", Opt::io, "file:///PATH, PATH, tcp://HOST:PORT or unix:///PATH"},
+    OptionSpec{0, "web-hook", "URL", Opt::web_hook, "where the process's status changes are PUT"},
+    OptionSpec{0, "bind-port", "PORT", Opt::bind_port, "the port the process is expected to bind"},
+    OptionSpec{0, "strict-port-binding", "", Opt::strict_port_binding, "... by a descendant of dock"},
+    OptionSpec{0, "log-rotate", "HOURS", Opt::log_rotate_hours, "rotate the --io file this often"},
+    OptionSpec{0, "stdout-prefix", "TEXT[:COLOR]", Opt::stdout_prefix, "prefix the process's lines"},
+    OptionSpec{0, "debug", "", Opt::debug, "verbose output"},
+    OptionSpec{0, "d", "", Opt::debug, ""},
+    OptionSpec{0, "thug", "", Opt::thug, "SIGKILL for a stop signal the process ignores or blocks"},
+    OptionSpec{0, "help", "", Opt::help, "print this help"},
+    OptionSpec{0, "h", "", Opt::help, ""},
+    OptionSpec{0, "version", "", Opt::version, "print the version"},
+    OptionSpec{0, "v", "", Opt::version, ""},
+};
+
 constexpr std::array kMyInitVariables = {
     EnvSpec{"KILL_PROCESS_TIMEOUT", Opt::stop_timeout, EnvRule::value},
     EnvSpec{"KILL_ALL_PROCESSES_TIMEOUT", Opt::grace, EnvRule::value},
@@ -111,6 +136,7 @@ constexpr std::array<std::string_view, 1> kDumbInitNames = {"dumb-init"};
 // podman runs its --init binary as /run/podman-init and expects catatonit of it.
 constexpr std::array<std::string_view, 2> kCatatonitNames = {"catatonit", "podman-init"};
 constexpr std::array<std::string_view, 1> kMyInitNames = {"my_init"};
+constexpr std::array<std::string_view, 1> kDockNames = {"dock"};
 
 // The signals the kernel sends a process that faulted. tini and catatonit leave them
 // unblocked, so they die of them (even sent with kill); initd forwards them.
@@ -170,6 +196,17 @@ constexpr std::array kRows = {
         .describe = "initd, called as my_init: start-up scripts, runit services, then COMMAND.",
         .layout = &kMyInitLayout, .exit_when_stopped = 2, .no_command_needed = true,
         .container_environment = true,
+    },
+    NameRow{
+        .names = kDockNames, .options = kDockOptions, .variables = {},
+        .permute = false, .go_flags = true, .version_only_alone = false, .help_to_stderr = false,
+        .usage_exit = 1, .default_verbosity = 1, .default_setsid = false,
+        .subreaper = Subreaper::by_default,
+        .exit_not_found = 255, .exit_cannot_run = 255, .exit_exec_other = 255,
+        .farewell = Farewell::grace, .job_control = JobControl::initd, .fatal = {},
+        .version = VersionStyle::dock,
+        .describe = "initd, called as dock: a micro init system for containers.",
+        .stderr_to_stdout = true, .child_pdeathsig = SIGTERM, .dropped_signal = SIGWINCH,
     },
 };
 

@@ -32,6 +32,14 @@ constexpr std::array kInitdVariables = {
     EnvSpec{"INITD_PRE_SHUTDOWN", Opt::pre_shutdown, EnvRule::value},
     EnvSpec{"INITD_POST_SHUTDOWN", Opt::post_shutdown, EnvRule::value},
     EnvSpec{"INITD_TERMINATION_LOG", Opt::termination_log, EnvRule::value},
+    EnvSpec{"INITD_IO", Opt::io, EnvRule::value},
+    EnvSpec{"INITD_WEB_HOOK", Opt::web_hook, EnvRule::value},
+    EnvSpec{"INITD_BIND_PORT", Opt::bind_port, EnvRule::value},
+    EnvSpec{"INITD_STRICT_PORT_BINDING", Opt::strict_port_binding, EnvRule::boolean},
+    EnvSpec{"INITD_STDOUT_PREFIX", Opt::stdout_prefix, EnvRule::value},
+    EnvSpec{"INITD_LOG_ROTATE", Opt::log_rotate, EnvRule::value},
+    EnvSpec{"INITD_THUG", Opt::thug, EnvRule::boolean},
+    EnvSpec{"INITD_NOTIFY_SOCKET", Opt::notify_socket, EnvRule::boolean},
 };
 
 constexpr int kDebugLevel = 3;
@@ -130,13 +138,34 @@ bool apply_value(Opt id, std::string_view value, Config& config, Text& error, So
         return apply_numeric_rewrite(value, config) || bad("s:r, with s from 1 to 31 and r from 0 to 31");
     case Opt::grace:
     case Opt::kill_after:
-    case Opt::stop_timeout: {
+    case Opt::stop_timeout:
+    case Opt::log_rotate: {
         auto ms = parse_duration_ms(value);
-        if (!ms) return bad("a duration like 500ms, 5s or 2m");
-        (id == Opt::grace ? config.grace_ms : config.kill_after_ms) = *ms;
+        if (!ms) return bad("a duration like 500ms, 5s, 2m or 1h");
+        (id == Opt::grace ? config.grace_ms : id == Opt::log_rotate ? config.log_rotate_ms : config.kill_after_ms) = *ms;
         if (id == Opt::stop_timeout) config.service_stop_ms = *ms;
         return true;
     }
+    case Opt::log_rotate_hours: {
+        // Go's strconv.Atoi: an optional sign, digits; 0 or less turns rotation off.
+        bool negative = !value.empty() && value.front() == '-';
+        auto hours = parse_unsigned<unsigned>(value.substr(negative || value.starts_with('+')), 1000000);
+        if (!hours) return bad("a whole number of hours");
+        config.log_rotate_ms = negative ? 0 : *hours * 3600000ull;
+        return true;
+    }
+    case Opt::bind_port: {
+        auto port = parse_unsigned<int>(value, 65535);
+        if (!port || *port == 0) return bad("a port 1-65535");
+        config.bind_port = *port;
+        return true;
+    }
+    case Opt::io:
+    case Opt::web_hook:
+    case Opt::stdout_prefix:
+        // Checked where they are used (src/dock/): a URL's errors name what is wrong in it.
+        (id == Opt::io ? config.io : id == Opt::web_hook ? config.web_hook : config.stdout_prefix) = value.data();
+        return true;
     case Opt::services:
     case Opt::pre_shutdown:
     case Opt::post_shutdown:
@@ -217,6 +246,9 @@ void apply_flag(Opt id, bool on, Config& config) {
     case Opt::keep_rest: config.kill_all_on_exit = !on; break;
     case Opt::quiet: config.verbosity = 0; break;
     case Opt::insecure_key: config.insecure_key = on; break;
+    case Opt::strict_port_binding: config.strict_port_binding = on; break;
+    case Opt::thug: config.thug = on; break;
+    case Opt::notify_socket: config.notify_socket = on; break;
     case Opt::verbose: ++config.verbosity; break;
     case Opt::debug: config.verbosity = kDebugLevel; break;
     default: break;
@@ -327,6 +359,15 @@ Action apply_option(const OptionSpec& spec, const char* value, Config& config, T
 
 bool is_option(std::string_view arg) { return arg.size() >= 2 && arg[0] == '-'; }
 
+// strconv.ParseBool, as Go's flag package reads "-flag=VALUE" for a boolean flag.
+std::optional<bool> parse_go_bool(std::string_view v) {
+    for (std::string_view t : {"1", "t", "T", "true", "TRUE", "True"})
+        if (v == t) return true;
+    for (std::string_view f : {"0", "f", "F", "false", "FALSE", "False"})
+        if (v == f) return false;
+    return std::nullopt;
+}
+
 // One argument that is an option (or a cluster of short ones) at argv[i]. Returns the
 // index after it and any value it took, or sets `action` and returns -1.
 int parse_option_at(int argc, char** argv, int i, Config& config, ParseResult& result) {
@@ -337,6 +378,38 @@ int parse_option_at(int argc, char** argv, int i, Config& config, ParseResult& r
         result.action = a;
         return -1;
     };
+    if (row.go_flags) {
+        // Go's flag package: -name or --name (every name is "long", even "d"), exact
+        // names only, "=VALUE" or, unless a boolean, the next word whatever it is.
+        std::string_view body = arg.substr(arg[1] == '-' ? 2 : 1);
+        auto eq = body.find('=');
+        std::string_view name = body.substr(0, eq);
+        const OptionSpec* spec = nullptr;
+        for (const auto& s : row.options)
+            if (name == s.long_name) spec = &s;
+        if (!spec || name.empty()) {
+            error << "unknown option '" << arg.substr(0, arg.size() - body.size() + name.size()) << "'";
+            return stop(Action::usage_error);
+        }
+        const char* value = eq == std::string_view::npos ? nullptr : argv[i] + (arg.size() - body.size()) + eq + 1;
+        if (!*spec->value_name) {
+            auto on = value ? parse_go_bool(value) : true;
+            if (!on) {
+                error << "bad value for -" << name << ": '" << value << "' (expected true or false)";
+                return stop(Action::usage_error);
+            }
+            if (!*on) return i + 1;
+            value = nullptr;
+        } else if (!value) {
+            if (i + 1 >= argc) {
+                error << "option '-" << name << "' needs a value (" << spec->value_name << ")";
+                return stop(Action::usage_error);
+            }
+            value = argv[++i];
+        }
+        if (Action a = apply_option(*spec, value, config, error); a != Action::run) return stop(a);
+        return i + 1;
+    }
     if (arg[1] == '-') {
         std::string_view body = arg.substr(2);
         auto eq = body.find('=');
@@ -464,6 +537,16 @@ ParseResult parse_options(int argc, char** argv, char* const* envp, Config& conf
         result.action = Action::bad_value;
         return result;
     }
+    if (row.go_flags) {
+        // dock's command-line library: a first word "help" or "h", or no command at
+        // all, prints the help and exits 0.
+        std::string_view first = first_word < argc ? argv[first_word] : "help";
+        if (first == "help" || first == "h") {
+            result.action = Action::help;
+            return result;
+        }
+    }
+    if (row.dropped_signal) config.rewrite.set(row.dropped_signal, 0);
     if (config.setsid) config.process_group = true;
     if (config.skip_startup) config.startup = {};
     if (config.insecure_key) config.startup[0] = "/usr/sbin/enable_insecure_key";  // even so, as my_init
@@ -511,7 +594,7 @@ void format_help(const Config& config, void (*emit)(std::string_view)) {
         emit(line.view());
     }
     if (&row == &initd_row())
-        emit("\nDURATION: a number with unit ms, s (default) or m. Every option has an INITD_*\n"
+        emit("\nDURATION: a number with unit ms, s (default), m or h. Every option has an INITD_*\n"
              "variable (INITD_REWRITE=15:3,2:15, INITD_GRACE=10s, ...); the command line wins.\n"
              "Exit status: the child's; 128+N if signal N killed it; 2 for bad usage;\n"
              "127 command not found; 126 command not executable; 1 initd's own failure.\n");
@@ -527,6 +610,7 @@ void format_version(const Config& config, void (*emit)(std::string_view)) {
     case VersionStyle::tini: t << "tini version " << kVersion << " - git.initd\n"; break;
     case VersionStyle::dumb_init: t << "dumb-init v" << kVersion << " (initd)\n"; break;
     case VersionStyle::initd: t << "initd " << kVersion << '\n'; break;
+    case VersionStyle::dock: t << "dock version v" << kVersion << " (initd)\n"; break;
     }
     emit(t.view());
 }

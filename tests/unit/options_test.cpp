@@ -218,7 +218,7 @@ TEST_CASE("flags, long and short", "[options]") {
         CHECK(initd.config.subreaper);
     }
     SECTION("-w / --warn-reap") {
-        for (const char* o : {"-w", "--warn-reap", "--w"}) {
+        for (const char* o : {"-w", "--warn-reap", "--wa"}) {
             Parse p({"initd", o, "sh"});
             INFO(o);
             REQUIRE(p.action() == Action::run);
@@ -336,7 +336,7 @@ TEST_CASE("help, version and license options", "[options]") {
         INFO(o);
         CHECK(p.action() == Action::version);
     }
-    for (const char* o : {"-l", "-L", "--license", "--l"}) {
+    for (const char* o : {"-l", "-L", "--license", "--li"}) {
         Parse p({"initd", o});
         INFO(o);
         CHECK(p.action() == Action::license);
@@ -1065,4 +1065,112 @@ TEST_CASE("an empty argv (execve with none) and INITD_SERVICES: no command, insi
     REQUIRE(p.action() == Action::run);
     REQUIRE(p.config.command != nullptr);
     CHECK(p.config.command[0] == nullptr);
+}
+
+TEST_CASE("dock: Go's flag syntax, help and version as its CLI library does", "[options][dock]") {
+    SECTION("one dash or two, =VALUE or the next word") {
+        Parse p({"/usr/bin/dock", "--io=/tmp/log", "-web-hook", "http://127.0.0.1:9/h", "-d", "--thug", "sh", "-c", "x"});
+        REQUIRE(p.action() == Action::run);
+        CHECK(std::string(p.config.io) == "/tmp/log");
+        CHECK(std::string(p.config.web_hook) == "http://127.0.0.1:9/h");
+        CHECK(p.config.verbosity == 3);
+        CHECK(p.config.thug);
+        CHECK(p.command() == Cmd{"sh", "-c", "x"});
+    }
+    SECTION("a boolean flag never takes the next word: --thug true runs true") {
+        Parse p({"dock", "--thug", "true"});
+        REQUIRE(p.action() == Action::run);
+        CHECK(p.config.thug);
+        CHECK(p.command() == Cmd{"true"});
+        Parse off({"dock", "-thug=false", "sh"});
+        CHECK(off.action() == Action::run);
+        CHECK_FALSE(off.config.thug);
+        Parse bad({"dock", "-thug=maybe", "sh"});
+        CHECK(bad.action() == Action::usage_error);
+    }
+    SECTION("a value flag takes the next word even if it looks like an option") {
+        Parse p({"dock", "--stdout-prefix", "-x-:red", "sh"});
+        REQUIRE(p.action() == Action::run);
+        CHECK(std::string(p.config.stdout_prefix) == "-x-:red");
+        Parse missing({"dock", "--io"});
+        CHECK(missing.action() == Action::usage_error);
+    }
+    SECTION("options end at the first word or at --") {
+        Parse p({"dock", "sh", "--thug"});
+        CHECK_FALSE(p.config.thug);
+        CHECK(p.command() == Cmd{"sh", "--thug"});
+        Parse dashes({"dock", "--", "-x"});
+        CHECK(dashes.command() == Cmd{"-x"});
+    }
+    SECTION("no clusters, no abbreviations: exit 1") {
+        for (const char* o : {"-dthug", "--th", "--bogus", "-"}) {
+            Parse p({"dock", o, "sh"});
+            INFO(o);
+            if (std::string(o) == "-") {  // a lone dash is a word: the command
+                CHECK(p.action() == Action::run);
+                continue;
+            }
+            CHECK(p.action() == Action::usage_error);
+            CHECK(p.config.row->usage_exit == 1);
+        }
+    }
+    SECTION("--log-rotate is a whole number of hours; 0 or less is off") {
+        Parse two({"dock", "--log-rotate", "2", "sh"});
+        CHECK(two.config.log_rotate_ms == 2 * 3600 * 1000ull);
+        Parse negative({"dock", "--log-rotate=-1", "sh"});
+        CHECK(negative.action() == Action::run);
+        CHECK(negative.config.log_rotate_ms == 0);
+        Parse bad({"dock", "--log-rotate", "1h", "sh"});
+        CHECK(bad.action() == Action::bad_value);
+    }
+    SECTION("help: -h, --help, a first word help or h, or no command at all") {
+        for (auto args : {Cmd{"dock", "-h"}, Cmd{"dock", "--help"}, Cmd{"dock", "help"}, Cmd{"dock", "h", "sh"}, Cmd{"dock"},
+                          Cmd{"dock", "--thug"}}) {
+            Parse p(args);
+            INFO(args.size());
+            CHECK(p.action() == Action::help);
+        }
+    }
+    SECTION("-v is --version") {
+        Parse v({"dock", "-v"});
+        CHECK(v.action() == Action::version);
+        Parse version({"dock", "--version", "sh"});
+        CHECK(version.action() == Action::version);
+    }
+    SECTION("the row: pid only, SIGWINCH dropped, exit 255 when the command cannot run") {
+        Parse p({"dock", "sh"});
+        CHECK_FALSE(p.config.process_group);
+        CHECK(p.config.rewrite.apply(SIGWINCH) == 0);
+        CHECK(p.config.rewrite.apply(SIGTERM) == SIGTERM);
+        CHECK(p.config.row->exit_not_found == 255);
+        CHECK(p.config.row->stderr_to_stdout);
+        CHECK(p.config.row->child_pdeathsig == SIGTERM);
+    }
+}
+
+TEST_CASE("initd: dock's features as options and INITD_ variables", "[options][dock]") {
+    Parse p({"initd", "--io", "tcp://127.0.0.1:9", "--stdout-prefix", "app:green", "--log-rotate", "2h", "--bind-port",
+             "8080", "--strict-port-binding", "--thug", "--notify-socket", "--web-hook", "http://h/", "--", "sh"});
+    REQUIRE(p.action() == Action::run);
+    CHECK(std::string(p.config.io) == "tcp://127.0.0.1:9");
+    CHECK(std::string(p.config.stdout_prefix) == "app:green");
+    CHECK(p.config.log_rotate_ms == 2 * 3600 * 1000ull);
+    CHECK(p.config.bind_port == 8080);
+    CHECK(p.config.strict_port_binding);
+    CHECK(p.config.thug);
+    CHECK(p.config.notify_socket);
+    CHECK(std::string(p.config.web_hook) == "http://h/");
+    CHECK_FALSE(p.config.row->stderr_to_stdout);
+
+    Parse env({"initd", "sh"}, {"INITD_THUG=1", "INITD_NOTIFY_SOCKET=1", "INITD_BIND_PORT=80", "INITD_LOG_ROTATE=90s"});
+    REQUIRE(env.action() == Action::run);
+    CHECK(env.config.thug);
+    CHECK(env.config.notify_socket);
+    CHECK(env.config.bind_port == 80);
+    CHECK(env.config.log_rotate_ms == 90000);
+    for (const char* bad : {"0", "65536", "http"}) {
+        Parse b({"initd", "--bind-port", bad, "sh"});
+        INFO(bad);
+        CHECK(b.action() == Action::bad_value);
+    }
 }
