@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "initd/container_environment.hpp"
+#include "initd/dock.hpp"
 #include "initd/large_bss.hpp"
 #include "initd/log.hpp"
 #include "initd/service_directory.hpp"
@@ -48,6 +49,13 @@ ScriptQueue* script_queue(const Config& config) {
     return &queue;
 }
 
+// dock's features (--io, --web-hook, ...): made only when one is asked for.
+dock::Features* dock_features(const Config& config) {
+    if (!dock::wanted(config)) return nullptr;
+    INITD_LARGE_BSS static dock::Features features;
+    return &features;
+}
+
 }  // namespace
 
 int main(int argc, char** argv, char** envp) {
@@ -86,13 +94,20 @@ int main(int argc, char** argv, char** envp) {
     setup.exit_not_found = row.exit_not_found;
     setup.exit_cannot_run = row.exit_cannot_run;
     setup.exit_other = row.exit_exec_other;
+    setup.stderr_to_stdout = row.stderr_to_stdout;
+    setup.pdeathsig = row.child_pdeathsig;
 
-    Supervisor supervisor(config, setup, pid1, service_directory(config), script_queue(config));
+    dock::Features* dock = dock_features(config);
+    if (Text why; dock && !dock->prepare(config, setup.environment, setup, why)) {
+        log::line(log::Level::error, why);
+        return 1;
+    }
+    Supervisor supervisor(config, setup, pid1, service_directory(config), script_queue(config), dock);
     if (row.container_environment) supervisor.after_startup_script = refresh_environment;
     supervisor.start();
     // --restart starts the child again later, and services and scripts start later
     // too: they must find the same descriptors.
-    if (config.restart == RestartPolicy::no && !config.services && !config.has_scripts())
+    if (config.restart == RestartPolicy::no && !config.services && !config.has_scripts() && !dock)
         startup::detach_from_cwd_and_descriptors();
 
     // The loop: sleep in sigtimedwait (for ever unless a deadline is pending), then
@@ -106,6 +121,7 @@ int main(int argc, char** argv, char** envp) {
         else supervisor.on_wait_failed(woke.error);
     }
     int code = *supervisor.exit_code();
+    if (dock) dock->finish();
     // Only on failure: the plain path makes no system call for it (README, "Kubernetes").
     if (code != 0) termination_log::write(config.termination_log, supervisor.ending().view());
     return code;

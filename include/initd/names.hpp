@@ -33,13 +33,20 @@ enum class Opt : unsigned char {
     help, version, license,
 };
 
-// Plain C strings, not string_views: the tables are a sizeable part of the binary.
+// One option. Its long name, value name and help are one string, "rewrite\0FROM:TO\0help"
+// (each part may be empty: no long name, a flag, not listed in --help): 16 bytes an
+// entry instead of 40 for three pointers; the tables are a sizeable part of the binary.
 struct OptionSpec {
-    char short_name;         // 0: long only
-    const char* long_name;   // "": short only
-    const char* value_name;  // "": a flag
+    char short_name;  // 0: long only
     Opt id;
-    const char* help;        // "": not listed in --help
+    const char* text;
+    const char* long_name() const { return text; }
+    const char* value_name() const { return after(text); }
+    const char* help() const { return after(after(text)); }
+    static const char* after(const char* s) {
+        while (*s) ++s;
+        return s + 1;
+    }
 };
 
 // How a variable's value is read. INITD_* are strict; the peers' variables are read

@@ -29,6 +29,11 @@ struct ChildSetup {
     int stdin_fd = -1;
     int stdout_fd = -1;
     bool background = false;
+    // dock: the child's stderr is its stdout (merged in order), it gets `pdeathsig` when
+    // initd dies, and `variable` ("NAME=VALUE") replaces NAME in its environment.
+    bool stderr_to_stdout = false;
+    int pdeathsig = 0;
+    const char* variable = nullptr;
 };
 
 // setgroups, setgid, setuid (raw calls: libc's synchronise threads through shared

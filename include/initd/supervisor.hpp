@@ -15,14 +15,18 @@ namespace initd {
 namespace services {
 class ServiceDirectory;
 }
+namespace dock {
+class Features;
+}
 
 class Supervisor {
 public:
     // `services`: the --services directory's supervisor, or null. `scripts`: where the
     // startup and shutdown scripts are listed, or null when there are none. (Both are
     // large; the plain `initd -- cmd` path never makes them.)
+    // `dock`: dock's features (--io, --web-hook, ...: dock.hpp), or null when none is asked for.
     Supervisor(const Config& config, const ChildSetup& setup, bool pid1, services::ServiceDirectory* services = nullptr,
-               ScriptQueue* scripts = nullptr);
+               ScriptQueue* scripts = nullptr, dock::Features* dock = nullptr);
 
     bool start();                    // false: the first fork failed (logged)
     long long timeout_ms() const;    // -1: nothing pending, sleep for ever
@@ -70,6 +74,7 @@ private:
     const bool pid1_;
     services::ServiceDirectory* const services_;
     ScriptQueue* const scripts_;
+    dock::Features* const dock_;
     Stage stage_ = Stage::single;
     bool has_command_ = false;
     int abort_signal_ = 0;           // TERM or INT during start-up: ends it once the script is gone

@@ -328,7 +328,7 @@ const OptionSpec* find_long(const NameRow& row, std::string_view name, bool& amb
     const OptionSpec* found = nullptr;
     ambiguous = false;
     for (const auto& spec : row.options) {
-        std::string_view long_name = spec.long_name;
+        std::string_view long_name = spec.long_name();
         if (long_name.empty() || long_name.substr(0, name.size()) != name) continue;
         if (long_name == name) return &spec;
         if (found && found->id != spec.id) ambiguous = true;
@@ -349,11 +349,11 @@ Action action_of(Opt id) {
 // Applies one option; returns the action it ends the parse with (run = go on).
 Action apply_option(const OptionSpec& spec, const char* value, Config& config, Text& error) {
     if (Action a = action_of(spec.id); a != Action::run) return a;
-    if (!*spec.value_name) {
+    if (!*spec.value_name()) {
         apply_flag(spec.id, true, config);
         return Action::run;
     }
-    Source source{*spec.long_name ? std::string_view(spec.long_name) : std::string_view(&spec.short_name, 1), true};
+    Source source{*spec.long_name() ? std::string_view(spec.long_name()) : std::string_view(&spec.short_name, 1), true};
     return apply_value(spec.id, value, config, error, source) ? Action::run : Action::bad_value;
 }
 
@@ -386,13 +386,13 @@ int parse_option_at(int argc, char** argv, int i, Config& config, ParseResult& r
         std::string_view name = body.substr(0, eq);
         const OptionSpec* spec = nullptr;
         for (const auto& s : row.options)
-            if (name == s.long_name) spec = &s;
+            if (name == s.long_name()) spec = &s;
         if (!spec || name.empty()) {
             error << "unknown option '" << arg.substr(0, arg.size() - body.size() + name.size()) << "'";
             return stop(Action::usage_error);
         }
         const char* value = eq == std::string_view::npos ? nullptr : argv[i] + (arg.size() - body.size()) + eq + 1;
-        if (!*spec->value_name) {
+        if (!*spec->value_name()) {
             auto on = value ? parse_go_bool(value) : true;
             if (!on) {
                 error << "bad value for -" << name << ": '" << value << "' (expected true or false)";
@@ -402,7 +402,7 @@ int parse_option_at(int argc, char** argv, int i, Config& config, ParseResult& r
             value = nullptr;
         } else if (!value) {
             if (i + 1 >= argc) {
-                error << "option '-" << name << "' needs a value (" << spec->value_name << ")";
+                error << "option '-" << name << "' needs a value (" << spec->value_name() << ")";
                 return stop(Action::usage_error);
             }
             value = argv[++i];
@@ -421,15 +421,15 @@ int parse_option_at(int argc, char** argv, int i, Config& config, ParseResult& r
             return stop(Action::usage_error);
         }
         const char* value = nullptr;
-        if (*spec->value_name) {
+        if (*spec->value_name()) {
             if (eq != std::string_view::npos) value = argv[i] + 2 + eq + 1;
             else if (i + 1 < argc) value = argv[++i];
             else {
-                error << "option '--" << spec->long_name << "' needs a value (" << spec->value_name << ")";
+                error << "option '--" << spec->long_name() << "' needs a value (" << spec->value_name() << ")";
                 return stop(Action::usage_error);
             }
         } else if (eq != std::string_view::npos) {
-            error << "option '--" << spec->long_name << "' takes no value";
+            error << "option '--" << spec->long_name() << "' takes no value";
             return stop(Action::usage_error);
         }
         if (Action a = apply_option(*spec, value, config, error); a != Action::run) return stop(a);
@@ -443,12 +443,12 @@ int parse_option_at(int argc, char** argv, int i, Config& config, ParseResult& r
             return stop(Action::usage_error);
         }
         const char* value = nullptr;
-        bool takes_rest = *spec->value_name;
+        bool takes_rest = *spec->value_name();
         if (takes_rest) {
             if (j + 1 < arg.size()) value = argv[i] + j + 1;
             else if (i + 1 < argc) value = argv[++i];
             else {
-                error << "option '-" << arg[j] << "' needs a value (" << spec->value_name << ")";
+                error << "option '-" << arg[j] << "' needs a value (" << spec->value_name() << ")";
                 return stop(Action::usage_error);
             }
         }
@@ -581,16 +581,16 @@ void format_help(const Config& config, void (*emit)(std::string_view)) {
     t << "Usage: " << config.called_as << " [OPTION]... [--] COMMAND [ARG]...\n" << row.describe << "\n\n";
     emit(t.view());
     for (const auto& spec : row.options) {
-        if (!*spec.help) continue;
+        if (!*spec.help()) continue;
         Text line;
         line << "  ";
-        if (spec.short_name) line << '-' << spec.short_name << (*spec.long_name ? ", " : "");
+        if (spec.short_name) line << '-' << spec.short_name << (*spec.long_name() ? ", " : "");
         else line << "    ";
-        if (*spec.long_name) line << "--" << spec.long_name;
-        if (*spec.value_name) line << ' ' << spec.value_name;
+        if (*spec.long_name()) line << "--" << spec.long_name();
+        if (*spec.value_name()) line << ' ' << spec.value_name();
         std::size_t width = line.view().size();
         for (; width < 34; ++width) line << ' ';
-        line << ' ' << spec.help << '\n';
+        line << ' ' << spec.help() << '\n';
         emit(line.view());
     }
     if (&row == &initd_row())

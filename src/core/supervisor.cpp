@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "initd/dock.hpp"
 #include "initd/job_control.hpp"
 #include "initd/log.hpp"
 #include "initd/oom.hpp"
@@ -31,8 +32,8 @@ Text& operator<<(Text& t, SignalName name) { return t << "SIG" << name.view(); }
 }  // namespace
 
 Supervisor::Supervisor(const Config& config, const ChildSetup& setup, bool pid1, services::ServiceDirectory* services,
-                       ScriptQueue* scripts)
-    : config_(config), setup_(setup), pid1_(pid1), services_(services), scripts_(scripts),
+                       ScriptQueue* scripts, dock::Features* dock)
+    : config_(config), setup_(setup), pid1_(pid1), services_(services), scripts_(scripts), dock_(dock),
       has_command_(config.command && config.command[0]) {}
 
 bool Supervisor::start() {
@@ -59,6 +60,7 @@ bool Supervisor::spawn() {
     child_group_ = pid;  // spawn_child makes it a group (or session) leader
     started_at_ = now_ms();
     terminating_ = false;
+    if (dock_) dock_->started(pid);
     return true;
 }
 
@@ -73,10 +75,22 @@ long long Supervisor::timeout_ms() const {
         long long restart = services_->table().timeout_ms();
         if (restart >= 0 && (wait < 0 || restart < wait)) wait = restart;
     }
+    if (dock_) {
+        long long due = dock_->timeout_ms(now);
+        if (due >= 0 && (wait < 0 || due < wait)) wait = due;
+    }
     return wait;
 }
 
 void Supervisor::on_signal(int sig) {
+    if (sig == SIGIO && (dock_ || services_)) {
+        // A descriptor of initd's is ready (dock's output and hooks; sv's commands and
+        // changes to the service directory, not once the services are stopping).
+        if (dock_) dock_->on_io();
+        if (services_ && stage_ == Stage::main) services_->on_io();
+        fire_overdue();
+        return;
+    }
     if (stage_ != Stage::single && multi_signal(sig)) {
         fire_overdue();
         return;
@@ -125,6 +139,7 @@ void Supervisor::handle(int sig, int to, bool stop_self) {
 }
 
 void Supervisor::deliver(int sig) {
+    if (dock_ && child_ > 0) sig = dock_->stop_signal(child_, sig);  // --thug
     // kill(0) or kill(-0) would signal initd's own process group.
     if (child_ <= 0 || ::kill(target(), sig) < 0) {
         Text t;
@@ -158,6 +173,7 @@ void Supervisor::fire_overdue() {
     for (const Deadline& d : timers_) due = due || d.due(now);
     for (const Deadline& d : delayed_) due = due || d.due(now);
     if (services_ && services_->table().timeout_ms() == 0) due = true;  // a service's restart
+    if (dock_ && dock_->timeout_ms(now) == 0) due = true;
     if (due) on_deadlines();
 }
 
@@ -194,6 +210,7 @@ void Supervisor::child_ended(int status) {
         return;
     }
     last_code_ = processes::exit_code_of(status);
+    if (dock_) dock_->ended();
     timers_[kill_after].disarm();
     for (Deadline& d : delayed_) d.disarm();
     describe_ending(status);
@@ -330,6 +347,7 @@ void Supervisor::on_deadlines() {
         services_->table().kill_all();
     }
     if (services_ && stage_ == Stage::main) services_->table().on_deadlines();
+    if (dock_) dock_->on_deadlines(now);
     if (timers_[restart].due(now)) {
         timers_[restart].disarm();
         ++restarts_;
@@ -380,11 +398,6 @@ std::optional<int> Supervisor::exit_code() const {
 // forwarding to the main command.
 bool Supervisor::multi_signal(int sig) {
     bool stop = sig == SIGTERM || sig == SIGINT;
-    if (sig == SIGIO && services_) {
-        // sv's commands and changes to the directory; not once the services are stopping.
-        if (stage_ == Stage::main) services_->on_io();
-        return true;
-    }
     if (stage_ == Stage::startup) {
         if (stop && child_) {
             // Start-up is abandoned: the script is asked to end, and initd ends after it.

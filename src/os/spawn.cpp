@@ -7,6 +7,7 @@
 #include <cstring>
 #include <string.h>
 #include <string_view>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -87,18 +88,24 @@ int exit_code_for(const ChildSetup& setup, int err) {
     // dup2 leaves the copy without O_CLOEXEC: the one descriptor the program keeps.
     if (setup.stdin_fd >= 0 && dup2(setup.stdin_fd, 0) < 0) fail(failure, "dup2", errno, kSetupFailed);
     if (setup.stdout_fd >= 0 && dup2(setup.stdout_fd, 1) < 0) fail(failure, "dup2", errno, kSetupFailed);
+    if (setup.stderr_to_stdout && dup2(1, 2) < 0) fail(failure, "dup2", errno, kSetupFailed);
+    if (setup.pdeathsig && prctl(PR_SET_PDEATHSIG, setup.pdeathsig) < 0) fail(failure, "prctl", errno, kSetupFailed);
 
     std::size_t count = 0;
     for (char* const* e = setup.environment; e && *e; ++e) ++count;
-    auto** envp = static_cast<char**>(alloca((count + 3) * sizeof(char*)));
+    auto** envp = static_cast<char**>(alloca((count + 4) * sizeof(char*)));
+    std::string_view variable = setup.variable ? setup.variable : "";
+    variable = variable.substr(0, variable.find('='));
     char listen_pid[32];
     std::size_t n = 0;
     for (std::size_t i = 0; i < count; ++i) {
         char* entry = setup.environment[i];
         if (setup.user && has_name(entry, "HOME")) continue;
         if (setup.listen_pid_owner && has_name(entry, "LISTEN_PID")) continue;
+        if (setup.variable && has_name(entry, variable)) continue;
         envp[n++] = entry;
     }
+    if (setup.variable) envp[n++] = const_cast<char*>(setup.variable);
     if (setup.user) envp[n++] = const_cast<char*>(setup.user->home_variable);
     if (setup.listen_pid_owner) {
         // Socket activation: the sockets were meant for initd's pid; they are the child's now.
