@@ -1,0 +1,188 @@
+#include "initd/gzip.hpp"
+
+#include <array>
+#include <bit>
+#include <cstring>
+
+namespace initd {
+namespace {
+
+constexpr unsigned kMinMatch = 3, kMaxMatch = 258;
+// Candidates tried per position: 64 would make logs under 1 % smaller, 8 about 2 %
+// larger; all code over 50 MB/s.
+constexpr unsigned kMaxChain = 32;
+
+// CRC-32 four bits at a time: a 64-byte table instead of zlib's 1 KiB.
+constexpr std::array<std::uint32_t, 16> crc_table() {
+    std::array<std::uint32_t, 16> table{};
+    for (std::uint32_t i = 0; i < 16; ++i) {
+        std::uint32_t c = i;
+        for (int k = 0; k < 4; ++k) c = c & 1 ? (c >> 1) ^ 0xEDB88320u : c >> 1;
+        table[i] = c;
+    }
+    return table;
+}
+constexpr auto kCrc = crc_table();
+
+// Huffman codes go out first bit first, and the bit writer fills bytes from the low end.
+unsigned reversed(unsigned code, unsigned count) {
+    unsigned r = 0;
+    while (count--) {
+        r = r << 1 | (code & 1);
+        code >>= 1;
+    }
+    return r;
+}
+
+unsigned hash(const unsigned char* p) {
+    return ((p[0] | p[1] << 8 | p[2] << 16) * 2654435761u) >> (32 - 14);
+}
+
+}  // namespace
+
+void GzipWriter::begin(Sink sink, void* ctx) {
+    sink_ = sink;
+    ctx_ = ctx;
+    failed_ = false;
+    crc_ = ~0u;
+    size_ = bits_ = 0;
+    bit_count_ = out_used_ = pos_ = end_ = 0;
+    static_assert(kHashBits == 14);  // hash() above
+    std::memset(chain_ + kWindow, 0, sizeof chain_ - kWindow * sizeof chain_[0]);
+    // No name, no time (the archive's own name and time say it), Unix.
+    static constexpr unsigned char header[] = {0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3};
+    for (unsigned char b : header) put(b, 8);
+    put(2, 3);  // a block of fixed codes, not the last: the end is not known yet
+}
+
+void GzipWriter::put(unsigned bits, unsigned count) {
+    bits_ |= bits << bit_count_;
+    bit_count_ += count;
+    while (bit_count_ >= 8) {
+        out_[out_used_++] = static_cast<unsigned char>(bits_);
+        bits_ >>= 8;
+        bit_count_ -= 8;
+        if (out_used_ == kOut) drain();
+    }
+}
+
+void GzipWriter::drain() {
+    if (out_used_ && !failed_ && !sink_(ctx_, out_, out_used_)) failed_ = true;
+    out_used_ = 0;
+}
+
+// The fixed literal/length code (RFC 1951, 3.2.6).
+void GzipWriter::put_symbol(unsigned symbol) {
+    unsigned code = symbol + 48, count = 8;
+    if (symbol >= 280) code = symbol - 88;
+    else if (symbol >= 256) code = symbol - 256, count = 7;
+    else if (symbol >= 144) code = symbol + 256, count = 9;
+    put(reversed(code, count), count);
+}
+
+// A length - 3 (mantissa_bits 2) or a distance - 1 (mantissa_bits 1): past the first
+// codes, each code covers twice the span of the one before, with one more extra bit.
+void GzipWriter::put_code(unsigned value, unsigned mantissa_bits, bool length) {
+    unsigned extra = 0, code = value;
+    if (value >= 2u << mantissa_bits) {
+        extra = static_cast<unsigned>(std::bit_width(value)) - 1 - mantissa_bits;
+        code = ((extra + 1) << mantissa_bits) + ((value >> extra) & ((1u << mantissa_bits) - 1));
+    }
+    if (length) {
+        if (value == kMaxMatch - kMinMatch) code = 28, extra = 0;  // 258 has a code of its own
+        put_symbol(257 + code);
+    } else {
+        put(reversed(code, 5), 5);
+    }
+    put(value & ((1u << extra) - 1), extra);
+}
+
+void GzipWriter::insert(unsigned at) {
+    std::uint16_t& head = chain_[kWindow + hash(buffer_ + at)];
+    chain_[at % kWindow] = head;
+    head = static_cast<std::uint16_t>(at);
+}
+
+// The longest earlier copy of the bytes at pos_ (0 if under 3 bytes), among the last
+// kMaxChain positions with the same hash.
+unsigned GzipWriter::find_match(unsigned& distance) const {
+    unsigned limit = end_ - pos_ < kMaxMatch ? end_ - pos_ : kMaxMatch, best = 0;
+    if (limit < kMinMatch) return 0;
+    const unsigned char* here = buffer_ + pos_;
+    unsigned at = chain_[kWindow + hash(here)];
+    for (unsigned steps = kMaxChain; steps-- && at; at = chain_[at % kWindow]) {
+        // A chain entry may be stale (overwritten a window later): the bytes decide, and
+        // the distance must be one deflate can say.
+        unsigned d = pos_ - at;
+        if (d - 1 >= kWindow) break;
+        const unsigned char* there = buffer_ + at;
+        if (there[best] != here[best]) continue;
+        unsigned n = 0;
+        while (n < limit && there[n] == here[n]) ++n;
+        if (n > best) {
+            best = n;
+            distance = d;
+            if (n == limit) break;
+        }
+    }
+    // A far 3-byte copy costs more bits than its three literals.
+    return best > kMinMatch || (best == kMinMatch && distance <= 4096) ? best : 0;
+}
+
+void GzipWriter::compress(unsigned until) {
+    while (pos_ < until) {
+        unsigned distance = 0, n = find_match(distance);
+        if (n) {
+            put_code(n - kMinMatch, 2, true);
+            put_code(distance - 1, 1, false);
+        } else {
+            n = 1;
+            put_symbol(buffer_[pos_]);
+        }
+        for (; n; --n, ++pos_)
+            if (pos_ + kMinMatch <= end_) insert(pos_);
+    }
+}
+
+bool GzipWriter::write(const unsigned char* data, std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i) {
+        crc_ ^= data[i];
+        crc_ = (crc_ >> 4) ^ kCrc[crc_ & 15];
+        crc_ = (crc_ >> 4) ^ kCrc[crc_ & 15];
+    }
+    size_ += static_cast<std::uint32_t>(n);
+    while (n && !failed_) {
+        unsigned chunk = kBuffer - end_;
+        if (chunk > n) chunk = static_cast<unsigned>(n);
+        std::memcpy(buffer_ + end_, data, chunk);
+        end_ += chunk;
+        data += chunk;
+        n -= chunk;
+        // Code only what has a full longest match ahead of it: the rest may continue.
+        if (end_ > kMaxMatch) compress(end_ - kMaxMatch);
+        if (end_ == kBuffer) {
+            // Keep the last window, and the chains that still point into it.
+            std::memmove(buffer_, buffer_ + kWindow, kWindow);
+            pos_ -= kWindow;
+            end_ -= kWindow;
+            for (auto& at : chain_) at = static_cast<std::uint16_t>(at > kWindow ? at - kWindow : 0);
+        }
+    }
+    return !failed_;
+}
+
+bool GzipWriter::finish() {
+    compress(end_);
+    put_symbol(256);  // end of the block
+    put(3, 3);        // an empty last block, then its end
+    put_symbol(256);
+    put(0, (8 - bit_count_) & 7);
+    for (std::uint32_t word : {~crc_, size_}) {
+        put(word & 0xffff, 16);
+        put(word >> 16, 16);
+    }
+    drain();
+    return !failed_;
+}
+
+}  // namespace initd
