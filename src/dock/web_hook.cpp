@@ -2,7 +2,6 @@
 #include "initd/web_hook.hpp"
 
 #include <arpa/inet.h>
-#include <algorithm>
 #include <cstring>
 
 namespace initd {
@@ -128,31 +127,43 @@ void put_body(Out& out, std::string_view status, std::span<const NetInterface> i
 
 bool parse_hook_url(std::string_view url, HookTarget& out, Text& why) {
     out = HookTarget{};
-    const char* problem = nullptr;
     bool http = same_word(url.substr(0, 7), "http://");
-    std::string_view rest = http ? url.substr(7) : std::string_view(), port;
-    std::size_t end = rest.find_first_of("/?#");
-    out.host = rest.substr(0, end);
-    out.path = end == std::string_view::npos ? std::string_view() : rest.substr(end, rest.find('#') - end);
-    bool bracket = out.host.starts_with('[');
-    std::size_t close = bracket ? out.host.find(']') + 1 : out.host.rfind(':');
-    out.name = out.host.substr(bracket, close - bracket - bracket);
-    if (close < out.host.size()) port = out.host.substr(close + 1);  // "host:" is port 80, as in Go
-    unsigned value = 0;
-    for (char c : port) value = value < 65536 && c >= '0' && c <= '9' ? value * 10 + (c - '0') : 65536;
+    // One pass: the host ends at / ? or #, the path at #; the last ':' outside brackets
+    // starts the port ("host:" is port 80, as in Go).
+    const char *p = url.data() + (http ? 7 : url.size()), *end = url.data() + url.size();
+    const char *host = p, *host_end = nullptr, *path_end = end, *colon = nullptr, *close = nullptr;
+    bool bad = false;
+    for (const char* c = url.data(); c < end; ++c) bad |= static_cast<unsigned char>(*c) <= ' ' || *c == 0x7f;
+    for (; p < end && *p != '#'; ++p) {
+        if (!host_end && (*p == '/' || *p == '?')) host_end = p;
+        if (!host_end && *p == ':') colon = p;
+        if (!host_end && *p == ']') close = p, colon = nullptr;
+    }
+    path_end = p;
+    if (!host_end) host_end = path_end;
+    out.host = {host, static_cast<std::size_t>(host_end - host)};
+    out.path = {host_end, static_cast<std::size_t>(path_end - host_end)};
+    bool bracket = host < host_end && *host == '[';
+    const char* name_end = colon ? colon : host_end;
+    if (bracket && close) out.name = {host + 1, static_cast<std::size_t>(close - host - 1)};
+    else out.name = {host, static_cast<std::size_t>(name_end - host)};
+    unsigned port = colon && colon + 1 < host_end ? 0 : 80;
+    for (const char* c = colon ? colon + 1 : host_end; c < host_end; ++c)
+        port = port < 65536 && *c >= '0' && *c <= '9' ? port * 10 + (*c - '0') : 65536;
+    const char* problem = nullptr;
     if (same_word(url.substr(0, 8), "https://"))
         problem = "https needs TLS, which initd cannot do with libc alone: use http://";
     else if (!http)
         problem = "not http://HOST[:PORT][/PATH]";
     else if (url.size() > kMaxHookUrl)
         problem = "too long";
-    else if (std::any_of(url.begin(), url.end(), [](char c) { return static_cast<unsigned char>(c) <= ' ' || c == 0x7f; }))
+    else if (bad)
         problem = "a space or control character";
     else if (out.host.find('@') != std::string_view::npos)
         problem = "a user or password in the URL is not supported";
-    else if (bracket && (close == 0 || (close < out.host.size() && out.host[close] != ':')))
+    else if (bracket && (!close || (close + 1 != host_end && close + 1 != colon)))
         problem = "an IPv6 address goes in brackets: [ADDRESS]:PORT";
-    else if (value > 65535 || (!port.empty() && value == 0))
+    else if (port == 0 || port > 65535)
         problem = "bad port";
     else if (out.name.empty())
         problem = "no host";
@@ -162,7 +173,7 @@ bool parse_hook_url(std::string_view url, HookTarget& out, Text& why) {
         why << "web hook '" << url.substr(0, 200) << "': " << problem;  // the problem must fit
         return false;
     }
-    if (value) out.port = static_cast<std::uint16_t>(value);
+    out.port = static_cast<std::uint16_t>(port);
     if (bracket) {
         out.family = AF_INET6;
     } else if (parse_address(out.name, AF_INET, out.address)) {

@@ -2,23 +2,44 @@
 
 #include <cerrno>
 #include <cstring>
-#include <linux/if_addr.h>
-#include <linux/if_link.h>
-#include <linux/netlink.h>
-#include <linux/rtnetlink.h>
+#include <cstdint>
 #include <sys/socket.h>
 #include <unistd.h>
 
 namespace initd {
 namespace {
 
-// One message of a dump: a link gives an interface, an address fills it in.
-void take(const nlmsghdr* h, std::span<NetInterface> out, int& count) {
-    bool link = h->nlmsg_type == RTM_NEWLINK;
-    if (!link && h->nlmsg_type != RTM_NEWADDR) return;
-    std::size_t head = NLMSG_ALIGN(link ? sizeof(ifinfomsg) : sizeof(ifaddrmsg));
-    if (h->nlmsg_len < NLMSG_LENGTH(head)) return;
-    const auto* body = static_cast<const char*>(NLMSG_DATA(h));
+// The little of <linux/rtnetlink.h> used here: musl's toolchain has no kernel headers.
+struct nlmsghdr {
+    std::uint32_t nlmsg_len;
+    std::uint16_t nlmsg_type, nlmsg_flags;
+    std::uint32_t nlmsg_seq, nlmsg_pid;
+};
+struct ifinfomsg {
+    unsigned char ifi_family, pad;
+    unsigned short ifi_type;
+    int ifi_index;
+    unsigned ifi_flags, ifi_change;
+};
+struct ifaddrmsg {
+    unsigned char ifa_family, ifa_prefixlen, ifa_flags, ifa_scope;
+    std::uint32_t ifa_index;
+};
+struct rtattr {
+    unsigned short rta_len, rta_type;
+};
+enum : unsigned short {
+    NETLINK_ROUTE = 0, NLMSG_ERROR = 2, NLMSG_DONE = 3, RTM_NEWLINK = 16, RTM_GETLINK = 18, RTM_NEWADDR = 20,
+    RTM_GETADDR = 22, NLM_F_REQUEST = 1, NLM_F_DUMP = 0x300, IFLA_IFNAME = 3, IFA_ADDRESS = 1, IFA_LOCAL = 2,
+};
+constexpr std::size_t align4(std::size_t n) { return (n + 3) & ~std::size_t{3}; }
+
+// One message of a dump (`length` bytes past its header): a link gives an interface, an
+// address fills one in.
+void take(unsigned short type, const char* body, std::size_t length, std::span<NetInterface> out, int& count) {
+    bool link = type == RTM_NEWLINK;
+    std::size_t head = link ? sizeof(ifinfomsg) : sizeof(ifaddrmsg);
+    if ((!link && type != RTM_NEWADDR) || length < head) return;
     int index = link ? reinterpret_cast<const ifinfomsg*>(body)->ifi_index
                      : static_cast<int>(reinterpret_cast<const ifaddrmsg*>(body)->ifa_index);
     NetInterface* it = nullptr;
@@ -34,25 +55,27 @@ void take(const nlmsghdr* h, std::span<NetInterface> out, int& count) {
     }
     // Go takes IFA_LOCAL when there is one (the local end of a point-to-point link),
     // IFA_ADDRESS otherwise.
-    const rtattr* address = nullptr;
-    std::size_t left = h->nlmsg_len - NLMSG_LENGTH(head);
-    for (auto* a = reinterpret_cast<const rtattr*>(body + head); RTA_OK(a, left); a = RTA_NEXT(a, left)) {
-        std::size_t size = RTA_PAYLOAD(a);
+    const unsigned char* address = nullptr;
+    std::size_t address_size = 0;
+    for (std::size_t at = head; at + sizeof(rtattr) <= length;) {
+        const auto* a = reinterpret_cast<const rtattr*>(body + at);
+        if (a->rta_len < sizeof(rtattr) || at + a->rta_len > length) break;
+        const auto* data = reinterpret_cast<const unsigned char*>(a + 1);
+        std::size_t size = a->rta_len - sizeof(rtattr);
         if (link && a->rta_type == IFLA_IFNAME) {
-            std::memcpy(it->name, RTA_DATA(a), size < sizeof it->name ? size : sizeof it->name - 1);
+            std::memcpy(it->name, data, size < sizeof it->name ? size : sizeof it->name - 1);
         } else if (!link && (a->rta_type == IFA_LOCAL || (a->rta_type == IFA_ADDRESS && !address))) {
-            address = a;
+            address = data;
+            address_size = size;
         }
+        at += align4(a->rta_len);
     }
-    if (!address) return;
-    const auto* bytes = static_cast<const unsigned char*>(RTA_DATA(address));
-    std::size_t size = RTA_PAYLOAD(address);
     static constexpr unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-    if (size == 16 && std::memcmp(bytes, mapped, 12) != 0) {
-        std::memcpy(it->ipv6, bytes, 16);
+    if (address_size == 16 && std::memcmp(address, mapped, 12) != 0) {
+        std::memcpy(it->ipv6, address, 16);
         it->has_ipv6 = true;
-    } else if (size == 4 || size == 16) {
-        std::memcpy(it->ipv4, bytes + size - 4, 4);
+    } else if (address_size == 4 || address_size == 16) {
+        std::memcpy(it->ipv4, address + address_size - 4, 4);
         it->has_ipv4 = true;
     }
 }
@@ -61,31 +84,34 @@ void take(const nlmsghdr* h, std::span<NetInterface> out, int& count) {
 bool dump(int fd, unsigned short type, std::span<NetInterface> out, int& count) {
     struct {
         nlmsghdr header;
-        ifaddrmsg family;  // ifinfomsg's first byte is its family too: AF_UNSPEC, all
+        ifinfomsg family;  // AF_UNSPEC: all; the kernel reads ifaddrmsg's family at the same place
     } request{};
     request.header.nlmsg_len = sizeof request;
     request.header.nlmsg_type = type;
     request.header.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-    request.header.nlmsg_seq = type;
     if (::send(fd, &request, sizeof request, 0) < 0) return false;
-    // The kernel fills each read with whole messages, up to the reader's buffer and never
-    // past 8 KiB (NLMSG_GOODSIZE) before the first read: one link fits many times.
+    // The kernel fills each read with whole messages, never more than the reader's buffer
+    // holds nor, before the first read, 8 KiB (NLMSG_GOODSIZE): one link fits many times.
     alignas(nlmsghdr) char buffer[8192];
     for (;;) {
         ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
-        if (n < 0 && errno == EINTR) continue;
         if (n <= 0) {
             if (n == 0) errno = EIO;
             return false;
         }
-        std::size_t left = static_cast<std::size_t>(n);
-        for (auto* h = reinterpret_cast<const nlmsghdr*>(buffer); NLMSG_OK(h, left); h = NLMSG_NEXT(h, left)) {
+        for (std::size_t at = 0; at + sizeof(nlmsghdr) <= static_cast<std::size_t>(n);) {
+            const auto* h = reinterpret_cast<const nlmsghdr*>(buffer + at);
+            if (h->nlmsg_len < sizeof(nlmsghdr) || at + h->nlmsg_len > static_cast<std::size_t>(n)) break;
+            const char* body = buffer + at + sizeof(nlmsghdr);
             if (h->nlmsg_type == NLMSG_DONE) return true;
             if (h->nlmsg_type == NLMSG_ERROR) {
-                errno = -static_cast<const nlmsgerr*>(NLMSG_DATA(h))->error;
+                int error;  // nlmsgerr's first field
+                std::memcpy(&error, body, sizeof error);
+                errno = error < 0 ? -error : EIO;
                 return false;
             }
-            take(h, out, count);
+            take(h->nlmsg_type, body, h->nlmsg_len - sizeof(nlmsghdr), out, count);
+            at += align4(h->nlmsg_len);
         }
     }
 }
