@@ -1,7 +1,7 @@
 // The pure half of the web hook: the URL, /etc/hosts, and the request's bytes.
 #include "initd/web_hook.hpp"
 
-#include <arpa/inet.h>
+#include <sys/socket.h>
 #include <cstring>
 
 namespace initd {
@@ -14,13 +14,49 @@ bool same_word(std::string_view a, std::string_view b) {  // ASCII case-insensit
     return true;
 }
 
-// inet_pton wants a C string.
-bool parse_address(std::string_view text, int family, unsigned char* out) {
-    char copy[INET6_ADDRSTRLEN];
-    if (text.size() >= sizeof copy) return false;
-    std::memcpy(copy, text.data(), text.size());
-    copy[text.size()] = '\0';
-    return inet_pton(family, copy, out) == 1;
+int hex_digit(char c) {
+    unsigned lower = static_cast<unsigned char>(c) | 0x20;
+    return c >= '0' && c <= '9' ? c - '0' : lower >= 'a' && lower <= 'f' ? static_cast<int>(lower - 'a' + 10) : -1;
+}
+
+// inet_pton's work at a third of musl's size: dotted quads without leading zeros, and
+// IPv6 groups with at most one "::" (an IPv6 address ending in a dotted quad is not read).
+bool parse_address(std::string_view s, int family, unsigned char* out) {
+    std::memset(out, 0, 16);
+    std::size_t i = 0;
+    if (family == AF_INET) {
+        for (int part = 0; part < 4; ++part) {
+            unsigned value = 0, digits = 0;
+            for (; i < s.size() && s[i] >= '0' && s[i] <= '9' && digits < 4; ++i, ++digits) value = value * 10 + (s[i] - '0');
+            if (digits == 0 || value > 255 || (digits > 1 && s[i - digits] == '0')) return false;
+            out[part] = static_cast<unsigned char>(value);
+            if (part < 3 && (i == s.size() || s[i++] != '.')) return false;
+        }
+        return i == s.size();
+    }
+    unsigned groups[8];
+    int count = 0, gap = -1;
+    if (s.starts_with("::")) gap = 0, i = 2;
+    while (i < s.size()) {
+        unsigned value = 0, digits = 0;
+        for (; i < s.size() && hex_digit(s[i]) >= 0 && digits < 5; ++i, ++digits) value = value * 16 + hex_digit(s[i]);
+        if (digits == 0 || digits > 4 || count == 8) return false;
+        groups[count++] = value;
+        if (i == s.size()) break;
+        if (s[i++] != ':' || i == s.size()) return false;
+        if (s[i] == ':') {
+            if (gap >= 0) return false;
+            gap = count;
+            ++i;
+        }
+    }
+    if (gap < 0 ? count != 8 : count > 7) return false;
+    for (int k = 0; k < count; ++k) {  // the groups after the gap go to the end
+        int at = gap < 0 || k < gap ? k : 8 - count + k;
+        out[2 * at] = static_cast<unsigned char>(groups[k] >> 8);
+        out[2 * at + 1] = static_cast<unsigned char>(groups[k]);
+    }
+    return true;
 }
 
 // Writes what fits and counts everything, so that a first pass can measure the body.
@@ -199,7 +235,7 @@ bool parse_hosts_line(std::string_view line, HookTarget& target) {
         if (address.empty()) {
             address = word;
         } else if (same_word(word, target.name)) {
-            // An address with a zone (fe80::1%eth0) is not one inet_pton reads: no match.
+            // An address with a zone (fe80::1%eth0) is not read: no match.
             for (int family : {AF_INET, AF_INET6}) {
                 if (parse_address(address, family, target.address)) {
                     target.family = family;

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <cstdint>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 namespace initd {
@@ -119,7 +120,7 @@ bool dump(int fd, unsigned short type, std::span<NetInterface> out, int& count) 
 }  // namespace
 
 int list_net_interfaces(std::span<NetInterface> out) {
-    int fd = ::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+    int fd = static_cast<int>(syscall(SYS_socket, AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE));
     if (fd < 0) return -1;
     int count = 0;
     bool ok = dump(fd, RTM_GETLINK, out, count) && dump(fd, RTM_GETADDR, out, count);

@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "initd/deadlines.hpp"
@@ -93,7 +94,8 @@ void WebHook::pump() {
         done_ += static_cast<std::size_t>(n);
         // The status line is all initd wants: stop at the end of the headers, at the end
         // of the connection, or when the headers fill the buffer.
-        if (n > 0 && done_ < sizeof buffer_ && !memmem(buffer_, done_, "\r\n\r\n", 4)) continue;
+        if (n > 0 && done_ < sizeof buffer_ && std::string_view(buffer_, done_).find("\r\n\r\n") == std::string_view::npos)
+            continue;
         finish(done_ ? nullptr : "closed without an answer", 0);
     }
 }
@@ -109,7 +111,8 @@ bool WebHook::open_request() {
     done_ = 0;
     reading_ = false;
     deadline_ = now_ms() + timeout_ms_;
-    fd_ = ::socket(target_.family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    // The raw call: musl's socket() carries a fallback for kernels older than 2.6.27.
+    fd_ = static_cast<int>(syscall(SYS_socket, target_.family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
     if (fd_ < 0) {
         finish("socket", errno);
         return false;

@@ -200,6 +200,20 @@ TEST_CASE("a hook URL gives the address, port, Host and path", "[web_hook]") {
     CHECK(t.port == 80);
 
     CHECK(parsed("http://[fe80::1]/").port == 80);
+    t = parsed("http://[1:23:456:789a:BCDE:f:0:ffff]/");
+    CHECK(std::memcmp(t.address, "\x00\x01\x00\x23\x04\x56\x78\x9a\xbc\xde\x00\x0f\x00\x00\xff\xff", 16) == 0);
+    t = parsed("http://[2001:db8::8:1]/");
+    CHECK(std::memcmp(t.address, "\x20\x01\x0d\xb8\0\0\0\0\0\0\0\0\0\x08\0\x01", 16) == 0);
+    t = parsed("http://[fe80::]/");
+    CHECK(std::memcmp(t.address, "\xfe\x80\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 16) == 0);
+    CHECK(parsed("http://[::]/").family == AF_INET6);
+    CHECK(parsed("http://[1:2:3:4:5:6:7::]/").address[13] == 7);
+    t = parsed("http://10.200.0.255/");
+    CHECK(std::memcmp(t.address, "\x0a\xc8\x00\xff", 4) == 0);
+    CHECK(parsed("http://0.0.0.0/").family == AF_INET);
+    // Not dotted quads: names, for /etc/hosts.
+    for (const char* name : {"1.2.3", "1.2.3.4.5", "256.1.1.1", "01.2.3.4", "1..2.3", "1.2.3.4.", "1.2.3.1000", "0x1.2.3.4"})
+        CHECK(parsed(std::string("http://") + name + "/").family == 0);
     CHECK(parsed("http://h?x=1").path == "?x=1");
 }
 
@@ -217,7 +231,10 @@ TEST_CASE("a hook URL that initd cannot use is refused in one line that says why
     CHECK(refusal("http://[::1/").find("brackets") != std::string::npos);
     CHECK(refusal("http://[::1]x/").find("brackets") != std::string::npos);
     CHECK(refusal("http://[zz]/").find("not an IPv6 address") != std::string::npos);
-    CHECK(refusal("http://[fe80::1%eth0]/").find("not an IPv6 address") != std::string::npos);
+    for (const char* bad : {"[fe80::1%eth0]", "[1:2:3:4:5:6:7:8:9]", "[1:2:3:4:5:6:7]", "[12345::]", "[1::2::3]",
+                            "[:1]", "[1:]", "[1:::2]", "[::ffff:1.2.3.4]", "[g::]", "[]"})
+        CHECK(refusal(std::string("http://") + bad + "/").find(std::string(bad) == "[]" ? "no host" : "not an IPv6 address") !=
+              std::string::npos);
     CHECK(refusal("http://a b/").find("space or control") != std::string::npos);
     CHECK(refusal("http://h/\x01").find("space or control") != std::string::npos);
     CHECK(refusal("http://h/" + std::string(kMaxHookUrl, 'a')).find("too long") != std::string::npos);
