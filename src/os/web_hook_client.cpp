@@ -18,7 +18,8 @@ namespace initd {
 bool WebHook::configure(std::string_view url, Text& why) {
     if (!parse_hook_url(url, target_, why)) return false;
     if (configured()) return true;
-    // Read once, at start-up, as dock's resolver would at its first request.
+    // Read once, at start-up: a name missing there is an error before anything runs,
+    // not a hook that fails later.
     char hosts[8192];
     std::size_t length = 0;
     int fd = ::open("/etc/hosts", O_RDONLY | O_CLOEXEC);
@@ -31,7 +32,7 @@ bool WebHook::configure(std::string_view url, Text& why) {
     std::string_view text(hosts, length);
     if (length == sizeof hosts) text = text.substr(0, text.rfind('\n') + 1);  // not half a line
     if (find_in_hosts(text, target_)) return true;
-    why << "web hook '" << url << "': '" << target_.name
+    why << "web hook '" << url.substr(0, 200) << "': '" << target_.name
         << "' is neither an address nor a name in /etc/hosts (initd does not ask DNS)";
     return false;
 }
@@ -78,7 +79,7 @@ void WebHook::pump() {
             ssize_t n = ::send(fd_, buffer_ + done_, length_ - done_, MSG_NOSIGNAL);
             if (n < 0) {
                 if (errno == EAGAIN) return;
-                finish("send", errno);
+                finish(done_ ? "send" : "connect", errno);
                 continue;
             }
             if ((done_ += static_cast<std::size_t>(n)) < length_) continue;
