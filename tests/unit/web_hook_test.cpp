@@ -417,6 +417,25 @@ TEST_CASE("a hook that never answers costs send_and_wait its timeout, and the ne
     CHECK(body(requests[1]).starts_with(R"({"ps":{"status":"running")"));
 }
 
+TEST_CASE("past four statuses queued, the newest replaces the last one waiting", "[web_hook]") {
+    SigioBlocked sigio;
+    HookServer server({false, true, true, true});  // starting is held, so the others wait
+    WebHook hook;
+    Text why;
+    std::string url = server.url();
+    REQUIRE(hook.configure(url, why));
+    hook.set_request_timeout_ms(300);
+    for (const char* status : {WebHook::starting, WebHook::running, WebHook::crashed, WebHook::crashed, WebHook::running})
+        hook.send(status);
+    drive(hook, sigio, 3000);
+    CHECK(hook.idle());
+    auto requests = server.wait();
+    REQUIRE(requests.size() == 4);
+    CHECK(body(requests[1]).starts_with(R"({"ps":{"status":"running")"));
+    CHECK(body(requests[2]).starts_with(R"({"ps":{"status":"crashed")"));
+    CHECK(body(requests[3]).starts_with(R"({"ps":{"status":"running")"));
+}
+
 TEST_CASE("a refused connection ends send_and_wait at once", "[web_hook]") {
     SigioBlocked sigio;
     int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
