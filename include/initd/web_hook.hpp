@@ -1,0 +1,97 @@
+// dock's --web-hook: an HTTP PUT of the child's status ("starting", "running",
+// "crashed") and the network interfaces, as
+//   {"ps":{"status":"running","net_interfaces":[{"name":"lo","ipv4":"127.0.0.1","ipv6":"::1"}]}}
+// Plain HTTP only (TLS needs a library initd does not have), no DNS (musl's resolver
+// allocates): the host is an address, localhost, or a name in /etc/hosts.
+// Unlike dock, which waits for ever, every request gives up after a timeout, so that a
+// slow hook never holds up forwarding or reaping.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+#include "initd/net_interfaces.hpp"
+#include "initd/text.hpp"
+
+namespace initd {
+
+// Where the PUTs go. The views point into the URL given to parse_hook_url, which must
+// outlive the target (argv and environ do).
+struct HookTarget {
+    std::string_view host;  // the authority as written ("example:8080"): the Host header
+    std::string_view name;  // the host alone, without brackets or port
+    std::string_view path;  // path and query as written ("" stands for "/")
+    int family = 0;         // AF_INET or AF_INET6; 0 while `name` is still to be looked up
+    std::uint16_t port = 80;
+    unsigned char address[16] = {};
+};
+
+// Reads http://HOST[:PORT][/PATH][?QUERY][#FRAGMENT]; HOST is an IPv4 address, an IPv6
+// one in brackets, localhost (127.0.0.1) or a name, left for find_in_hosts. On failure,
+// `why` says what is wrong in one line.
+bool parse_hook_url(std::string_view url, HookTarget& out, Text& why);
+
+// One /etc/hosts line: when it names target.name, sets target's address and says true.
+bool parse_hosts_line(std::string_view line, HookTarget& target);
+// The first line of a whole /etc/hosts text that names target.name.
+bool find_in_hosts(std::string_view hosts, HookTarget& target);
+
+// The whole request: PUT, Host, Content-Type, Content-Length, Connection: close, the
+// JSON body. Interfaces that do not fit in `out` are left out from the end (a URL is at
+// most kMaxHookUrl long, so the rest always fits in 4 KiB). Returns the length.
+inline constexpr std::size_t kMaxHookUrl = 2048;
+std::size_t format_hook_request(std::string_view status, std::span<const NetInterface> interfaces,
+                                const HookTarget& target, std::span<char> out);
+
+// The client: one request at a time, never blocking except in send_and_wait. Its socket
+// raises SIGIO (F_SETOWN to initd, O_ASYNC) whenever it makes progress possible.
+class WebHook {
+public:
+    static constexpr int kRequestTimeoutMs = 5000;
+    static constexpr const char* starting = "starting";
+    static constexpr const char* running = "running";
+    static constexpr const char* crashed = "crashed";
+
+    // Parses the URL and, for a name, reads /etc/hosts. False: `why` says why.
+    bool configure(std::string_view url, Text& why);
+    bool configured() const { return target_.family != 0; }
+
+    // Queues a status (a string that lives for ever: one of the three above) and starts
+    // its request if none is under way. Statuses go in order; past kQueue waiting, the
+    // last waiting one is replaced, so that the newest status still arrives last.
+    void send(const char* status);
+    // After any SIGIO: moves the request under way as far as it can go without waiting.
+    void on_io();
+    // The request under way's time limit (monotonic ms, as now_ms()), or -1.
+    std::int64_t deadline_ms() const { return fd_ >= 0 ? deadline_ : -1; }
+    // When deadline_ms() has come: gives the request up and starts the next.
+    void on_deadline(std::int64_t now);
+    // Nothing under way and nothing waiting.
+    bool idle() const { return queued_ == 0; }
+    // send(status), then waits with poll() until everything queued is done or timeout_ms
+    // has passed (a request still under way then goes on as usual). True if idle then.
+    bool send_and_wait(const char* status, int timeout_ms);
+
+    // For the tests: a shorter limit than kRequestTimeoutMs.
+    void set_request_timeout_ms(int ms) { timeout_ms_ = ms; }
+
+private:
+    static constexpr int kQueue = 4;
+    void pump();
+    bool open_request();
+    void finish(const char* problem, int err);
+
+    HookTarget target_;
+    const char* queue_[kQueue] = {};  // queue_[0] is the one under way when fd_ >= 0
+    int queued_ = 0;
+    int fd_ = -1;
+    bool reading_ = false;
+    int timeout_ms_ = kRequestTimeoutMs;
+    std::int64_t deadline_ = -1;
+    std::size_t done_ = 0, length_ = 0;  // bytes sent (then read) and the request's length
+    char buffer_[4096];                  // the request, then the response's headers
+};
+
+}  // namespace initd

@@ -1,0 +1,156 @@
+// The web hook's client: a non-blocking socket driven by SIGIO and one deadline.
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "initd/deadlines.hpp"
+#include "initd/log.hpp"
+#include "initd/raw_fs.hpp"
+#include "initd/web_hook.hpp"
+
+namespace initd {
+
+bool WebHook::configure(std::string_view url, Text& why) {
+    if (!parse_hook_url(url, target_, why)) return false;
+    if (configured()) return true;
+    // Read once, at start-up: a name missing there is an error before anything runs,
+    // not a hook that fails later.
+    char hosts[8192];
+    std::size_t length = 0;
+    int fd = ::open("/etc/hosts", O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+        ssize_t n;
+        while (length < sizeof hosts && (n = ::read(fd, hosts + length, sizeof hosts - length)) > 0)
+            length += static_cast<std::size_t>(n);
+        ::close(fd);
+    }
+    std::string_view text(hosts, length);
+    if (length == sizeof hosts) text = text.substr(0, text.rfind('\n') + 1);  // not half a line
+    if (find_in_hosts(text, target_)) return true;
+    why << "web hook '" << url.substr(0, 200) << "': '" << target_.name
+        << "' is neither an address nor a name in /etc/hosts (initd does not ask DNS)";
+    return false;
+}
+
+void WebHook::send(const char* status) {
+    if (!configured()) return;
+    queue_[queued_ < kQueue ? queued_++ : kQueue - 1] = status;
+    pump();
+}
+
+void WebHook::on_io() {
+    if (fd_ >= 0) pump();
+}
+
+void WebHook::on_deadline(std::int64_t now) {
+    if (fd_ < 0 || now < deadline_) return;
+    finish("gave up", ETIMEDOUT);
+    pump();
+}
+
+bool WebHook::send_and_wait(const char* status, int timeout_ms) {
+    send(status);
+    std::int64_t end = now_ms() + timeout_ms;
+    while (!idle()) {  // so a request is under way: fd_ is open
+        std::int64_t now = now_ms();
+        if (now >= deadline_) {
+            on_deadline(now);
+            continue;
+        }
+        if (now >= end) return false;
+        pollfd p{fd_, static_cast<short>(reading_ ? POLLIN : POLLOUT), 0};
+        ::poll(&p, 1, static_cast<int>((deadline_ < end ? deadline_ : end) - now));
+        pump();
+    }
+    return true;
+}
+
+// Goes as far as the socket allows, request after request; returns when it would wait.
+void WebHook::pump() {
+    while (queued_ > 0) {
+        if (fd_ < 0 && !open_request()) continue;
+        if (!reading_) {
+            // Before the connection is made, send says EAGAIN; a refused one, ECONNREFUSED.
+            ssize_t n = ::send(fd_, buffer_ + done_, length_ - done_, MSG_NOSIGNAL);
+            if (n < 0) {
+                if (errno == EAGAIN) return;
+                finish(done_ ? "send" : "connect", errno);
+                continue;
+            }
+            if ((done_ += static_cast<std::size_t>(n)) < length_) continue;
+            reading_ = true;
+            done_ = 0;
+        }
+        ssize_t n = ::recv(fd_, buffer_ + done_, sizeof buffer_ - done_, 0);
+        if (n < 0) {
+            if (errno == EAGAIN) return;
+            finish("recv", errno);
+            continue;
+        }
+        done_ += static_cast<std::size_t>(n);
+        // The status line is all initd wants: stop at the end of the headers, at the end
+        // of the connection, or when the headers fill the buffer.
+        if (n > 0 && done_ < sizeof buffer_ && std::string_view(buffer_, done_).find("\r\n\r\n") == std::string_view::npos)
+            continue;
+        finish(done_ ? nullptr : "closed without an answer", 0);
+    }
+}
+
+bool WebHook::open_request() {
+    NetInterface interfaces[kMaxNetInterfaces];
+    int count = list_net_interfaces(interfaces);
+    if (count < 0) {  // dock sends null then
+        log::line(log::Level::warning, Text() << "web hook: network interfaces: " << std::strerror(errno));
+        count = 0;
+    }
+    length_ = format_hook_request(queue_[0], {interfaces, static_cast<std::size_t>(count)}, target_, buffer_);
+    done_ = 0;
+    reading_ = false;
+    deadline_ = now_ms() + timeout_ms_;
+    // The raw call: musl's socket() carries a fallback for kernels older than 2.6.27.
+    fd_ = static_cast<int>(syscall(SYS_socket, target_.family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+    if (fd_ < 0) {
+        finish("socket", errno);
+        return false;
+    }
+    raw_fs::signal_when_readable(fd_);  // and writable, and failed: SIGIO for every change
+    union {
+        sockaddr any;
+        sockaddr_in v4;
+        sockaddr_in6 v6;
+    } to{};
+    bool v6 = target_.family == AF_INET6;
+    to.v4.sin_family = static_cast<sa_family_t>(target_.family);
+    to.v4.sin_port = htons(target_.port);  // the same place in both
+    std::memcpy(v6 ? static_cast<void*>(&to.v6.sin6_addr) : &to.v4.sin_addr, target_.address, v6 ? 16 : 4);
+    if (::connect(fd_, &to.any, v6 ? sizeof to.v6 : sizeof to.v4) < 0 && errno != EINPROGRESS) {
+        finish("connect", errno);
+        return false;
+    }
+    return true;
+}
+
+// Ends the request under way (a failure when `problem` is given) and drops its status.
+void WebHook::finish(const char* problem, int err) {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+    Text t;
+    t << "web hook: '" << queue_[0] << "' ";
+    if (problem) {
+        t << "not delivered (" << problem;
+        if (err) t << ": " << std::strerror(err);
+        log::line(log::Level::warning, t << ')');
+    } else {
+        std::string_view answer(buffer_, done_);
+        log::line(log::Level::debug, t << "sent, answer: " << answer.substr(0, answer.find('\r')));
+    }
+    std::memmove(queue_, queue_ + 1, sizeof queue_ - sizeof queue_[0]);
+    --queued_;
+}
+
+}  // namespace initd
