@@ -84,6 +84,8 @@ bool OutputRelay::open_pipe(Text& why) {
     }
     source_ = fds[0];
     child_end_ = fds[1];
+    struct stat st;
+    splice_ = fstat(target_, &st) == 0 && !S_ISREG(st.st_mode);
     // Room for the child to write on while initd is busy, and more for splice to move
     // per call. Past /proc/sys/fs/pipe-max-size it fails: the default size does too.
     syscall(SYS_fcntl, source_, F_SETPIPE_SZ, kPipeSize);
@@ -92,7 +94,7 @@ bool OutputRelay::open_pipe(Text& why) {
 }
 
 bool OutputRelay::open_stdout(std::string_view prefix, Text& why) {
-    if (!relay::make_prefix(prefix, prefix_, why) || !open_pipe(why)) return false;
+    if (!relay::make_prefix(prefix, prefix_, why)) return false;
     target_ = STDOUT_FILENO;
     struct stat st;
     if (fstat(STDOUT_FILENO, &st) == 0 && S_ISFIFO(st.st_mode)) {
@@ -106,15 +108,14 @@ bool OutputRelay::open_stdout(std::string_view prefix, Text& why) {
             syscall(SYS_fcntl, fd, F_SETOWN, getpid());
         }
     }
-    return true;
+    return open_pipe(why);
 }
 
 bool OutputRelay::open_file(const char* path, std::string_view prefix, Text& why) {
     if (!relay::make_prefix(prefix, prefix_, why)) return false;
-    // Not O_APPEND, which splice refuses: put() seeks to the end before each write
-    // instead (the rotation empties the file under us). Readable, for the last byte
-    // request_rotation may need.
-    target_ = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600);
+    // Not O_APPEND, for rotate_log's sake: put() seeks to the end before each write
+    // instead, so that after the rotation empties the file the next line is at 0.
+    target_ = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600);
     if (target_ < 0) {
         why << "--io " << path << ": " << std::strerror(errno);
         return false;
@@ -154,15 +155,6 @@ void OutputRelay::after_spawn() {
 void OutputRelay::request_rotation(Rotate rotate, void* ctx) {
     rotate_ = rotate;
     rotate_ctx_ = ctx;
-    if (spliced_) {
-        // What splice moved went past initd unseen: the file's last byte says whether
-        // a line is open. (Not a file: there is no rotation to cut anything.)
-        char last = '\n';
-        off_t end = lseek(target_, 0, SEEK_END);
-        if (end > 0 && pread(target_, &last, 1, end - 1) != 1) last = '\n';
-        at_line_start_ = last == '\n';
-        spliced_ = false;
-    }
     pump();
 }
 
@@ -221,11 +213,9 @@ bool OutputRelay::flush() {
 }
 
 bool OutputRelay::read_more() {
-    if (splice_ && !prefix_.size && !rotate_) {
-        if (seek_end_) lseek(target_, 0, SEEK_END);
+    if (splice_ && !prefix_.size) {
         long n = splice(source_, nullptr, target_, nullptr, kPipeSize, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
         if (n > 0) {
-            spliced_ = true;
             target_ready();
             return true;
         }
