@@ -18,15 +18,16 @@ namespace initd {
 namespace relay {
 
 bool make_prefix(std::string_view spec, Prefix& out, Text& why) {
-    // ANSI's order: ESC[31m is red ... ESC[37m white.
-    static constexpr std::string_view kColours[] = {"red", "green", "yellow", "blue", "magenta", "cyan", "white"};
-    auto colon = spec.rfind(':');
-    std::string_view colour = colon == std::string_view::npos ? std::string_view() : spec.substr(colon + 1);
-    Text t;
+    // ANSI's order: ESC[31m is red ... ESC[37m white. (Views, not substr: no range checks.)
+    const char* name = "red\0green\0yellow\0blue\0magenta\0cyan\0white";
+    std::size_t colon = spec.rfind(':'), first = spec.find(':');
+    std::string_view colour =
+        colon == std::string_view::npos ? "" : std::string_view(spec.data() + colon + 1, spec.size() - colon - 1);
+    std::string_view text(spec.data(), first < spec.size() ? first : spec.size());
     char code = 0;
-    for (int i = 0; i < 7; ++i)
-        if (colour == kColours[i]) code = static_cast<char>('1' + i);
-    std::string_view text = spec.substr(0, spec.find(':'));
+    for (char c = '1'; c <= '7'; ++c, name += std::strlen(name) + 1)
+        if (colour == name) code = c;
+    Text t;
     if (code) t << "\x1b[3" << code << ";1m" << text << "\x1b[0m";
     else t << text;
     out.size = t.view().size();

@@ -176,7 +176,8 @@ int exec_search(const char* file, char* const* command, char* const* envp, char*
 bool SpawnResult::exec_failed() const { return failed_call && std::strcmp(failed_call, "execve") == 0; }
 
 SpawnResult spawn_child(const ChildSetup& setup, terminal::Foreground& foreground) {
-    bool take_foreground = !setup.new_session && !setup.background && setup.terminal_fd < 0 && terminal::may_hand_on(foreground);
+    bool take_foreground =
+        !setup.new_session && !setup.background && setup.terminal_fd < 0 && terminal::may_hand_on(foreground);
     // The child reports a failure by writing here, in initd's memory. That is safe
     // because vfork suspends initd until the child has exec'd or exited: nobody reads
     // while the child writes, and an exec'd child has memory of its own and writes
