@@ -85,7 +85,8 @@ int exit_code_for(const ChildSetup& setup, int err) {
 
 [[noreturn]] void run_child(const ChildSetup& setup, bool take_foreground, volatile Failure& failure) {
     if (setup.terminal_fd >= 0) {
-        if (setsid() < 0 || ioctl(setup.terminal_fd, TIOCSCTTY, 0) < 0) fail(failure, "TIOCSCTTY", errno, kSetupFailed);
+        if (setsid() < 0) fail(failure, "setsid", errno, kSetupFailed);
+        if (ioctl(setup.terminal_fd, TIOCSCTTY, 0) < 0) fail(failure, "TIOCSCTTY", errno, kSetupFailed);
         for (int fd = 0; fd < 3; ++fd)
             if (dup2(setup.terminal_fd, fd) < 0) fail(failure, "dup2", errno, kSetupFailed);
     } else if (const char* call = terminal::take(setup.new_session, take_foreground)) {
