@@ -34,6 +34,9 @@ struct ChildSetup {
     bool stderr_to_stdout = false;
     int pdeathsig = 0;
     const char* variable = nullptr;
+    // dock's output relay with a socket --io (output_relay.hpp): a pseudo-terminal made
+    // the child's controlling terminal (in a session of its own) and its fds 0, 1 and 2.
+    int terminal_fd = -1;
 };
 
 // setgroups, setgid, setuid (raw calls: libc's synchronise threads through shared

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <string.h>
 #include <string_view>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -83,7 +84,14 @@ int exit_code_for(const ChildSetup& setup, int err) {
 }
 
 [[noreturn]] void run_child(const ChildSetup& setup, bool take_foreground, volatile Failure& failure) {
-    if (const char* call = terminal::take(setup.new_session, take_foreground)) fail(failure, call, errno, kSetupFailed);
+    if (setup.terminal_fd >= 0) {
+        if (setsid() < 0) fail(failure, "setsid", errno, kSetupFailed);
+        if (ioctl(setup.terminal_fd, TIOCSCTTY, 0) < 0) fail(failure, "TIOCSCTTY", errno, kSetupFailed);
+        for (int fd = 0; fd < 3; ++fd)
+            if (dup2(setup.terminal_fd, fd) < 0) fail(failure, "dup2", errno, kSetupFailed);
+    } else if (const char* call = terminal::take(setup.new_session, take_foreground)) {
+        fail(failure, call, errno, kSetupFailed);
+    }
     if (setup.directory_fd >= 0 && syscall(SYS_fchdir, setup.directory_fd) < 0) fail(failure, "fchdir", errno, kSetupFailed);
     // dup2 leaves the copy without O_CLOEXEC: the one descriptor the program keeps.
     if (setup.stdin_fd >= 0 && dup2(setup.stdin_fd, 0) < 0) fail(failure, "dup2", errno, kSetupFailed);
@@ -169,7 +177,8 @@ int exec_search(const char* file, char* const* command, char* const* envp, char*
 bool SpawnResult::exec_failed() const { return failed_call && std::strcmp(failed_call, "execve") == 0; }
 
 SpawnResult spawn_child(const ChildSetup& setup, terminal::Foreground& foreground) {
-    bool take_foreground = !setup.new_session && !setup.background && terminal::may_hand_on(foreground);
+    bool take_foreground =
+        !setup.new_session && !setup.background && setup.terminal_fd < 0 && terminal::may_hand_on(foreground);
     // The child reports a failure by writing here, in initd's memory. That is safe
     // because vfork suspends initd until the child has exec'd or exited: nobody reads
     // while the child writes, and an exec'd child has memory of its own and writes

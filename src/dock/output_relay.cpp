@@ -1,0 +1,277 @@
+#include "initd/output_relay.hpp"
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "initd/io_socket.hpp"
+#include "initd/log.hpp"
+#include "initd/raw_fs.hpp"
+#include "initd/sigmask.hpp"
+#include "initd/spawn.hpp"
+
+namespace initd {
+namespace relay {
+
+bool make_prefix(std::string_view spec, Prefix& out, Text& why) {
+    // ANSI's order: ESC[31m is red ... ESC[37m white. (Views, not substr: no range checks.)
+    const char* name = "red\0green\0yellow\0blue\0magenta\0cyan\0white";
+    std::size_t colon = spec.rfind(':'), first = spec.find(':');
+    std::string_view colour =
+        colon == std::string_view::npos ? "" : std::string_view(spec.data() + colon + 1, spec.size() - colon - 1);
+    std::string_view text(spec.data(), first < spec.size() ? first : spec.size());
+    char code = 0;
+    for (char c = '1'; c <= '7'; ++c, name += std::strlen(name) + 1)
+        if (colour == name) code = c;
+    Text t;
+    if (code) t << "\x1b[3" << code << ";1m" << text << "\x1b[0m";
+    else t << text;
+    out.size = t.view().size();
+    if (out.size > Prefix::capacity) {
+        why << "--stdout-prefix: longer than " << static_cast<unsigned>(Prefix::capacity) << " bytes";
+        out.size = 0;
+        return false;
+    }
+    std::memcpy(out.bytes, t.view().data(), out.size);
+    return true;
+}
+
+std::size_t prefix_lines(std::string_view in, std::string_view prefix, std::span<char> out, std::size_t& filled,
+                         bool& at_line_start, bool stop_after_newline) {
+    std::size_t used = 0;
+    while (used < in.size()) {
+        if (at_line_start) {
+            if (out.size() - filled <= prefix.size()) break;
+            if (!prefix.empty()) std::memcpy(out.data() + filled, prefix.data(), prefix.size());
+            filled += prefix.size();
+            at_line_start = false;
+        }
+        std::size_t room = out.size() - filled;
+        if (room == 0) break;
+        const char* start = in.data() + used;
+        auto* newline = static_cast<const char*>(std::memchr(start, '\n', in.size() - used));
+        std::size_t line = newline ? static_cast<std::size_t>(newline - start) + 1 : in.size() - used;
+        std::size_t n = line < room ? line : room;
+        std::memcpy(out.data() + filled, start, n);
+        filled += n;
+        used += n;
+        if (newline && n == line) {
+            at_line_start = true;
+            if (stop_after_newline) break;
+        }
+    }
+    return used;
+}
+
+}  // namespace relay
+
+namespace {
+
+constexpr int kPipeSize = 1 << 20;
+
+int set_flags(int fd, int flags) { return static_cast<int>(syscall(SYS_fcntl, fd, F_SETFL, flags)); }
+
+}  // namespace
+
+bool OutputRelay::open_pipe(Text& why) {
+    int fds[2];
+    if (raw_fs::pipe_cloexec(fds) < 0) {
+        why << "output pipe: " << std::strerror(errno);
+        return false;
+    }
+    source_ = fds[0];
+    child_end_ = fds[1];
+    struct stat st;
+    splice_ = fstat(target_, &st) == 0 && !S_ISREG(st.st_mode);
+    // Room for the child to write on while initd is busy, and more for splice to move
+    // per call. Past /proc/sys/fs/pipe-max-size it fails: the default size does too.
+    syscall(SYS_fcntl, source_, F_SETPIPE_SZ, kPipeSize);
+    raw_fs::signal_when_readable(source_);
+    return true;
+}
+
+bool OutputRelay::open_stdout(std::string_view prefix, Text& why) {
+    if (!relay::make_prefix(prefix, prefix_, why)) return false;
+    target_ = STDOUT_FILENO;
+    struct stat st;
+    if (fstat(STDOUT_FILENO, &st) == 0 && S_ISFIFO(st.st_mode)) {
+        // A pipe (docker, podman): a description of initd's own, non-blocking, so that a
+        // reader that stops never stops the loop; O_NONBLOCK on fd 1 itself would reach
+        // the services writing to it. Where /proc is missing, fd 1 as it is.
+        int fd = open("/proc/self/fd/1", O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+        if (fd >= 0) {
+            target_ = fd;
+            async_on_block_ = true;
+            syscall(SYS_fcntl, fd, F_SETOWN, getpid());
+        }
+    }
+    return open_pipe(why);
+}
+
+bool OutputRelay::open_file(const char* path, std::string_view prefix, Text& why) {
+    if (!relay::make_prefix(prefix, prefix_, why)) return false;
+    // Not O_APPEND, for rotate_log's sake: put() seeks to the end before each write
+    // instead, so that after the rotation empties the file the next line is at 0.
+    target_ = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600);
+    if (target_ < 0) {
+        why << "--io " << path << ": " << std::strerror(errno);
+        return false;
+    }
+    seek_end_ = true;
+    return open_pipe(why);
+}
+
+bool OutputRelay::open_io(const char* url, std::string_view prefix, Text& why) {
+    io::Url where;
+    if (!io::parse_url(url, where, why)) return false;
+    if (where.kind == io::Kind::standard) return open_stdout(prefix, why);
+    if (where.kind == io::Kind::file) return open_file(where.path.data(), prefix, why);
+    if (!relay::make_prefix(prefix, prefix_, why)) return false;
+    int socket = io::dial(where, why);
+    if (socket < 0 || !io::open_terminal(source_, child_end_, why)) return false;
+    target_ = input_ = socket;
+    terminal_ = true;
+    raw_fs::signal_when_readable(source_);
+    raw_fs::signal_when_readable(socket);
+    return true;
+}
+
+void OutputRelay::give_to(ChildSetup& setup) const {
+    if (child_on_terminal()) setup.terminal_fd = child_end_;
+    else {
+        setup.stdout_fd = child_end_;
+        setup.stderr_to_stdout = true;
+    }
+}
+
+void OutputRelay::after_spawn() {
+    if (child_end_ >= 0) close(child_end_);
+    child_end_ = -1;
+}
+
+void OutputRelay::request_rotation(Rotate rotate, void* ctx) {
+    rotate_ = rotate;
+    rotate_ctx_ = ctx;
+    pump();
+}
+
+void OutputRelay::on_io() {
+    if (input_ >= 0) pump_input();
+    pump();
+}
+
+void OutputRelay::drain_at_exit() {
+    // Waiting is right now: these are the child's last words. Blocking writes (a socket
+    // gives up after its send timeout); fd 1 itself is left as it came.
+    if (target_ != STDOUT_FILENO) set_flags(target_, 0);
+    async_on_block_ = async_on_ = splice_ = false;
+    pump();
+}
+
+long OutputRelay::put(const char* data, std::size_t size) {
+    if (seek_end_) lseek(target_, 0, SEEK_END);
+    return write(target_, data, size);
+}
+
+// A pipe target that is full: SIGIO from it once its reader makes room (only then: it
+// would signal after every read). True when armed just now: the reader may have made
+// room already, so the caller tries again once. Disarmed when a write goes through.
+bool OutputRelay::wait_for_target() {
+    if (!async_on_block_ || async_on_) return false;
+    set_flags(target_, O_WRONLY | O_NONBLOCK | O_ASYNC);
+    async_on_ = true;
+    return true;
+}
+
+void OutputRelay::target_ready() {
+    if (!async_on_) return;
+    set_flags(target_, O_WRONLY | O_NONBLOCK);
+    async_on_ = false;
+}
+
+bool OutputRelay::flush() {
+    while (pending_size_) {
+        long n = put(pending_, pending_size_);
+        if (n > 0) {
+            pending_ += n;
+            pending_size_ -= static_cast<std::size_t>(n);
+            target_ready();
+        } else if (errno == EAGAIN) {
+            if (!wait_for_target()) return false;
+        } else if (errno != EINTR) {
+            // The output is dropped, not retried for ever: the child writes on.
+            if (errno == EPIPE) sigmask::discard_pending(SIGPIPE);  // initd's own, not to forward
+            if (!complained_) log::failure("output relay: write", errno);
+            complained_ = true;
+            pending_size_ = 0;
+        }
+    }
+    return true;
+}
+
+bool OutputRelay::read_more() {
+    if (splice_ && !prefix_.size) {
+        long n = splice(source_, nullptr, target_, nullptr, kPipeSize, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+        if (n > 0) {
+            target_ready();
+            return true;
+        }
+        int queued = 0;
+        if (n < 0 && errno == EAGAIN)  // the pipe is empty, or the target full
+            return ioctl(source_, FIONREAD, &queued) == 0 && queued > 0 && wait_for_target();
+        if (n == 0) return false;
+        splice_ = false;  // a target splice cannot write to: read and write (which report failures)
+    }
+    long n = read(source_, in_, sizeof in_);
+    if (n <= 0) return false;  // empty, the end, or a terminal whose slave is closed (EIO)
+    in_begin_ = 0;
+    in_end_ = static_cast<std::size_t>(n);
+    return true;
+}
+
+void OutputRelay::pump() {
+    for (;;) {
+        if (!flush()) return;
+        if (rotate_ && at_line_start_) {
+            Rotate rotate = rotate_;
+            rotate_ = nullptr;
+            rotate(rotate_ctx_);
+        }
+        if (in_begin_ == in_end_) {
+            if (!read_more()) return;
+            continue;
+        }
+        std::string_view in(in_ + in_begin_, in_end_ - in_begin_);
+        if (prefix_.size || rotate_) {
+            pending_ = out_;
+            pending_size_ = 0;
+            in_begin_ += relay::prefix_lines(in, prefix_.view(), out_, pending_size_, at_line_start_, rotate_);
+        } else {  // as it came: no copy
+            pending_ = in.data();
+            pending_size_ = in.size();
+            at_line_start_ = in.back() == '\n';
+            in_begin_ = in_end_;
+        }
+    }
+}
+
+void OutputRelay::pump_input() {
+    for (;;) {
+        while (typed_begin_ < typed_end_) {
+            long n = write(source_, typed_ + typed_begin_, typed_end_ - typed_begin_);
+            if (n < 0 && errno == EAGAIN) return;  // the terminal signals when the child has read
+            typed_begin_ = n < 0 ? typed_end_ : typed_begin_ + static_cast<std::size_t>(n);
+        }
+        long n = read(input_, typed_, sizeof typed_);
+        if (n == 0) input_ = -1;  // the peer sends no more; the output may still flow
+        if (n <= 0) return;
+        typed_begin_ = 0;
+        typed_end_ = static_cast<std::size_t>(n);
+    }
+}
+
+}  // namespace initd
