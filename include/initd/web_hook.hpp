@@ -70,7 +70,7 @@ public:
     void on_deadline(std::int64_t now);
     // Nothing under way and nothing waiting.
     bool idle() const { return queued_ == 0; }
-    // send(status), then waits with poll() until everything queued is done or timeout_ms
+    // send(status) (none: null), then waits with poll() until everything queued is done or timeout_ms
     // has passed (a request still under way then goes on as usual). True if idle then.
     bool send_and_wait(const char* status, int timeout_ms);
 

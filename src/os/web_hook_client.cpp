@@ -54,7 +54,7 @@ void WebHook::on_deadline(std::int64_t now) {
 }
 
 bool WebHook::send_and_wait(const char* status, int timeout_ms) {
-    send(status);
+    if (status) send(status);
     std::int64_t end = now_ms() + timeout_ms;
     while (!idle()) {  // so a request is under way: fd_ is open
         std::int64_t now = now_ms();

@@ -41,6 +41,9 @@ TEST_CASE("the longest duration is 24 hours", "[duration]") {
     CHECK_FALSE(parse_duration_ms("86401s").has_value());
     CHECK_FALSE(parse_duration_ms("86401").has_value());
     CHECK_FALSE(parse_duration_ms("1441m").has_value());
+    CHECK(parse_duration_ms("24h") == ms(24 * 3600 * 1000));
+    CHECK(parse_duration_ms("2h") == ms(2 * 3600 * 1000));
+    CHECK_FALSE(parse_duration_ms("25h").has_value());
     CHECK_FALSE(parse_duration_ms("18446744073709551615").has_value());   // UINT64_MAX seconds
     CHECK_FALSE(parse_duration_ms("18446744073709551615ms").has_value());
     CHECK_FALSE(parse_duration_ms("307445734561825861m").has_value());    // wraps when * 60000
@@ -49,7 +52,7 @@ TEST_CASE("the longest duration is 24 hours", "[duration]") {
 TEST_CASE("bad durations are rejected", "[duration]") {
     const char* bad = GENERATE("-1", "-0", "5x", "", "ms", "s", "m", "1.5s", "1.5", "5 s", " 5", "5 ", "s5",
                                "+5", "99999999999999999999", "99999999999999999999ms", "5S", "5MS", "5sec",
-                               "5h", "5msx", "5ss", "5mm", "0x10", "1e3", "5s5", "5,0");
+                               "5hh", "5d", "5msx", "5ss", "5mm", "0x10", "1e3", "5s5", "5,0");
     INFO("input '" << bad << "'");
     CHECK_FALSE(parse_duration_ms(bad).has_value());
 }

@@ -193,8 +193,11 @@ TEST_CASE("when the archive cannot be written the log is left whole and no archi
     for (int i = 0; i < 20000; ++i) old += std::to_string(i * 2654435761u) + "\n";  // compresses poorly
     d.append(old);
     // Files past 4 KiB cannot grow (root or not): the archive's write fails with EFBIG.
-    struct rlimit saved{}, small{4096, 4096};
+    // Only the soft limit: a lowered hard limit could not be raised again without
+    // CAP_SYS_RESOURCE, and would kill later tests of this process (SIGXFSZ).
+    struct rlimit saved{};
     getrlimit(RLIMIT_FSIZE, &saved);
+    struct rlimit small{4096, saved.rlim_max};
     auto previous = std::signal(SIGXFSZ, SIG_IGN);
     setrlimit(RLIMIT_FSIZE, &small);
     Text why;
