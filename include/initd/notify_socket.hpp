@@ -13,7 +13,6 @@
 // systemd accepts as much from any process of the unit with NotifyAccess=all.
 #pragma once
 
-#include <cstddef>
 #include <string_view>
 
 #include "initd/text.hpp"
@@ -28,8 +27,8 @@ public:
     // `why` saying which call failed, when it cannot.
     bool open(Text& why);
 
-    // "NOTIFY_SOCKET=@xxxxx", for the child's environment (see with_entry); valid once
-    // open() succeeded.
+    // "NOTIFY_SOCKET=@xxxxx", for the child's environment (ChildSetup::variable, which
+    // replaces a NOTIFY_SOCKET initd was given); valid once open() succeeded.
     const char* env_entry() const { return entry_; }
     int fd() const { return fd_; }
 
@@ -51,12 +50,6 @@ private:
     bool ready_ = false;
     char entry_[24] = {};  // "NOTIFY_SOCKET=@" + five hex digits
 };
-
-// `envp` with `entry` ("NAME=VALUE") in place of every NAME= it holds, added at the end,
-// in one static array of kMaxVariables (so one such environment at a time). Null, and
-// `why` says so, when there are more variables than that.
-inline constexpr std::size_t kMaxVariables = 1024;
-char* const* with_entry(char* const* envp, const char* entry, Text& why);
 
 // --- The parsing, pure, for the unit tests. ---
 

@@ -7,7 +7,6 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "initd/large_bss.hpp"
 #include "initd/raw_fs.hpp"
 
 namespace initd {
@@ -74,24 +73,6 @@ bool NotifySocket::forward_ready(char* const* envp) {
                                     static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + length)) == 7;
     if (fd >= 0) ::close(fd);
     return sent;
-}
-
-char* const* with_entry(char* const* envp, const char* entry, Text& why) {
-    INITD_LARGE_BSS static char* entries[kMaxVariables + 1];
-    std::size_t name = std::strcspn(entry, "=") + 1;  // with its '='
-    std::size_t count = 0;
-    for (; envp && *envp; ++envp) {
-        if (std::strncmp(*envp, entry, name) == 0) continue;
-        if (count == kMaxVariables - 1) {
-            why << "more than " << static_cast<unsigned long>(kMaxVariables) << " environment variables: "
-                << std::string_view(entry, name - 1) << " cannot be added";
-            return nullptr;
-        }
-        entries[count++] = *envp;
-    }
-    entries[count++] = const_cast<char*>(entry);  // exec takes char* const*
-    entries[count] = nullptr;
-    return entries;
 }
 
 bool has_ready_line(std::string_view datagram) {

@@ -1,5 +1,5 @@
 // NOTIFY_SOCKET: the socket initd makes for its child, what counts as READY=1, passing
-// it on to initd's own NOTIFY_SOCKET, and the child's environment.
+// it on to initd's own NOTIFY_SOCKET.
 #include <catch2/catch.hpp>
 
 #include <csignal>
@@ -19,8 +19,6 @@
 
 using initd::NotifySocket;
 using initd::Text;
-
-extern char** environ;
 
 namespace {
 
@@ -79,12 +77,6 @@ struct Listener {
         return n >= 0 ? std::string(buffer, static_cast<std::size_t>(n)) : "(nothing)";
     }
 };
-
-std::vector<std::string> strings_of(char* const* envp) {
-    std::vector<std::string> out;
-    for (; envp && *envp; ++envp) out.emplace_back(*envp);
-    return out;
-}
 
 }  // namespace
 
@@ -148,8 +140,7 @@ TEST_CASE("the notify_ready helper reaches the child's socket through its enviro
     NotifySocket socket;
     Text why;
     REQUIRE(socket.open(why));
-    char* const* envp = initd::with_entry(environ, socket.env_entry(), why);
-    REQUIRE(envp);
+    char* envp[] = {const_cast<char*>(socket.env_entry()), nullptr};
     pid_t child = fork();
     REQUIRE(child >= 0);
     if (child == 0) {
@@ -200,33 +191,4 @@ TEST_CASE("forward_ready is false without a NOTIFY_SOCKET or when nobody listens
     std::string long_path = "NOTIFY_SOCKET=/" + std::string(200, 'x');
     char* too_long[] = {long_path.data(), nullptr};
     CHECK_FALSE(NotifySocket::forward_ready(too_long));
-}
-
-TEST_CASE("with_entry replaces every NOTIFY_SOCKET and keeps the other variables in order", "[notify_socket]") {
-    Text why;
-    char* envp[] = {const_cast<char*>("A=1"), const_cast<char*>("NOTIFY_SOCKET=/run/systemd/notify"),
-                    const_cast<char*>("NOTIFY_SOCKETS=kept"), const_cast<char*>("NOTIFY_SOCKET=@again"),
-                    const_cast<char*>("B=2"), nullptr};
-    auto out = strings_of(initd::with_entry(envp, "NOTIFY_SOCKET=@00a1f", why));
-    CHECK(out == std::vector<std::string>{"A=1", "NOTIFY_SOCKETS=kept", "B=2", "NOTIFY_SOCKET=@00a1f"});
-    CHECK(strings_of(initd::with_entry(nullptr, "X=1", why)) == std::vector<std::string>{"X=1"});
-    CHECK(why.empty());
-}
-
-TEST_CASE("with_entry says so when the environment has too many variables", "[notify_socket]") {
-    std::vector<std::string> names;
-    for (std::size_t i = 0; i < initd::kMaxVariables; ++i) names.push_back("V" + std::to_string(i) + "=x");
-    std::vector<char*> envp;
-    for (auto& name : names) envp.push_back(name.data());
-    envp.push_back(nullptr);
-    Text why;
-    CHECK(initd::with_entry(envp.data(), "NOTIFY_SOCKET=@1", why) == nullptr);
-    CHECK(why.view() == "more than 1024 environment variables: NOTIFY_SOCKET cannot be added");
-    // One fewer fits, with the entry as the last.
-    envp[initd::kMaxVariables - 1] = nullptr;
-    why.clear();
-    auto out = initd::with_entry(envp.data(), "NOTIFY_SOCKET=@1", why);
-    REQUIRE(out);
-    CHECK(std::string(out[initd::kMaxVariables - 1]) == "NOTIFY_SOCKET=@1");
-    CHECK(out[initd::kMaxVariables] == nullptr);
 }
