@@ -2,6 +2,7 @@
 
 #include <csignal>
 #include <ctime>
+#include <unistd.h>
 
 #include "initd/deadlines.hpp"
 #include "initd/gzip.hpp"

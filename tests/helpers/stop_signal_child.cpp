@@ -1,6 +1,8 @@
 // `stop_signal_child ignore|block|handle`: SIGTERM, SIGINT and SIGQUIT ignored, blocked,
 // or handled (the handler says "got N" on fd 3 and exits 3); says "ready PID" on fd 3,
 // then waits for ever. What dock's --thug looks at: SigIgn, SigBlk, SigCgt.
+#include <initializer_list>
+
 #include "report.hpp"
 
 int main(int argc, char** argv) {

@@ -139,14 +139,12 @@ pod() {
 }
 
 # --sdnotify=container: podman hands the container the NOTIFY_SOCKET it was given (here a
-# socket this case listens on) and passes READY=1 on. With issue 11, initd makes a
-# NOTIFY_SOCKET of its own for the child (an option, to be named there: pass it in
-# INITD_NOTIFY_OPTION) and passes the child's READY=1 on. Checked: the child's socket is
-# initd's, not podman's, and READY=1 arrives here. Registered DISABLED until issue 11
-# lands (README "Podman"); today the child gets podman's socket itself.
+# socket this case listens on); initd --notify-socket makes a NOTIFY_SOCKET of its own for
+# the child and passes the child's READY=1 on. Checked: the child's socket is initd's, not
+# podman's, and READY=1 arrives here. (The option's name comes in INITD_NOTIFY_OPTION.)
 sdnotify() {
     local option=${INITD_NOTIFY_OPTION:-} name=initd-test-notify-$$ sock=$state/notify.sock
-    [ -n "$option" ] || { fail "initd has no NOTIFY_SOCKET option yet (issue 11): set INITD_NOTIFY_OPTION"; return; }
+    [ -n "$option" ] || { fail "INITD_NOTIFY_OPTION is not set (tests/podman/CMakeLists.txt sets it)"; return; }
     rm -f "$sock"
     # The listener: every datagram, one line each, until READY=1 (30 s at most).
     python3 - "$sock" >"$state/notify.log" <<'PY' &
