@@ -48,7 +48,7 @@ int main(int argc, char **argv)
 	                      {"loss", measure_loss},         {"reaping", measure_reaping},
 	                      {"shutdown", measure_shutdown}, {"tree", measure_tree_shutdown},
 	                      {"docker", measure_docker},     {"services", measure_services},
-	                      {"relay", measure_relay}};
+	                      {"relay", measure_relay},       {"output", measure_output}};
 	for (const Step &step : steps)
 		if (cfg.wants(step.name))
 			step.run(b);

@@ -63,6 +63,7 @@ void measure_services(Bench &b);
 
 // relay.cpp: a service's output through its logger's pipe.
 void measure_relay(Bench &b);
+void measure_output(Bench &b); // output.cpp: a child writing a lot, relayed by initd or not
 
 // syscalls.cpp: the system calls an init makes itself.
 void measure_syscalls(Bench &b);

@@ -97,6 +97,7 @@ void make_quick(Config &cfg)
 	cfg.services_reps = 1;
 	cfg.restarts = 2;
 	cfg.relay_mib = 32;
+	cfg.output_mib = 32;
 	cfg.relay_reps = 1;
 }
 

@@ -36,6 +36,8 @@ struct Config {
 	int restarts = 5;         // services killed per supervisor and repetition
 	int relay_mib = 256;      // bytes a service writes into its logger
 	int relay_reps = 3;
+	int output_mib = 1024;    // what the child writes in the output measurement
+	int output_reps = 3;
 	int docker_stop_timeout = 3;
 	// On a loaded machine the two longest measurements stop starting new
 	// repetitions after this many seconds, so a run stays within ~6 minutes;

@@ -6,7 +6,9 @@
 //
 //     relay_throughput [MIB [FILE]]     (1024 MiB and /tmp/relay_throughput.out by default)
 //
-// Built with the tests (it links the modules' host library); bench/run does not run it.
+// Built with the tests (it links the modules' host library; in its own directory because
+// bench/run compiles bench/*.cpp into the driver); bench/run does not run it. The
+// "output" row of bench/run measures the same through the real binary.
 #include <chrono>
 #include <csignal>
 #include <cstdio>
