@@ -1,5 +1,5 @@
 // libFuzzer target: parse_duration_ms against a reference written the slow, obvious
-// way: digits, then nothing, "s", "ms" or "m"; at most one day.
+// way: digits, then nothing, "s", "ms", "m" or "h"; at most one day.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -21,6 +21,7 @@ std::optional<std::uint64_t> reference(std::string_view text) {
     if (unit.empty() || unit == "s") scale = 1000;
     else if (unit == "ms") scale = 1;
     else if (unit == "m") scale = 60000;
+    else if (unit == "h") scale = 3600000;
     else return std::nullopt;
     // Saturating: any number past a day in milliseconds is simply "too long".
     std::uint64_t value = 0;
