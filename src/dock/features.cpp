@@ -7,6 +7,7 @@
 #include "initd/deadlines.hpp"
 #include "initd/gzip.hpp"
 #include "initd/io_socket.hpp"
+#include "initd/large_bss.hpp"
 #include "initd/log.hpp"
 #include "initd/log_rotate.hpp"
 #include "initd/notify_socket.hpp"
@@ -41,16 +42,22 @@ struct Parts {
     NotifySocket notify;
     GzipWriter gzip;
 };
-Parts parts;
+
+// Made on first use, which only a dock option brings: a namespace-scope object would
+// be constructed (its descriptors set to -1) at every start, touching its pages.
+Parts& parts() {
+    INITD_LARGE_BSS static Parts made;
+    return made;
+}
 
 void hook(const char* status) {
-    if (parts.hook.configured()) parts.hook.send(status);
+    if (parts().hook.configured()) parts().hook.send(status);
     log::line(log::Level::debug, Text() << "process state: " << status);
 }
 
 void running() {
-    parts.waiting_port = parts.waiting_ready = false;
-    parts.port_poll.disarm();
+    parts().waiting_port = parts().waiting_ready = false;
+    parts().port_poll.disarm();
     hook(WebHook::running);
 }
 
@@ -58,18 +65,18 @@ bool rotate_now(void*) {
     Text why;
     timespec ts{};
     clock_gettime(CLOCK_REALTIME, &ts);
-    bool rotated = rotate_log(parts.log_path, parts.relay.target_fd(), ts.tv_sec, parts.gzip, why);
+    bool rotated = rotate_log(parts().log_path, parts().relay.target_fd(), ts.tv_sec, parts().gzip, why);
     if (!why.empty()) log::line(rotated ? log::Level::warning : log::Level::error, why);
     return rotated;
 }
 
 void probe_port() {
-    const Config& c = *parts.config;
+    const Config& c = *parts().config;
     if (port_probe::port_bound(c.bind_port, c.strict_port_binding ? getpid() : 0)) {
         log::line(log::Level::debug, Text() << "port " << c.bind_port << " bound");
         running();
     } else {
-        parts.port_poll.arm_in(kPortPollMs);
+        parts().port_poll.arm_in(kPortPollMs);
     }
 }
 
@@ -80,65 +87,65 @@ bool wanted(const Config& c) {
 }
 
 bool Features::prepare(const Config& config, char* const* envp, ChildSetup& setup, Text& why) {
-    parts.config = &config;
-    parts.envp = envp;
+    parts().config = &config;
+    parts().envp = envp;
     // --io first: if it cannot be set up, nothing runs and no hook is sent (as dock).
     std::string_view prefix = config.stdout_prefix ? config.stdout_prefix : "";
     if (config.io || config.stdout_prefix) {
-        if (config.io ? !parts.relay.open_io(config.io, prefix, why) : !parts.relay.open_stdout(prefix, why)) return false;
-        parts.relay.give_to(setup);
-        parts.relay_on = true;
+        if (config.io ? !parts().relay.open_io(config.io, prefix, why) : !parts().relay.open_stdout(prefix, why)) return false;
+        parts().relay.give_to(setup);
+        parts().relay_on = true;
         io::Url url;
         Text ignored;
         if (config.io && config.log_rotate_ms && io::parse_url(config.io, url, ignored) && url.kind == io::Kind::file) {
-            parts.log_path = url.path.data();  // the rest of argv's (or environ's) string
-            parts.rotate.arm_in(config.log_rotate_ms);
+            parts().log_path = url.path.data();  // the rest of argv's (or environ's) string
+            parts().rotate.arm_in(config.log_rotate_ms);
         }
     }
     if (config.notify_socket) {
-        if (!parts.notify.open(why)) return false;
-        setup.variable = parts.notify.env_entry();
+        if (!parts().notify.open(why)) return false;
+        setup.variable = parts().notify.env_entry();
     }
     if (config.web_hook) {
-        if (!parts.hook.configure(config.web_hook, why)) return false;
-        parts.hook.send_and_wait(WebHook::starting, kHookWaitMs);
+        if (!parts().hook.configure(config.web_hook, why)) return false;
+        parts().hook.send_and_wait(WebHook::starting, kHookWaitMs);
     }
     return true;
 }
 
 void Features::started(pid_t child) {
-    parts.child = child;
+    parts().child = child;
     // With --restart the next child needs the same descriptors: initd keeps its copy,
     // and sees the end of the output at its own exit instead.
-    if (parts.relay_on && parts.config->restart == RestartPolicy::no) parts.relay.after_spawn();
-    parts.waiting_ready = parts.config->notify_socket;
-    parts.waiting_port = parts.config->bind_port != 0;
-    if (parts.waiting_port) probe_port();
-    else if (!parts.waiting_ready) running();
+    if (parts().relay_on && parts().config->restart == RestartPolicy::no) parts().relay.after_spawn();
+    parts().waiting_ready = parts().config->notify_socket;
+    parts().waiting_port = parts().config->bind_port != 0;
+    if (parts().waiting_port) probe_port();
+    else if (!parts().waiting_ready) running();
 }
 
 void Features::ended() {
-    parts.child = 0;
-    parts.waiting_port = parts.waiting_ready = false;
-    parts.port_poll.disarm();
-    if (parts.relay_on) parts.relay.on_io();
+    parts().child = 0;
+    parts().waiting_port = parts().waiting_ready = false;
+    parts().port_poll.disarm();
+    if (parts().relay_on) parts().relay.on_io();
     // dock says "crashed" for every end, a clean exit too.
     hook(WebHook::crashed);
 }
 
 void Features::on_io() {
-    if (parts.relay_on) parts.relay.on_io();
-    if (parts.hook.configured()) parts.hook.on_io();
-    if (parts.config->notify_socket && parts.notify.on_io()) {
+    if (parts().relay_on) parts().relay.on_io();
+    if (parts().hook.configured()) parts().hook.on_io();
+    if (parts().config->notify_socket && parts().notify.on_io()) {
         log::line(log::Level::debug, Text() << "READY=1 from the child");
-        NotifySocket::forward_ready(parts.envp);
-        if (parts.waiting_ready) running();
+        NotifySocket::forward_ready(parts().envp);
+        if (parts().waiting_ready) running();
     }
 }
 
 long long Features::timeout_ms(std::int64_t now) const {
-    long long wait = timeout_until_next(std::array{parts.port_poll, parts.rotate}, now);
-    if (std::int64_t at = parts.hook.deadline_ms(); at >= 0) {
+    long long wait = timeout_until_next(std::array{parts().port_poll, parts().rotate}, now);
+    if (std::int64_t at = parts().hook.deadline_ms(); at >= 0) {
         long long hook_wait = at > now ? at - now : 0;
         if (wait < 0 || hook_wait < wait) wait = hook_wait;
     }
@@ -146,27 +153,27 @@ long long Features::timeout_ms(std::int64_t now) const {
 }
 
 void Features::on_deadlines(std::int64_t now) {
-    if (parts.port_poll.due(now)) {
-        parts.port_poll.disarm();
-        if (parts.waiting_port) probe_port();
+    if (parts().port_poll.due(now)) {
+        parts().port_poll.disarm();
+        if (parts().waiting_port) probe_port();
     }
-    if (parts.rotate.due(now)) {
-        parts.rotate.arm_in(parts.config->log_rotate_ms);
-        parts.relay.request_rotation(rotate_now, nullptr);
+    if (parts().rotate.due(now)) {
+        parts().rotate.arm_in(parts().config->log_rotate_ms);
+        parts().relay.request_rotation(rotate_now, nullptr);
     }
-    if (std::int64_t at = parts.hook.deadline_ms(); at >= 0 && now >= at) parts.hook.on_deadline(now);
+    if (std::int64_t at = parts().hook.deadline_ms(); at >= 0 && now >= at) parts().hook.on_deadline(now);
 }
 
 int Features::stop_signal(pid_t child, int sig) const {
-    if (!parts.config->thug || (sig != SIGTERM && sig != SIGINT && sig != SIGQUIT)) return sig;
+    if (!parts().config->thug || (sig != SIGTERM && sig != SIGINT && sig != SIGQUIT)) return sig;
     if (!ignores_or_blocks(child, sig)) return sig;
     log::line(log::Level::debug, Text() << "the child ignores or blocks signal " << sig << ": SIGKILL (--thug)");
     return SIGKILL;
 }
 
 void Features::finish() {
-    if (parts.relay_on) parts.relay.drain_at_exit();
-    if (parts.hook.configured() && !parts.hook.idle()) parts.hook.send_and_wait(nullptr, kHookWaitMs);
+    if (parts().relay_on) parts().relay.drain_at_exit();
+    if (parts().hook.configured() && !parts().hook.idle()) parts().hook.send_and_wait(nullptr, kHookWaitMs);
 }
 
 }  // namespace initd::dock
