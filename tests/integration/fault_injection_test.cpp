@@ -379,3 +379,30 @@ TEST_CASE("services: when supervise/ cannot be made, the service is left out wit
     check_lines(o.err, 1);
     check_no_spin(o);
 }
+
+// dock's features: a call they need fails. Either initd refuses to start (set-up, exit
+// 1, one line) or the feature gives up in one line while the child runs on; never a hang.
+TEST_CASE("dock: when the relay's pipe cannot be made, exit 1 in one line, nothing runs", "[fault][dock]") {
+    Outcome o = run_to_end(injected(Mode::subreaper, "pipe2:error=EMFILE", {"--stdout-prefix", "x:"}, {helper("exit_with"), "5"}));
+    INFO(o);
+    CHECK(o.code == 1);
+    check_lines(o.err, 1);
+}
+
+TEST_CASE("dock: when the web hook's socket cannot be made, each status gives up in a line and the child runs", "[fault][dock]") {
+    Outcome o = run_to_end(injected(Mode::subreaper, "socket:error=EMFILE", {"--web-hook", "http://127.0.0.1:9/"},
+                                    {helper("exit_with"), "5"}));
+    INFO(o);
+    CHECK(o.code == 5);     // the hooks give up (a line each at most); the child runs all the same
+    check_lines(o.err, 3);
+    check_no_spin(o);
+}
+
+TEST_CASE("dock: when /proc/net/tcp cannot be read, --bind-port keeps looking without spinning", "[fault][dock]") {
+    // The child ends after 1 s (five probes); initd exits with it, with no "running".
+    Outcome o = run_to_end(injected(Mode::subreaper, "openat:error=EACCES", {"--bind-port", "9"},
+                                    {"/bin/sh", "-c", "sleep 1; exit 5"}, "/proc/net/tcp"));
+    INFO(o);
+    CHECK(o.code == 5);
+    check_no_spin(o);
+}
