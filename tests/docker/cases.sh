@@ -213,6 +213,26 @@ kill_hup() {
     done_case
 }
 
+# initd as dock in a scratch image: its Go flags, the prefix on every line of stdout and
+# stderr, the exit code, and --thug turning docker stop's SIGTERM that the app ignores into
+# SIGKILL at once (not docker's 10 s timeout).
+dock() {
+    local out
+    out=$(docker run --rm "$image:apps" /sbin/dock -stdout-prefix "app " /app whoami 2>&1)
+    expect_eq "dock's exit code" 0 "$?"
+    echo "$out"
+    if [ -n "$out" ] && ! grep -qv '^app ' <<<"$out"; then ok "every line starts with the prefix"
+    else fail "a line without the prefix: $out"; fi
+    docker run --rm "$image:apps" /sbin/dock /app exit 3 >/dev/null 2>&1
+    expect_eq "exit code through dock" 3 "$?"
+    start dock-thug "$image:apps" /sbin/dock --thug /app ignore-term || done_case
+    timed_stop "$NAME" 10
+    finish
+    expect_eq "exit code (--thug: SIGKILL, 128+9)" 137 "$CODE"
+    expect_between "docker stop with --thug" 0 5000 "$STOP_MS"
+    done_case
+}
+
 # my_init's life in a container: start-up files, services checked with sv from the main
 # command (tests/docker/baseimage/check.sh), then the shutdown order after it ends.
 baseimage() {
