@@ -224,7 +224,7 @@ TEST_CASE("bad --grace, --kill-after, --restart, --restart-max, --delay values: 
         std::vector<std::string> env;
         std::string line;
     };
-    const std::string duration = "(expected a duration like 500ms, 5s or 2m)";
+    const std::string duration = "(expected a duration like 500ms, 5s, 2m or 1h)";
     std::vector<Case> cases = {
         {{"--grace", "-1"}, {}, "initd: bad value for --grace: '-1' " + duration},
         {{"--grace", "5x"}, {}, "initd: bad value for --grace: '5x' " + duration},
