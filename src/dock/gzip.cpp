@@ -59,10 +59,12 @@ void GzipWriter::drain() {
     out_used_ = 0;
 }
 
-// The fixed literal/length code (RFC 1951, 3.2.6).
+// The fixed literal/length code (RFC 1951, 3.2.6); past 287 (no such symbol), the
+// fixed distance code of symbol - 288, five bits.
 void GzipWriter::put_symbol(unsigned symbol) {
     unsigned code = symbol + 48, count = 8;
-    if (symbol >= 280) code = symbol - 88;
+    if (symbol >= 288) code = symbol - 288, count = 5;
+    else if (symbol >= 280) code = symbol - 88;
     else if (symbol >= 256) code = symbol - 256, count = 7;
     else if (symbol >= 144) code = symbol + 256, count = 9;
     put(reversed(code, count), count);
@@ -76,12 +78,8 @@ void GzipWriter::put_code(unsigned value, unsigned mantissa_bits, bool length) {
         extra = static_cast<unsigned>(std::bit_width(value)) - 1 - mantissa_bits;
         code = ((extra + 1) << mantissa_bits) + ((value >> extra) & ((1u << mantissa_bits) - 1));
     }
-    if (length) {
-        if (value == kMaxMatch - kMinMatch) code = 28, extra = 0;  // 258 has a code of its own
-        put_symbol(257 + code);
-    } else {
-        put(reversed(code, 5), 5);
-    }
+    if (length && value == kMaxMatch - kMinMatch) code = 28, extra = 0;  // 258 has a code of its own
+    put_symbol(code + (length ? 257 : 288));
     put(value & ((1u << extra) - 1), extra);
 }
 
