@@ -38,8 +38,8 @@ void GzipWriter::begin(Sink sink, void* ctx) {
     static_assert(kHashBits == 14);  // hash() above
     std::memset(chain_ + kWindow, 0, sizeof chain_ - kWindow * sizeof chain_[0]);
     // No name, no time (the archive's own name and time say it), Unix.
-    static constexpr unsigned char header[] = {0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3};
-    for (unsigned char b : header) put(b, 8);
+    std::memcpy(out_, "\x1f\x8b\x08\0\0\0\0\0\0\x03", 10);
+    out_used_ = 10;
     put(2, 3);  // a block of fixed codes, not the last: the end is not known yet
 }
 
@@ -163,10 +163,7 @@ bool GzipWriter::finish() {
     put(3, 3);        // an empty last block, then its end
     put_symbol(256);
     put(0, (8 - bit_count_) & 7);
-    for (std::uint32_t word : {~crc_, size_}) {
-        put(word & 0xffff, 16);
-        put(word >> 16, 16);
-    }
+    for (std::uint32_t word : {~crc_, size_}) put(word, 32);  // whole: no bits are pending
     drain();
     return !failed_;
 }
