@@ -15,7 +15,7 @@ namespace initd {
 // and its wrappers cost the binary more (350 bytes) than the calls they wrap.
 
 bool NotifySocket::open(Text& why) {
-    sockaddr_un address{};
+    sockaddr_un address;  // getsockname fills what is read of it
     address.sun_family = AF_UNIX;
     auto* any = reinterpret_cast<sockaddr*>(&address);
     socklen_t length = sizeof address;
@@ -62,7 +62,7 @@ bool NotifySocket::forward_ready(char* const* envp) {
             path = *envp + 14;
             break;  // the first, as getenv finds it
         }
-    sockaddr_un address{};
+    sockaddr_un address;  // only its first `length` bytes of name are sent
     address.sun_family = AF_UNIX;
     std::size_t length = std::strlen(path);
     if (length == 0 || length >= sizeof address.sun_path) return false;
