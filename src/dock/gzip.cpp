@@ -9,7 +9,7 @@ namespace {
 
 constexpr unsigned kMinMatch = 3, kMaxMatch = 258;
 // Candidates tried per position: 64 would make logs under 1 % smaller, 8 about 2 %
-// larger; all code over 50 MB/s.
+// larger (the CRC, a bit at a time, costs a quarter of the time: 54 MB/s on logs, x86-64).
 constexpr unsigned kMaxChain = 32;
 
 // Huffman codes go out first bit first, and the bit writer fills bytes from the low end.
