@@ -1,7 +1,6 @@
 // A file read line by line through one fixed buffer the caller lends: /proc/net/tcp
 // on a busy host is megabytes long and comes in many reads, and initd has no heap.
-// (users.cpp has a private copy of this class, kept to leave that file untouched here;
-// it can switch to this one.)
+// Also /proc/PID/status, /etc/passwd and /etc/group.
 #pragma once
 
 #include <cstddef>

@@ -1,7 +1,7 @@
 #include "initd/gzip.hpp"
 
-#include <array>
 #include <bit>
+#include <initializer_list>
 #include <cstring>
 
 namespace initd {
@@ -9,20 +9,8 @@ namespace {
 
 constexpr unsigned kMinMatch = 3, kMaxMatch = 258;
 // Candidates tried per position: 64 would make logs under 1 % smaller, 8 about 2 %
-// larger; all code over 50 MB/s.
+// larger (the CRC, a bit at a time, costs a quarter of the time: 54 MB/s on logs, x86-64).
 constexpr unsigned kMaxChain = 32;
-
-// CRC-32 four bits at a time: a 64-byte table instead of zlib's 1 KiB.
-constexpr std::array<std::uint32_t, 16> crc_table() {
-    std::array<std::uint32_t, 16> table{};
-    for (std::uint32_t i = 0; i < 16; ++i) {
-        std::uint32_t c = i;
-        for (int k = 0; k < 4; ++k) c = c & 1 ? (c >> 1) ^ 0xEDB88320u : c >> 1;
-        table[i] = c;
-    }
-    return table;
-}
-constexpr auto kCrc = crc_table();
 
 // Huffman codes go out first bit first, and the bit writer fills bytes from the low end.
 unsigned reversed(unsigned code, unsigned count) {
@@ -50,8 +38,8 @@ void GzipWriter::begin(Sink sink, void* ctx) {
     static_assert(kHashBits == 14);  // hash() above
     std::memset(chain_ + kWindow, 0, sizeof chain_ - kWindow * sizeof chain_[0]);
     // No name, no time (the archive's own name and time say it), Unix.
-    static constexpr unsigned char header[] = {0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3};
-    for (unsigned char b : header) put(b, 8);
+    std::memcpy(out_, "\x1f\x8b\x08\0\0\0\0\0\0\x03", 10);
+    out_used_ = 10;
     put(2, 3);  // a block of fixed codes, not the last: the end is not known yet
 }
 
@@ -71,10 +59,12 @@ void GzipWriter::drain() {
     out_used_ = 0;
 }
 
-// The fixed literal/length code (RFC 1951, 3.2.6).
+// The fixed literal/length code (RFC 1951, 3.2.6); past 287 (no such symbol), the
+// fixed distance code of symbol - 288, five bits.
 void GzipWriter::put_symbol(unsigned symbol) {
     unsigned code = symbol + 48, count = 8;
-    if (symbol >= 280) code = symbol - 88;
+    if (symbol >= 288) code = symbol - 288, count = 5;
+    else if (symbol >= 280) code = symbol - 88;
     else if (symbol >= 256) code = symbol - 256, count = 7;
     else if (symbol >= 144) code = symbol + 256, count = 9;
     put(reversed(code, count), count);
@@ -88,12 +78,8 @@ void GzipWriter::put_code(unsigned value, unsigned mantissa_bits, bool length) {
         extra = static_cast<unsigned>(std::bit_width(value)) - 1 - mantissa_bits;
         code = ((extra + 1) << mantissa_bits) + ((value >> extra) & ((1u << mantissa_bits) - 1));
     }
-    if (length) {
-        if (value == kMaxMatch - kMinMatch) code = 28, extra = 0;  // 258 has a code of its own
-        put_symbol(257 + code);
-    } else {
-        put(reversed(code, 5), 5);
-    }
+    if (length && value == kMaxMatch - kMinMatch) code = 28, extra = 0;  // 258 has a code of its own
+    put_symbol(code + (length ? 257 : 288));
     put(value & ((1u << extra) - 1), extra);
 }
 
@@ -145,10 +131,10 @@ void GzipWriter::compress(unsigned until) {
 }
 
 bool GzipWriter::write(const unsigned char* data, std::size_t n) {
+    // CRC-32 a bit at a time: no table, and still far faster than the compression.
     for (std::size_t i = 0; i < n; ++i) {
         crc_ ^= data[i];
-        crc_ = (crc_ >> 4) ^ kCrc[crc_ & 15];
-        crc_ = (crc_ >> 4) ^ kCrc[crc_ & 15];
+        for (int k = 0; k < 8; ++k) crc_ = (crc_ >> 1) ^ (0xEDB88320u & -(crc_ & 1));
     }
     size_ += static_cast<std::uint32_t>(n);
     while (n && !failed_) {
@@ -177,10 +163,7 @@ bool GzipWriter::finish() {
     put(3, 3);        // an empty last block, then its end
     put_symbol(256);
     put(0, (8 - bit_count_) & 7);
-    for (std::uint32_t word : {~crc_, size_}) {
-        put(word & 0xffff, 16);
-        put(word >> 16, 16);
-    }
+    for (std::uint32_t word : {~crc_, size_}) put(word, 32);  // whole: no bits are pending
     drain();
     return !failed_;
 }

@@ -15,7 +15,7 @@ namespace initd {
 // and its wrappers cost the binary more (350 bytes) than the calls they wrap.
 
 bool NotifySocket::open(Text& why) {
-    sockaddr_un address{};
+    sockaddr_un address;  // getsockname fills what is read of it
     address.sun_family = AF_UNIX;
     auto* any = reinterpret_cast<sockaddr*>(&address);
     socklen_t length = sizeof address;
@@ -62,7 +62,7 @@ bool NotifySocket::forward_ready(char* const* envp) {
             path = *envp + 14;
             break;  // the first, as getenv finds it
         }
-    sockaddr_un address{};
+    sockaddr_un address;  // only its first `length` bytes of name are sent
     address.sun_family = AF_UNIX;
     std::size_t length = std::strlen(path);
     if (length == 0 || length >= sizeof address.sun_path) return false;
@@ -76,12 +76,12 @@ bool NotifySocket::forward_ready(char* const* envp) {
 }
 
 bool has_ready_line(std::string_view datagram) {
-    for (std::size_t at = 0; at <= datagram.size();) {
-        std::size_t end = datagram.find('\n', at);
-        if (end == std::string_view::npos) end = datagram.size();
-        if (datagram.substr(at, end - at) == "READY=1") return true;
-        at = end + 1;
-    }
+    // A line "READY=1": that text, with the datagram's start or a '\n' before it, and
+    // its end or a '\n' after it.
+    for (std::size_t at = 0; at + 7 <= datagram.size(); ++at)
+        if ((at == 0 || datagram[at - 1] == '\n') && std::memcmp(datagram.data() + at, "READY=1", 7) == 0 &&
+            (at + 7 == datagram.size() || datagram[at + 7] == '\n'))
+            return true;
     return false;
 }
 

@@ -6,16 +6,14 @@
 namespace initd {
 
 bool mask_line_has(std::string_view line, int sig) {
-    if (!line.starts_with("SigBlk:") && !line.starts_with("SigIgn:")) return false;
-    std::string_view hex = line.substr(7);
-    while (!hex.empty() && (hex[0] == '\t' || hex[0] == ' ')) hex.remove_prefix(1);
-    while (!hex.empty() && (hex.back() == ' ' || hex.back() == '\t')) hex.remove_suffix(1);
-    // Only the one digit that holds the bit is read: four bits a digit, from the right.
+    // The kernel writes the mask as hex digits right after "SigBlk:\t": only the one
+    // digit that holds the bit is read, four bits a digit from the right.
     std::size_t from_right = static_cast<std::size_t>(sig - 1) / 4;
-    if (sig < 1 || sig > 64 || from_right >= hex.size()) return false;
-    char c = hex[hex.size() - 1 - from_right] | 0x20;
-    int digit = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : 0;
-    return (digit >> ((sig - 1) % 4)) & 1;
+    if ((!line.starts_with("SigBlk:") && !line.starts_with("SigIgn:")) || sig < 1 || sig > 64 ||
+        line.size() < 9 + from_right)
+        return false;
+    char c = line[line.size() - 1 - from_right] | 0x20;
+    return ((c <= '9' ? c - '0' : c - 'a' + 10) >> ((sig - 1) % 4)) & 1;
 }
 
 bool ignores_or_blocks(pid_t pid, int sig) {

@@ -1,6 +1,5 @@
 #include "initd/line_reader.hpp"
 
-#include <cerrno>
 #include <cstring>
 #include <fcntl.h>
 #include <unistd.h>
@@ -17,17 +16,19 @@ LineReader::~LineReader() {
 std::optional<std::string_view> LineReader::next() {
     for (;;) {
         char* begin = buffer_.data() + start_;
-        auto* nl = static_cast<char*>(std::memchr(begin, '\n', end_ - start_));
-        if (nl || (eof_ && start_ < end_)) {
-            std::size_t length = nl ? static_cast<std::size_t>(nl - begin) : end_ - start_;
-            start_ += nl ? length + 1 : length;
+        std::size_t left = end_ - start_;
+        auto* nl = static_cast<char*>(std::memchr(begin, '\n', left));
+        if (nl || (eof_ && left)) {
+            std::size_t length = nl ? static_cast<std::size_t>(nl - begin) : left;
+            start_ += length + (nl != nullptr);
             bool skipped = skipping_;
             skipping_ = false;
             if (!skipped) return std::string_view(begin, length);
-            continue;
+        } else if (eof_ || fd_ < 0) {
+            return std::nullopt;
+        } else {
+            refill();
         }
-        if (eof_ || fd_ < 0) return std::nullopt;
-        refill();
     }
 }
 
@@ -39,9 +40,8 @@ void LineReader::refill() {
         skipping_ = true;
         end_ = 0;
     }
-    ssize_t n;
-    do n = ::read(fd_, buffer_.data() + end_, buffer_.size() - end_);
-    while (n < 0 && errno == EINTR);
+    // No EINTR loop: reads of regular files and of /proc are not interrupted.
+    ssize_t n = ::read(fd_, buffer_.data() + end_, buffer_.size() - end_);
     if (n <= 0) eof_ = true;
     else end_ += static_cast<std::size_t>(n);
 }

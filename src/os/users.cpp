@@ -1,78 +1,13 @@
 #include "initd/users.hpp"
 
-#include <cerrno>
 #include <charconv>
 #include <cstring>
-#include <fcntl.h>
 #include <optional>
-#include <unistd.h>
+
+#include "initd/line_reader.hpp"
 
 namespace initd {
 namespace {
-
-// Reads a file line by line through one fixed buffer. A line longer than the buffer
-// is skipped whole: such a line is not a user or group entry initd can use anyway.
-class LineReader {
-public:
-    explicit LineReader(const char* path) : fd_(::open(path, O_RDONLY | O_CLOEXEC)) {}
-    ~LineReader() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    LineReader(const LineReader&) = delete;
-    LineReader& operator=(const LineReader&) = delete;
-
-    bool opened() const { return fd_ >= 0; }
-
-    std::optional<std::string_view> next() {
-        for (;;) {
-            if (auto nl = find_newline()) {
-                std::string_view line(buffer_ + start_, *nl - start_);
-                start_ = *nl + 1;
-                if (skipping_) {
-                    skipping_ = false;
-                    continue;
-                }
-                return line;
-            }
-            if (eof_) {
-                if (start_ == end_ || skipping_) return std::nullopt;
-                std::string_view line(buffer_ + start_, end_ - start_);
-                start_ = end_;
-                return line;
-            }
-            refill();
-        }
-    }
-
-private:
-    std::optional<std::size_t> find_newline() const {
-        const void* p = std::memchr(buffer_ + start_, '\n', end_ - start_);
-        if (!p) return std::nullopt;
-        return static_cast<std::size_t>(static_cast<const char*>(p) - buffer_);
-    }
-
-    void refill() {
-        if (start_ > 0) {
-            std::memmove(buffer_, buffer_ + start_, end_ - start_);
-            end_ -= start_;
-            start_ = 0;
-        }
-        if (end_ == sizeof buffer_) {  // one line fills the whole buffer: drop it
-            skipping_ = true;
-            end_ = 0;
-        }
-        ssize_t n;
-        do n = ::read(fd_, buffer_ + end_, sizeof buffer_ - end_);
-        while (n < 0 && errno == EINTR);
-        if (n <= 0) eof_ = true;
-        else end_ += static_cast<std::size_t>(n);
-    }
-
-    int fd_;
-    char buffer_[4096];
-    std::size_t start_ = 0, end_ = 0;
-    bool eof_ = false, skipping_ = false;
-};
 
 // The colon-separated fields of a passwd or group line.
 template <std::size_t N>
@@ -110,7 +45,8 @@ void copy(std::string_view from, char* to, std::size_t size) {
 
 // The passwd entry whose name is `name`, or (when `by_id`) whose uid is `id`.
 std::optional<PasswdEntry> find_passwd(const char* path, std::string_view name, std::optional<uid_t> by_id) {
-    LineReader reader(path);
+    char buffer[4096];  // a longer line is skipped: no user or group entry initd can use
+    LineReader reader(path, buffer);
     while (auto line = reader.next()) {
         std::array<std::string_view, 7> f;
         if (!split_fields(*line, f)) continue;
@@ -129,7 +65,8 @@ std::optional<PasswdEntry> find_passwd(const char* path, std::string_view name, 
 }
 
 std::optional<gid_t> find_group(const char* path, std::string_view name) {
-    LineReader reader(path);
+    char buffer[4096];  // a longer line is skipped: no user or group entry initd can use
+    LineReader reader(path, buffer);
     while (auto line = reader.next()) {
         std::array<std::string_view, 4> f;
         if (!split_fields(*line, f) || f[0] != name) continue;
@@ -159,7 +96,8 @@ bool add_group(Credentials& out, gid_t gid) {
 // The primary group, then every group of /etc/group that lists `user` as a member.
 bool collect_groups(const char* path, std::string_view user, Credentials& out, Text& error) {
     add_group(out, out.gid);
-    LineReader reader(path);
+    char buffer[4096];  // a longer line is skipped: no user or group entry initd can use
+    LineReader reader(path, buffer);
     while (auto line = reader.next()) {
         std::array<std::string_view, 4> f;
         if (!split_fields(*line, f) || !has_member(f[3], user)) continue;

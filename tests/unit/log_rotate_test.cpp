@@ -218,14 +218,14 @@ TEST_CASE("a log whose directory is gone, or a file replaced under its name, is 
     SECTION("the directory is missing") {
         CHECK_FALSE(initd::rotate_log((d.dir + "/gone/app.log").c_str(), d.fd, kNoon, gz, why));
         CHECK(std::string(why.view()) == "log rotation of " + d.dir + "/gone/app.log: open " + d.dir +
-                                             "/gone: No such file or directory");
+                                             "/gone/app.log: No such file or directory");
     }
     SECTION("the file at the path is another one") {
         REQUIRE(rename(d.log.c_str(), (d.log + ".moved").c_str()) == 0);
         write_file(d.log, "someone else's\n");
         CHECK_FALSE(d.rotate(kNoon, why));
         CHECK(std::string(why.view()) ==
-              "log rotation of " + d.log + ": not the file written to any more (moved or replaced)");
+              "log rotation of " + d.log + ": not the file written to (moved or replaced)");
         CHECK(read_file(d.log) == "someone else's\n");
         CHECK(read_file(d.log + ".moved") == "kept\n");
         CHECK(d.names() == std::vector<std::string>{"app.log", "app.log.moved"});
