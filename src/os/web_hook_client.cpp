@@ -2,7 +2,6 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -17,21 +16,9 @@ namespace initd {
 
 bool WebHook::configure(std::string_view url, Text& why) {
     if (!parse_hook_url(url, target_, why)) return false;
-    if (configured()) return true;
     // Read once, at start-up: a name missing there is an error before anything runs,
     // not a hook that fails later.
-    char hosts[8192];
-    std::size_t length = 0;
-    int fd = ::open("/etc/hosts", O_RDONLY | O_CLOEXEC);
-    if (fd >= 0) {
-        ssize_t n;
-        while (length < sizeof hosts && (n = ::read(fd, hosts + length, sizeof hosts - length)) > 0)
-            length += static_cast<std::size_t>(n);
-        ::close(fd);
-    }
-    std::string_view text(hosts, length);
-    if (length == sizeof hosts) text = text.substr(0, text.rfind('\n') + 1);  // not half a line
-    if (find_in_hosts(text, target_)) return true;
+    if (configured() || find_in_hosts("/etc/hosts", target_)) return true;
     why << "web hook '" << url.substr(0, 200) << "': '" << target_.name
         << "' is neither an address nor a name in /etc/hosts (initd does not ask DNS)";
     return false;
@@ -113,22 +100,14 @@ bool WebHook::open_request() {
     reading_ = false;
     deadline_ = now_ms() + timeout_ms_;
     // The raw call: musl's socket() carries a fallback for kernels older than 2.6.27.
-    fd_ = static_cast<int>(syscall(SYS_socket, target_.family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+    fd_ = static_cast<int>(syscall(SYS_socket, target_.to.any.sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
     if (fd_ < 0) {
         finish("socket", errno);
         return false;
     }
     raw_fs::signal_when_readable(fd_);  // and writable, and failed: SIGIO for every change
-    union {
-        sockaddr any;
-        sockaddr_in v4;
-        sockaddr_in6 v6;
-    } to{};
-    bool v6 = target_.family == AF_INET6;
-    to.v4.sin_family = static_cast<sa_family_t>(target_.family);
-    to.v4.sin_port = htons(target_.port);  // the same place in both
-    std::memcpy(v6 ? static_cast<void*>(&to.v6.sin6_addr) : &to.v4.sin_addr, target_.address, v6 ? 16 : 4);
-    if (::connect(fd_, &to.any, v6 ? sizeof to.v6 : sizeof to.v4) < 0 && errno != EINPROGRESS) {
+    // sockaddr_in6's size for both: Linux reads only as much as the family needs.
+    if (::connect(fd_, &target_.to.any, sizeof target_.to.v6) < 0 && errno != EINPROGRESS) {
         finish("connect", errno);
         return false;
     }
