@@ -32,9 +32,9 @@ struct HookTarget {
 };
 
 // Reads http://HOST[:PORT][/PATH][?QUERY][#FRAGMENT]; HOST is a numeric address (IPv6 in
-// brackets), localhost (127.0.0.1) or a name, left for find_in_hosts. On failure, `why`
-// says what is wrong in one line.
-bool parse_hook_url(std::string_view url, HookTarget& out, Text& why);
+// brackets), localhost (127.0.0.1) or a name, left for find_in_hosts. Returns null, or
+// what is wrong.
+const char* parse_hook_url(std::string_view url, HookTarget& out);
 
 // One /etc/hosts line: when it names target.name, sets target's address and says true.
 bool parse_hosts_line(std::string_view line, HookTarget& target);

@@ -71,55 +71,58 @@ void put_address(Out& out, const char* key, const unsigned char* a, bool v6) {
 
 }  // namespace
 
-bool parse_hook_url(std::string_view url, HookTarget& out, Text& why) {
+const char* parse_hook_url(std::string_view url, HookTarget& out) {
     out = HookTarget{};
-    const char* problem = "not http://HOST[:PORT][/PATH]";
-    bool bad = url.size() > kMaxHookUrl || !same_word(url.substr(0, 7), "http://");
-    for (char c : url) bad |= static_cast<unsigned char>(c) <= ' ' || c == 0x7f;
-    if (same_word(url.substr(0, 8), "https://")) {
-        problem = "https needs TLS, which initd cannot do with libc alone: use http://";
-        bad = true;
+    if (same_word(url.substr(0, 8), "https://")) return "https needs TLS, which initd cannot do with libc alone: use http://";
+    const char* bad = "not http://HOST[:PORT][/PATH]";
+    if (url.size() > kMaxHookUrl || !same_word(url.substr(0, 7), "http://")) return bad;
+    // The host ends at / ? or #, the path at #; a ':' after the host or its ']' starts
+    // the port ("host:" is port 80, as in Go).
+    const char *host = url.data() + 7, *end = url.data() + url.size(), *p = host, *colon = end, *path = nullptr;
+    for (; p < end && *p != '#'; ++p) {
+        if (static_cast<unsigned char>(*p) <= ' ' || *p == 0x7f) return bad;
+        if (path) continue;
+        if (*p == '/' || *p == '?') path = p;
+        if (*p == ':') colon = p;
+        if (*p == ']') colon = end;
     }
-    // The host ends at / or ?, the path at #; a ':' after the host or its ']' starts the
-    // port ("host:" is port 80, as in Go).
-    std::string_view rest = bad ? "" : url.substr(7, url.find('#') - 7);
-    out.host = rest.substr(0, rest.find_first_of("/?"));
-    out.path = rest.substr(out.host.size());
-    std::string_view name = out.host;
-    std::size_t colon = name.rfind(':');
+    if (!path) path = p;
+    out.host = {host, static_cast<std::size_t>(path - host)};
+    out.path = {path, static_cast<std::size_t>(p - path)};
     unsigned port = 80;
-    if (colon != name.npos && (!name.starts_with('[') || name[colon - 1] == ']')) {
-        port = colon + 1 < name.size() ? 0 : 80;
-        for (char c : name.substr(colon + 1)) port = port < 65536 && c >= '0' && c <= '9' ? port * 10 + (c - '0') : 65536;
-        name = name.substr(0, colon);
+    if (colon < path) {
+        port = colon + 1 < path ? 0 : 80;
+        for (p = colon + 1; p < path; ++p) port = port < 65536 && *p >= '0' && *p <= '9' ? port * 10 + (*p - '0') : 65536;
+        path = colon;  // now the end of the name
     }
-    if (name.size() > 1 && name.starts_with('[') && name.ends_with(']')) name = name.substr(1, name.size() - 2);
-    out.name = name;
-    if (bad || name.empty() || port - 1 > 65534) {
-        why << "web hook '" << url.substr(0, 200) << "': " << problem;  // the problem must fit
-        return false;
-    }
+    if (path - host > 1 && *host == '[' && path[-1] == ']') ++host, --path;
+    out.name = {host, static_cast<std::size_t>(path - host)};
+    if (host == path || port - 1 > 65534) return bad;
     out.to.v4.sin_port = htons(static_cast<std::uint16_t>(port));  // the same place in both
-    if (!numeric(name, out) && same_word(name, "localhost")) {
+    if (!numeric(out.name, out) && same_word(out.name, "localhost")) {
         out.to.any.sa_family = AF_INET;
         out.to.v4.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     }
-    return true;
+    return nullptr;
 }
 
 bool parse_hosts_line(std::string_view line, HookTarget& target) {
-    line = line.substr(0, line.find('#'));
-    std::string_view address;
-    for (std::size_t i = 0, start = 0; i <= line.size(); ++i) {
-        if (i < line.size() && static_cast<unsigned char>(line[i]) > ' ') continue;
-        std::string_view word = line.substr(start, i - start);
-        start = i + 1;
-        if (word.empty()) continue;
-        if (address.empty()) address = word;
-        // An address with a zone (fe80::1%eth0) is not read: no match.
-        else if (same_word(word, target.name)) return numeric(address, target);
+    const char *p = line.data(), *end = p + line.size(), *word = nullptr, *address = nullptr;
+    std::size_t address_size = 0;
+    for (;; ++p) {
+        if (p < end && *p != '#' && static_cast<unsigned char>(*p) > ' ') {
+            if (!word) word = p;
+            continue;
+        }
+        if (word) {
+            std::string_view w(word, static_cast<std::size_t>(p - word));
+            word = nullptr;
+            if (!address) address = w.data(), address_size = w.size();
+            // An address with a zone (fe80::1%eth0) is not read: no match.
+            else if (same_word(w, target.name)) return numeric({address, address_size}, target);
+        }
+        if (p >= end || *p == '#') return false;
     }
-    return false;
 }
 
 bool find_in_hosts(const char* path, HookTarget& target) {

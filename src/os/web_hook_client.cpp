@@ -15,12 +15,13 @@
 namespace initd {
 
 bool WebHook::configure(std::string_view url, Text& why) {
-    if (!parse_hook_url(url, target_, why)) return false;
+    const char* problem = parse_hook_url(url, target_);
     // Read once, at start-up: a name missing there is an error before anything runs,
     // not a hook that fails later.
-    if (configured() || find_in_hosts("/etc/hosts", target_)) return true;
-    why << "web hook '" << url.substr(0, 200) << "': '" << target_.name
-        << "' is neither an address nor a name in /etc/hosts (initd does not ask DNS)";
+    if (!problem && !configured() && !find_in_hosts("/etc/hosts", target_))
+        problem = "the host is no address, localhost or name in /etc/hosts (initd does not ask DNS)";
+    if (!problem) return true;
+    why << "web hook '" << url.substr(0, 200) << "': " << problem;  // the problem must fit
     return false;
 }
 
