@@ -84,7 +84,7 @@ private:
     static constexpr int kQueue = 4;
     void pump();
     bool open_request();
-    void finish(const char* problem, int err);
+    void finish(int err);
 
     HookTarget target_;
     const char* queue_[kQueue] = {};  // queue_[0] is the one under way when fd_ >= 0
