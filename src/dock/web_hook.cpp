@@ -28,29 +28,31 @@ bool numeric(std::string_view s, HookTarget& t) {
     return t.to.any.sa_family != 0;
 }
 
-// Writes what fits and counts everything, so that a write that did not fit can be undone.
-// (C strings, not views: a call with a literal costs two instructions.)
-struct Out {
+// The request under construction: it writes what fits and counts everything, so that a
+// write that did not fit can be undone. At file level, and taking C strings: a call
+// with a literal is then two instructions.
+struct {
     char* data;
-    std::size_t capacity, length = 0;
-    void add(const char* s, std::size_t n) {
-        if (length + n <= capacity) std::memcpy(data + length, s, n);
-        length += n;
-    }
-    void put(const char* s) { add(s, std::strlen(s)); }
-    void put(char c) { add(&c, 1); }
-    void put(unsigned n, unsigned base) {
-        char digits[12], *p = digits + sizeof digits;
-        do *--p = "0123456789abcdef"[n % base];
-        while (n /= base);
-        add(p, static_cast<std::size_t>(digits + sizeof digits - p));
-    }
-};
+    std::size_t capacity, length;
+} request;
+
+void add(const char* s, std::size_t n) {
+    if (request.length + n <= request.capacity) std::memcpy(request.data + request.length, s, n);
+    request.length += n;
+}
+void put(const char* s) { add(s, std::strlen(s)); }
+void put(char c) { add(&c, 1); }
+void put(unsigned n, unsigned base) {
+    char digits[12], *p = digits + sizeof digits;
+    do *--p = "0123456789abcdef"[n % base];
+    while (n /= base);
+    add(p, static_cast<std::size_t>(digits + sizeof digits - p));
+}
 
 // As Go's net.IP.String(): dotted quad; IPv6 in lower-case hexadecimal, the first longest
 // run of two or more zero groups written "::" (RFC 5952).
-void put_address(Out& out, const char* key, const unsigned char* a, bool v6) {
-    out.put(key);
+void put_address(const char* key, const unsigned char* a, bool v6) {
+    put(key);
     int n = v6 ? 8 : 4, best = n, best_length = 1;
     for (int i = 0; v6 && i < 8; ++i) {
         int j = i;
@@ -59,21 +61,21 @@ void put_address(Out& out, const char* key, const unsigned char* a, bool v6) {
     }
     for (int i = 0; i < n; ++i) {
         if (i == best) {
-            out.put("::");
+            put("::");
             i += best_length - 1;
             continue;
         }
-        if (i && i != best + best_length) out.put(v6 ? ':' : '.');
-        out.put(v6 ? a[2 * i] << 8 | a[2 * i + 1] : a[i], v6 ? 16 : 10);
+        if (i && i != best + best_length) put(v6 ? ':' : '.');
+        put(v6 ? a[2 * i] << 8 | a[2 * i + 1] : a[i], v6 ? 16 : 10);
     }
-    out.put('"');
+    put('"');
 }
 
 }  // namespace
 
 const char* parse_hook_url(std::string_view url, HookTarget& out) {
     out = HookTarget{};
-    if (same_word(url.substr(0, 8), "https://")) return "https needs TLS, which initd cannot do with libc alone: use http://";
+    if (same_word(url.substr(0, 8), "https://")) return "https needs TLS: use http://";
     const char* bad = "not http://HOST[:PORT][/PATH]";
     if (url.size() > kMaxHookUrl || !same_word(url.substr(0, 7), "http://")) return bad;
     // The host ends at / ? or #, the path at #; a ':' after the host or its ']' starts
@@ -135,53 +137,53 @@ bool find_in_hosts(const char* path, HookTarget& target) {
 
 std::size_t format_hook_request(const char* status, std::span<const NetInterface> interfaces,
                                 const HookTarget& target, std::span<char> buffer) {
-    Out out{buffer.data(), buffer.size()};
-    out.put("PUT ");
-    if (!target.path.starts_with('/')) out.put('/');
-    out.add(target.path.data(), target.path.size());
-    out.put(" HTTP/1.1\r\nHost: ");
-    out.add(target.host.data(), target.host.size());
-    out.put("\r\nContent-Type: application/json\r\nContent-Length: ");
+    request = {buffer.data(), buffer.size(), 0};
+    put("PUT ");
+    if (!target.path.starts_with('/')) put('/');
+    add(target.path.data(), target.path.size());
+    put(" HTTP/1.1\r\nHost: ");
+    add(target.host.data(), target.host.size());
+    put("\r\nContent-Type: application/json\r\nContent-Length: ");
     // The body's length goes before it: the body is written after room for the rest of
     // the head (a length of up to 4 digits), then moved up to it.
     constexpr const char* tail = "\r\nConnection: close\r\n\r\n";
-    std::size_t head = out.length, body = out.length += 4 + std::strlen(tail);
-    out.put("{\"ps\":{\"status\":\"");
-    out.put(status);
+    std::size_t head = request.length, body = request.length += 4 + std::strlen(tail);
+    put("{\"ps\":{\"status\":\"");
+    put(status);
     // Go writes an empty list as null.
-    out.put(interfaces.empty() ? "\",\"net_interfaces\":null}}" : "\",\"net_interfaces\":[");
+    put(interfaces.empty() ? "\",\"net_interfaces\":null}}" : "\",\"net_interfaces\":[");
     for (const NetInterface& it : interfaces) {
-        std::size_t before = out.length;
-        out.put(&it == interfaces.data() ? "{\"name\":\"" : ",{\"name\":\"");
+        std::size_t before = request.length;
+        put(",{\"name\":\"" + (&it == interfaces.data()));  // no comma before the first
         // Interface names are short ASCII: only quotes, backslashes and control
         // characters need escaping.
         for (std::size_t i = 0; i < sizeof it.name && it.name[i]; ++i) {
             unsigned char c = static_cast<unsigned char>(it.name[i]);
-            if (c == '"' || c == '\\') out.put('\\');
+            if (c == '"' || c == '\\') put('\\');
             if (c < 0x20) {
-                out.put(c < 0x10 ? "\\u000" : "\\u001");
-                out.put(c & 15, 16);
+                put(c < 0x10 ? "\\u000" : "\\u001");
+                put(c & 15, 16);
             } else {
-                out.put(static_cast<char>(c));
+                put(static_cast<char>(c));
             }
         }
-        out.put('"');
-        if (it.has_ipv4) put_address(out, ",\"ipv4\":\"", it.ipv4, false);
-        if (it.has_ipv6) put_address(out, ",\"ipv6\":\"", it.ipv6, true);
-        out.put('}');
-        if (out.length + 3 > out.capacity) {  // no room for this one and the end
-            out.length = before;
+        put('"');
+        if (it.has_ipv4) put_address(",\"ipv4\":\"", it.ipv4, false);
+        if (it.has_ipv6) put_address(",\"ipv6\":\"", it.ipv6, true);
+        put('}');
+        if (request.length + 3 > request.capacity) {  // no room for this one and the end
+            request.length = before;
             break;
         }
     }
-    if (!interfaces.empty()) out.put("]}}");
-    std::size_t end = out.length;
-    if (end > out.capacity) return 0;
-    out.length = head;
-    out.put(static_cast<unsigned>(end - body), 10);
-    out.put(tail);
-    std::memmove(out.data + out.length, out.data + body, end - body);
-    return out.length + end - body;
+    if (!interfaces.empty()) put("]}}");
+    std::size_t end = request.length;
+    if (end > request.capacity) return 0;
+    request.length = head;
+    put(static_cast<unsigned>(end - body), 10);
+    put(tail);
+    std::memmove(request.data + request.length, request.data + body, end - body);
+    return request.length + end - body;
 }
 
 }  // namespace initd

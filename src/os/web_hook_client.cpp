@@ -19,7 +19,7 @@ bool WebHook::configure(std::string_view url, Text& why) {
     // Read once, at start-up: a name missing there is an error before anything runs,
     // not a hook that fails later.
     if (!problem && !configured() && !find_in_hosts("/etc/hosts", target_))
-        problem = "the host is no address, localhost or name in /etc/hosts (initd does not ask DNS)";
+        problem = "host not found in /etc/hosts (initd has no DNS)";
     if (!problem) return true;
     why << "web hook '" << url.substr(0, 200) << "': " << problem;  // the problem must fit
     return false;
@@ -112,7 +112,7 @@ void WebHook::finish(int err) {
     std::size_t line = 0;  // the answer's status line
     while (line < done_ && buffer_[line] != '\r') ++line;
     Text t;
-    t << "web hook: '" << queue_[0] << (err ? "' not delivered: " : "' sent, answer: ")
+    t << "web hook: '" << queue_[0] << (err ? "' failed: " : "' sent: ")
       << (err ? std::string_view(std::strerror(err)) : std::string_view(buffer_, line));
     log::line(err ? log::Level::warning : log::Level::debug, t);
     std::memmove(queue_, queue_ + 1, sizeof queue_ - sizeof queue_[0]);

@@ -227,7 +227,7 @@ TEST_CASE("a hook URL gives the address, port, Host and path", "[web_hook]") {
 }
 
 TEST_CASE("a hook URL that initd cannot use is refused in one line that says why", "[web_hook]") {
-    CHECK(refusal("https://hook/") == "https needs TLS, which initd cannot do with libc alone: use http://");
+    CHECK(refusal("https://hook/") == "https needs TLS: use http://");
     CHECK(refusal("HTTPS://hook/").starts_with("https needs TLS"));
     CHECK(refusal("ftp://hook/") == "not http://HOST[:PORT][/PATH]");
     for (std::string bad : std::initializer_list<std::string>{"", "http:/x", "http://", "http://:80/", "http:///ps", "http://[]/", "http://h:0/",
@@ -465,11 +465,10 @@ TEST_CASE("a host name that is not in /etc/hosts is an error at configure time",
     WebHook hook;
     Text why;
     CHECK_FALSE(hook.configure("http://no-such-host.invalid:8080/", why));
-    CHECK(why.view() == "web hook 'http://no-such-host.invalid:8080/': the host is no address, localhost or name in "
-                        "/etc/hosts (initd does not ask DNS)");
+    CHECK(why.view() == "web hook 'http://no-such-host.invalid:8080/': host not found in /etc/hosts (initd has no DNS)");
     why.clear();
     CHECK_FALSE(hook.configure("https://127.0.0.1/", why));
-    CHECK(why.view() == "web hook 'https://127.0.0.1/': https needs TLS, which initd cannot do with libc alone: use http://");
+    CHECK(why.view() == "web hook 'https://127.0.0.1/': https needs TLS: use http://");
     CHECK_FALSE(hook.configured());
     hook.send(WebHook::running);  // nothing to send to: nothing happens
     CHECK(hook.idle());
