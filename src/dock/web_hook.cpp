@@ -9,10 +9,11 @@
 namespace initd {
 namespace {
 
-bool same_word(std::string_view a, std::string_view b) {  // ASCII case-insensitive
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i)
-        if ((a[i] | 0x20) != (b[i] | 0x20)) return false;
+// `s` starts with the `n` bytes at `p`, ASCII case-insensitive.
+bool starts(std::string_view s, const char* p, std::size_t n) {
+    if (s.size() < n) return false;
+    for (std::size_t i = 0; i < n; ++i)
+        if ((s[i] | 0x20) != (p[i] | 0x20)) return false;
     return true;
 }
 
@@ -75,9 +76,9 @@ void put_address(const char* key, const unsigned char* a, bool v6) {
 
 const char* parse_hook_url(std::string_view url, HookTarget& out) {
     out = HookTarget{};
-    if (same_word(url.substr(0, 8), "https://")) return "https needs TLS: use http://";
+    if (starts(url, "https://", 8)) return "https needs TLS: use http://";
     const char* bad = "not http://HOST[:PORT][/PATH]";
-    if (url.size() > kMaxHookUrl || !same_word(url.substr(0, 7), "http://")) return bad;
+    if (url.size() > kMaxHookUrl || !starts(url, "http://", 7)) return bad;
     // The host ends at / ? or #, the path at #; a ':' after the host or its ']' starts
     // the port ("host:" is port 80, as in Go).
     const char *host = url.data() + 7, *end = url.data() + url.size(), *p = host, *colon = end, *path = nullptr;
@@ -101,7 +102,7 @@ const char* parse_hook_url(std::string_view url, HookTarget& out) {
     out.name = {host, static_cast<std::size_t>(path - host)};
     if (host == path || port - 1 > 65534) return bad;
     out.to.v4.sin_port = htons(static_cast<std::uint16_t>(port));  // the same place in both
-    if (!numeric(out.name, out) && same_word(out.name, "localhost")) {
+    if (!numeric(out.name, out) && out.name.size() == 9 && starts(out.name, "localhost", 9)) {
         out.to.any.sa_family = AF_INET;
         out.to.v4.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     }
@@ -121,7 +122,7 @@ bool parse_hosts_line(std::string_view line, HookTarget& target) {
             word = nullptr;
             if (!address) address = w.data(), address_size = w.size();
             // An address with a zone (fe80::1%eth0) is not read: no match.
-            else if (same_word(w, target.name)) return numeric({address, address_size}, target);
+            else if (w.size() == target.name.size() && starts(w, target.name.data(), w.size())) return numeric({address, address_size}, target);
         }
         if (p >= end || *p == '#') return false;
     }

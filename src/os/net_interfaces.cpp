@@ -98,8 +98,7 @@ int list_net_interfaces(std::span<NetInterface> out) {
         if (::write(fd, &request, sizeof request) < 0) count = -1;
         for (bool done = count < 0; !done;) {
             ssize_t n = ::read(fd, buffer, sizeof buffer);
-            if (n <= 0) {
-                if (n == 0) errno = EIO;
+            if (n <= 0) {  // 0 never comes from netlink: errno stays as it was
                 count = -1;
                 break;
             }
@@ -120,9 +119,7 @@ int list_net_interfaces(std::span<NetInterface> out) {
         }
         if (count < 0) break;
     }
-    int err = errno;
-    ::close(fd);
-    errno = err;
+    ::close(fd);  // which cannot fail, nor change errno
     return count;
 }
 
