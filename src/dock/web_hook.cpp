@@ -110,22 +110,22 @@ const char* parse_hook_url(std::string_view url, HookTarget& out) {
 }
 
 bool parse_hosts_line(std::string_view line, HookTarget& target) {
-    const char *p = line.data(), *end = p + line.size(), *word = nullptr, *address = nullptr;
-    std::size_t address_size = 0;
-    for (;; ++p) {
-        if (p < end && *p != '#' && static_cast<unsigned char>(*p) > ' ') {
-            if (!word) word = p;
+    const char *p = line.data(), *end = p + line.size();
+    std::string_view address;
+    auto blank = [&](const char* c) { return static_cast<unsigned char>(*c) <= ' '; };
+    while (p < end && *p != '#') {
+        if (blank(p)) {
+            ++p;
             continue;
         }
-        if (word) {
-            std::string_view w(word, static_cast<std::size_t>(p - word));
-            word = nullptr;
-            if (!address) address = w.data(), address_size = w.size();
-            // An address with a zone (fe80::1%eth0) is not read: no match.
-            else if (w.size() == target.name.size() && starts(w, target.name.data(), w.size())) return numeric({address, address_size}, target);
-        }
-        if (p >= end || *p == '#') return false;
+        const char* word = p;
+        while (p < end && *p != '#' && !blank(p)) ++p;
+        std::size_t size = static_cast<std::size_t>(p - word);
+        if (address.empty()) address = {word, size};
+        // An address with a zone (fe80::1%eth0) is not read: no match.
+        else if (size == target.name.size() && starts(target.name, word, size)) return numeric(address, target);
     }
+    return false;
 }
 
 bool find_in_hosts(const char* path, HookTarget& target) {
