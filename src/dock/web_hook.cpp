@@ -2,6 +2,7 @@
 #include "initd/web_hook.hpp"
 
 #include <arpa/inet.h>
+#include <bit>
 #include <cstring>
 
 #include "initd/line_reader.hpp"
@@ -15,6 +16,12 @@ bool starts(std::string_view s, const char* p, std::size_t n) {
     for (std::size_t i = 0; i < n; ++i)
         if ((s[i] | 0x20) != (p[i] | 0x20)) return false;
     return true;
+}
+
+// htons without a call (musl's is a function).
+std::uint16_t big_endian16(unsigned n) {
+    auto v = static_cast<std::uint16_t>(n);
+    return std::endian::native == std::endian::big ? v : __builtin_bswap16(v);
 }
 
 // A numeric address of either family into `to` (keeping its port). musl's inet_pton,
@@ -95,16 +102,18 @@ const char* parse_hook_url(std::string_view url, HookTarget& out) {
     unsigned port = 80;
     if (colon < path) {
         port = colon + 1 < path ? 0 : 80;
-        for (p = colon + 1; p < path; ++p) port = port < 65536 && *p >= '0' && *p <= '9' ? port * 10 + (*p - '0') : 65536;
+        for (p = colon + 1; p < path; ++p)
+            port = port < 65536 && *p >= '0' && *p <= '9' ? port * 10 + (*p - '0') : 65536;
         path = colon;  // now the end of the name
     }
     if (path - host > 1 && *host == '[' && path[-1] == ']') ++host, --path;
     out.name = {host, static_cast<std::size_t>(path - host)};
     if (host == path || port - 1 > 65534) return bad;
-    out.to.v4.sin_port = htons(static_cast<std::uint16_t>(port));  // the same place in both
+    out.to.v4.sin_port = big_endian16(port);  // the same place in both
     if (!numeric(out.name, out) && out.name.size() == 9 && starts(out.name, "localhost", 9)) {
         out.to.any.sa_family = AF_INET;
-        out.to.v4.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        constexpr std::uint32_t loopback = INADDR_LOOPBACK;
+        out.to.v4.sin_addr.s_addr = std::endian::native == std::endian::big ? loopback : __builtin_bswap32(loopback);
     }
     return nullptr;
 }

@@ -95,7 +95,8 @@ bool WebHook::open_request() {
     reading_ = false;
     deadline_ = now_ms() + timeout_ms_;
     // The raw call: musl's socket() carries a fallback for kernels older than 2.6.27.
-    fd_ = static_cast<int>(syscall(SYS_socket, target_.to.any.sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+    fd_ = static_cast<int>(
+        syscall(SYS_socket, target_.to.any.sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
     if (fd_ >= 0) raw_fs::signal_when_readable(fd_);  // and writable, and failed: SIGIO for every change
     // sockaddr_in6's size for both: Linux reads only as much as the family needs.
     if (fd_ < 0 || (::connect(fd_, &target_.to.any, sizeof target_.to.v6) < 0 && errno != EINPROGRESS)) {
