@@ -27,9 +27,10 @@ std::uint16_t big_endian16(unsigned n) {
 // A numeric address of either family into `to` (keeping its port). musl's inet_pton,
 // which --io links anyway; it wants a terminated string.
 bool numeric(std::string_view s, HookTarget& t) {
-    char text[48] = {};
+    char text[48];
     if (s.size() >= sizeof text) return false;
     std::memcpy(text, s.data(), s.size());
+    text[s.size()] = '\0';
     // IPv6 first: a failed IPv4 parse may leave bytes in what is sin6_flowinfo.
     if (inet_pton(AF_INET6, text, &t.to.v6.sin6_addr) == 1) t.to.any.sa_family = AF_INET6;
     else if (inet_pton(AF_INET, text, &t.to.v4.sin_addr) == 1) t.to.any.sa_family = AF_INET;

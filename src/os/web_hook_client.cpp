@@ -113,8 +113,9 @@ void WebHook::finish(int err) {
     std::size_t line = 0;  // the answer's status line
     while (line < done_ && buffer_[line] != '\r') ++line;
     Text t;
-    t << "web hook: '" << queue_[0] << (err ? "' failed: " : "' sent: ")
-      << (err ? std::string_view(std::strerror(err)) : std::string_view(buffer_, line));
+    t << "web hook: '" << queue_[0];
+    if (err) t << "' failed: " << std::strerror(err);
+    else t << "' sent: " << std::string_view(buffer_, line);
     log::line(err ? log::Level::warning : log::Level::debug, t);
     std::memmove(queue_, queue_ + 1, sizeof queue_ - sizeof queue_[0]);
     --queued_;
