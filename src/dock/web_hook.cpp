@@ -1,7 +1,6 @@
 // The pure half of the web hook: the URL, /etc/hosts, and the request's bytes.
 #include "initd/web_hook.hpp"
 
-#include <arpa/inet.h>
 #include <bit>
 #include <cstring>
 
@@ -24,16 +23,55 @@ std::uint16_t big_endian16(unsigned n) {
     return std::endian::native == std::endian::big ? v : __builtin_bswap16(v);
 }
 
-// A numeric address of either family into `to` (keeping its port). musl's inet_pton,
-// which --io links anyway; it wants a terminated string.
+int hex_digit(char c) {
+    unsigned lower = static_cast<unsigned char>(c) | 0x20;
+    return c >= '0' && c <= '9' ? c - '0' : lower >= 'a' && lower <= 'f' ? static_cast<int>(lower - 'a' + 10) : -1;
+}
+
+// inet_pton's work at about half of musl's size: dotted quads without leading zeros, and
+// IPv6 groups with at most one "::" (an IPv6 address ending in a dotted quad is not read).
+bool parse_address(std::string_view s, int family, unsigned char* out) {
+    std::size_t i = 0;
+    if (family == AF_INET) {
+        for (int part = 0; part < 4; ++part) {
+            unsigned value = 0, digits = 0;
+            for (; i < s.size() && s[i] >= '0' && s[i] <= '9' && digits < 4; ++i, ++digits) value = value * 10 + (s[i] - '0');
+            if (digits == 0 || value > 255 || (digits > 1 && s[i - digits] == '0')) return false;
+            out[part] = static_cast<unsigned char>(value);
+            if (part < 3 && (i == s.size() || s[i++] != '.')) return false;
+        }
+        return i == s.size();
+    }
+    std::memset(out, 0, 16);
+    unsigned groups[8];
+    int count = 0, gap = -1;
+    if (s.starts_with("::")) gap = 0, i = 2;
+    while (i < s.size()) {
+        unsigned value = 0, digits = 0;
+        for (int d; i < s.size() && (d = hex_digit(s[i])) >= 0 && digits < 5; ++i, ++digits) value = value * 16 + d;
+        if (digits == 0 || digits > 4 || count == 8) return false;
+        groups[count++] = value;
+        if (i == s.size()) break;
+        if (s[i++] != ':' || i == s.size()) return false;
+        if (s[i] == ':') {
+            if (gap >= 0) return false;
+            gap = count;
+            ++i;
+        }
+    }
+    if (gap < 0 ? count != 8 : count > 7) return false;
+    for (int k = 0; k < count; ++k) {  // the groups after the gap go to the end
+        int at = gap < 0 || k < gap ? k : 8 - count + k;
+        out[2 * at] = static_cast<unsigned char>(groups[k] >> 8);
+        out[2 * at + 1] = static_cast<unsigned char>(groups[k]);
+    }
+    return true;
+}
+
+// A numeric address of either family into `t.to` (keeping its port).
 bool numeric(std::string_view s, HookTarget& t) {
-    char text[48];
-    if (s.size() >= sizeof text) return false;
-    std::memcpy(text, s.data(), s.size());
-    text[s.size()] = '\0';
-    // IPv6 first: a failed IPv4 parse may leave bytes in what is sin6_flowinfo.
-    if (inet_pton(AF_INET6, text, &t.to.v6.sin6_addr) == 1) t.to.any.sa_family = AF_INET6;
-    else if (inet_pton(AF_INET, text, &t.to.v4.sin_addr) == 1) t.to.any.sa_family = AF_INET;
+    if (parse_address(s, AF_INET, reinterpret_cast<unsigned char*>(&t.to.v4.sin_addr))) t.to.any.sa_family = AF_INET;
+    else if (parse_address(s, AF_INET6, t.to.v6.sin6_addr.s6_addr)) t.to.any.sa_family = AF_INET6;
     return t.to.any.sa_family != 0;
 }
 

@@ -19,7 +19,7 @@ bool WebHook::configure(std::string_view url, Text& why) {
     // Read once, at start-up: a name missing there is an error before anything runs,
     // not a hook that fails later.
     if (!problem && !configured() && !find_in_hosts("/etc/hosts", target_))
-        problem = "host not found in /etc/hosts (initd has no DNS)";
+        problem = "host not in /etc/hosts (no DNS)";
     if (!problem) return true;
     why << "web hook '" << url.substr(0, 200) << "': " << problem;  // the problem must fit
     return false;

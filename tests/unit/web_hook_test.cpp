@@ -221,7 +221,7 @@ TEST_CASE("a hook URL gives the address, port, Host and path", "[web_hook]") {
     // Not numeric addresses: names, for /etc/hosts (which then says no).
     for (const char* name : {"1.2.3", "1.2.3.4.5", "256.1.1.1", "01.2.3.4", "1..2.3", "1.2.3.4.", "1.2.3.1000", "0x1.2.3.4",
                              "[fe80::1%eth0]", "[1:2:3:4:5:6:7:8:9]", "[1:2:3:4:5:6:7]", "[12345::]", "[1::2::3]",
-                             "[:1]", "[1:]", "[1:::2]", "[g::]", "[zz]", "[::1", "[::1]x"})
+                             "[:1]", "[1:]", "[1:::2]", "[::ffff:1.2.3.4]", "[g::]", "[zz]", "[::1", "[::1]x"})
         CHECK(family(parsed(std::string("http://") + name + "/")) == 0);
     CHECK(parsed("http://h?x=1").path == "?x=1");
 }
@@ -465,7 +465,7 @@ TEST_CASE("a host name that is not in /etc/hosts is an error at configure time",
     WebHook hook;
     Text why;
     CHECK_FALSE(hook.configure("http://no-such-host.invalid:8080/", why));
-    CHECK(why.view() == "web hook 'http://no-such-host.invalid:8080/': host not found in /etc/hosts (initd has no DNS)");
+    CHECK(why.view() == "web hook 'http://no-such-host.invalid:8080/': host not in /etc/hosts (no DNS)");
     why.clear();
     CHECK_FALSE(hook.configure("https://127.0.0.1/", why));
     CHECK(why.view() == "web hook 'https://127.0.0.1/': https needs TLS: use http://");
