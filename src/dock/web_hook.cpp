@@ -88,7 +88,6 @@ void add(const char* s, std::size_t n) {
     request.length += n;
 }
 void put(const char* s) { add(s, std::strlen(s)); }
-void put(char c) { add(&c, 1); }
 void put(unsigned n, unsigned base) {
     char digits[12], *p = digits + sizeof digits;
     do *--p = "0123456789abcdef"[n % base];
@@ -112,10 +111,10 @@ void put_address(const char* key, const unsigned char* a, bool v6) {
             i += best_length - 1;
             continue;
         }
-        if (i && i != best + best_length) put(v6 ? ':' : '.');
+        if (i && i != best + best_length) put(v6 ? ":" : ".");
         put(v6 ? a[2 * i] << 8 | a[2 * i + 1] : a[i], v6 ? 16 : 10);
     }
-    put('"');
+    put("\"");
 }
 
 }  // namespace
@@ -188,7 +187,7 @@ std::size_t format_hook_request(const char* status, std::span<const NetInterface
                                 const HookTarget& target, std::span<char> buffer) {
     request = {buffer.data(), buffer.size(), 0};
     put("PUT ");
-    if (!target.path.starts_with('/')) put('/');
+    if (!target.path.starts_with('/')) put("/");
     add(target.path.data(), target.path.size());
     put(" HTTP/1.1\r\nHost: ");
     add(target.host.data(), target.host.size());
@@ -208,18 +207,18 @@ std::size_t format_hook_request(const char* status, std::span<const NetInterface
         // characters need escaping.
         for (std::size_t i = 0; i < sizeof it.name && it.name[i]; ++i) {
             unsigned char c = static_cast<unsigned char>(it.name[i]);
-            if (c == '"' || c == '\\') put('\\');
+            if (c == '"' || c == '\\') put("\\");
             if (c < 0x20) {
                 put(c < 0x10 ? "\\u000" : "\\u001");
                 put(c & 15, 16);
             } else {
-                put(static_cast<char>(c));
+                add(&it.name[i], 1);
             }
         }
-        put('"');
+        put("\"");
         if (it.has_ipv4) put_address(",\"ipv4\":\"", it.ipv4, false);
         if (it.has_ipv6) put_address(",\"ipv6\":\"", it.ipv6, true);
-        put('}');
+        put("}");
         if (request.length + 3 > request.capacity) {  // no room for this one and the end
             request.length = before;
             break;
