@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <netinet/in.h>
 #include <span>
 #include <string_view>
 
@@ -23,26 +24,28 @@ struct HookTarget {
     std::string_view host;  // the authority as written ("example:8080"): the Host header
     std::string_view name;  // the host alone, without brackets or port
     std::string_view path;  // path and query as written ("" stands for "/")
-    int family = 0;         // AF_INET or AF_INET6; 0 while `name` is still to be looked up
-    std::uint16_t port = 80;
-    unsigned char address[16] = {};
+    union {
+        sockaddr any;  // any.sa_family is 0 while `name` is still to be looked up
+        sockaddr_in v4;
+        sockaddr_in6 v6;
+    } to{};
 };
 
-// Reads http://HOST[:PORT][/PATH][?QUERY][#FRAGMENT]; HOST is an IPv4 address, an IPv6
-// one in brackets, localhost (127.0.0.1) or a name, left for find_in_hosts. On failure,
-// `why` says what is wrong in one line.
-bool parse_hook_url(std::string_view url, HookTarget& out, Text& why);
+// Reads http://HOST[:PORT][/PATH][?QUERY][#FRAGMENT]; HOST is a numeric address (IPv6 in
+// brackets), localhost (127.0.0.1) or a name, left for find_in_hosts. Returns null, or
+// what is wrong.
+const char* parse_hook_url(std::string_view url, HookTarget& out);
 
 // One /etc/hosts line: when it names target.name, sets target's address and says true.
 bool parse_hosts_line(std::string_view line, HookTarget& target);
-// The first line of a whole /etc/hosts text that names target.name.
-bool find_in_hosts(std::string_view hosts, HookTarget& target);
+// The first line of the hosts file `path` that names target.name.
+bool find_in_hosts(const char* path, HookTarget& target);
 
 // The whole request: PUT, Host, Content-Type, Content-Length, Connection: close, the
 // JSON body. Interfaces that do not fit in `out` are left out from the end (a URL is at
 // most kMaxHookUrl long, so the rest always fits in 4 KiB). Returns the length.
 inline constexpr std::size_t kMaxHookUrl = 2048;
-std::size_t format_hook_request(std::string_view status, std::span<const NetInterface> interfaces,
+std::size_t format_hook_request(const char* status, std::span<const NetInterface> interfaces,
                                 const HookTarget& target, std::span<char> out);
 
 // The client: one request at a time, never blocking except in send_and_wait. Its socket
@@ -56,7 +59,7 @@ public:
 
     // Parses the URL and, for a name, reads /etc/hosts. False: `why` says why.
     bool configure(std::string_view url, Text& why);
-    bool configured() const { return target_.family != 0; }
+    bool configured() const { return target_.to.any.sa_family != 0; }
 
     // Queues a status (a string that lives for ever: one of the three above) and starts
     // its request if none is under way. Statuses go in order; past kQueue waiting, the
@@ -81,7 +84,7 @@ private:
     static constexpr int kQueue = 4;
     void pump();
     bool open_request();
-    void finish(const char* problem, int err);
+    void finish(int err);
 
     HookTarget target_;
     const char* queue_[kQueue] = {};  // queue_[0] is the one under way when fd_ >= 0

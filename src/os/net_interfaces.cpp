@@ -35,32 +35,30 @@ enum : unsigned short {
 };
 constexpr std::size_t align4(std::size_t n) { return (n + 3) & ~std::size_t{3}; }
 
-// One message of a dump (`length` bytes past its header): a link gives an interface, an
-// address fills one in.
-void take(unsigned short type, const char* body, std::size_t length, std::span<NetInterface> out, int& count) {
-    bool link = type == RTM_NEWLINK;
-    std::size_t head = link ? sizeof(ifinfomsg) : sizeof(ifaddrmsg);
-    if ((!link && type != RTM_NEWADDR) || length < head) return;
+// One message of a dump: a link gives an interface, an address fills one in.
+void take(const nlmsghdr* h, std::span<NetInterface> out, int& count) {
+    bool link = h->nlmsg_type == RTM_NEWLINK;
+    if (!link && h->nlmsg_type != RTM_NEWADDR) return;
+    const auto* body = reinterpret_cast<const char*>(h + 1);
     int index = link ? reinterpret_cast<const ifinfomsg*>(body)->ifi_index
                      : static_cast<int>(reinterpret_cast<const ifaddrmsg*>(body)->ifa_index);
     NetInterface* it = nullptr;
+    for (int i = 0; i < count; ++i)
+        if (out[i].index == index) it = &out[i];
     if (link) {
         if (count == static_cast<int>(out.size())) return;
         it = &out[count++];
-        std::memset(it, 0, sizeof *it);
-        it->index = index;
-    } else {
-        for (int i = 0; i < count; ++i)
-            if (out[i].index == index) it = &out[i];
-        if (!it) return;
+        *it = NetInterface{index, {}, false, false, {}, {}};
     }
+    if (!it) return;
     // Go takes IFA_LOCAL when there is one (the local end of a point-to-point link),
     // IFA_ADDRESS otherwise.
     const unsigned char* address = nullptr;
     std::size_t address_size = 0;
-    for (std::size_t at = head; at + sizeof(rtattr) <= length;) {
-        const auto* a = reinterpret_cast<const rtattr*>(body + at);
-        if (a->rta_len < sizeof(rtattr) || at + a->rta_len > length) break;
+    for (std::size_t at = sizeof(nlmsghdr) + (link ? sizeof(ifinfomsg) : sizeof(ifaddrmsg));
+         at + sizeof(rtattr) <= h->nlmsg_len;) {
+        const auto* a = reinterpret_cast<const rtattr*>(reinterpret_cast<const char*>(h) + at);
+        if (a->rta_len < sizeof(rtattr)) break;
         const auto* data = reinterpret_cast<const unsigned char*>(a + 1);
         std::size_t size = a->rta_len - sizeof(rtattr);
         if (link && a->rta_type == IFLA_IFNAME) {
@@ -81,53 +79,48 @@ void take(unsigned short type, const char* body, std::size_t length, std::span<N
     }
 }
 
-// Asks for one dump and reads it to its end. Returns false with errno set.
-bool dump(int fd, unsigned short type, std::span<NetInterface> out, int& count) {
-    struct {
-        nlmsghdr header;
-        ifinfomsg family;  // AF_UNSPEC: all; the kernel reads ifaddrmsg's family at the same place
-    } request{};
-    request.header.nlmsg_len = sizeof request;
-    request.header.nlmsg_type = type;
-    request.header.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-    if (::send(fd, &request, sizeof request, 0) < 0) return false;
-    // The kernel fills each read with whole messages, never more than the reader's buffer
-    // holds nor, before the first read, 8 KiB (NLMSG_GOODSIZE): one link fits many times.
-    alignas(nlmsghdr) char buffer[8192];
-    for (;;) {
-        ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
-        if (n <= 0) {
-            if (n == 0) errno = EIO;
-            return false;
-        }
-        for (std::size_t at = 0; at + sizeof(nlmsghdr) <= static_cast<std::size_t>(n);) {
-            const auto* h = reinterpret_cast<const nlmsghdr*>(buffer + at);
-            if (h->nlmsg_len < sizeof(nlmsghdr) || at + h->nlmsg_len > static_cast<std::size_t>(n)) break;
-            const char* body = buffer + at + sizeof(nlmsghdr);
-            if (h->nlmsg_type == NLMSG_DONE) return true;
-            if (h->nlmsg_type == NLMSG_ERROR) {
-                int error;  // nlmsgerr's first field
-                std::memcpy(&error, body, sizeof error);
-                errno = error < 0 ? -error : EIO;
-                return false;
-            }
-            take(h->nlmsg_type, body, h->nlmsg_len - sizeof(nlmsghdr), out, count);
-            at += align4(h->nlmsg_len);
-        }
-    }
-}
-
 }  // namespace
 
 int list_net_interfaces(std::span<NetInterface> out) {
     int fd = static_cast<int>(syscall(SYS_socket, AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE));
     if (fd < 0) return -1;
     int count = 0;
-    bool ok = dump(fd, RTM_GETLINK, out, count) && dump(fd, RTM_GETADDR, out, count);
-    int err = errno;
-    ::close(fd);
-    errno = err;
-    return ok ? count : -1;
+    // The kernel fills each read with whole messages, never more than the reader's buffer
+    // holds nor, before the first read, 8 KiB (NLMSG_GOODSIZE): one link fits many times.
+    alignas(nlmsghdr) char buffer[8192];
+    // Two dumps, links then addresses, each read to its end (write and read: on a
+    // netlink socket they are send and recv).
+    for (unsigned short type = RTM_GETLINK; type <= RTM_GETADDR; type += RTM_GETADDR - RTM_GETLINK) {
+        struct {
+            nlmsghdr header;
+            ifinfomsg family;  // AF_UNSPEC: all; the kernel reads ifaddrmsg's family at the same place
+        } request{{sizeof request, type, NLM_F_REQUEST | NLM_F_DUMP, 0, 0}, {}};
+        if (::write(fd, &request, sizeof request) < 0) count = -1;
+        for (bool done = count < 0; !done;) {
+            ssize_t n = ::read(fd, buffer, sizeof buffer);
+            if (n <= 0) {  // 0 never comes from netlink: errno stays as it was
+                count = -1;
+                break;
+            }
+            for (std::size_t at = 0; at + sizeof(nlmsghdr) <= static_cast<std::size_t>(n);) {
+                const auto* h = reinterpret_cast<const nlmsghdr*>(buffer + at);
+                if (h->nlmsg_len < sizeof(nlmsghdr)) break;
+                if (h->nlmsg_type == NLMSG_DONE) done = true;
+                if (h->nlmsg_type == NLMSG_ERROR) {
+                    int error;  // nlmsgerr's first field
+                    std::memcpy(&error, h + 1, sizeof error);
+                    errno = -error;
+                    count = -1;
+                    done = true;
+                }
+                take(h, out, count);
+                at += align4(h->nlmsg_len);
+            }
+        }
+        if (count < 0) break;
+    }
+    ::close(fd);  // which cannot fail, nor change errno
+    return count;
 }
 
 }  // namespace initd

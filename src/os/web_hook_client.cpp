@@ -2,7 +2,6 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -16,24 +15,13 @@
 namespace initd {
 
 bool WebHook::configure(std::string_view url, Text& why) {
-    if (!parse_hook_url(url, target_, why)) return false;
-    if (configured()) return true;
+    const char* problem = parse_hook_url(url, target_);
     // Read once, at start-up: a name missing there is an error before anything runs,
     // not a hook that fails later.
-    char hosts[8192];
-    std::size_t length = 0;
-    int fd = ::open("/etc/hosts", O_RDONLY | O_CLOEXEC);
-    if (fd >= 0) {
-        ssize_t n;
-        while (length < sizeof hosts && (n = ::read(fd, hosts + length, sizeof hosts - length)) > 0)
-            length += static_cast<std::size_t>(n);
-        ::close(fd);
-    }
-    std::string_view text(hosts, length);
-    if (length == sizeof hosts) text = text.substr(0, text.rfind('\n') + 1);  // not half a line
-    if (find_in_hosts(text, target_)) return true;
-    why << "web hook '" << url.substr(0, 200) << "': '" << target_.name
-        << "' is neither an address nor a name in /etc/hosts (initd does not ask DNS)";
+    if (!problem && !configured() && !find_in_hosts("/etc/hosts", target_))
+        problem = "host not in /etc/hosts (no DNS)";
+    if (!problem) return true;
+    why << "web hook '" << url.substr(0, 200) << "': " << problem;  // the problem must fit
     return false;
 }
 
@@ -49,7 +37,7 @@ void WebHook::on_io() {
 
 void WebHook::on_deadline(std::int64_t now) {
     if (fd_ < 0 || now < deadline_) return;
-    finish("gave up", ETIMEDOUT);
+    finish(ETIMEDOUT);
     pump();
 }
 
@@ -74,30 +62,24 @@ bool WebHook::send_and_wait(const char* status, int timeout_ms) {
 void WebHook::pump() {
     while (queued_ > 0) {
         if (fd_ < 0 && !open_request()) continue;
+        ssize_t n;
         if (!reading_) {
             // Before the connection is made, send says EAGAIN; a refused one, ECONNREFUSED.
-            ssize_t n = ::send(fd_, buffer_ + done_, length_ - done_, MSG_NOSIGNAL);
-            if (n < 0) {
-                if (errno == EAGAIN) return;
-                finish(done_ ? "send" : "connect", errno);
-                continue;
-            }
-            if ((done_ += static_cast<std::size_t>(n)) < length_) continue;
-            reading_ = true;
-            done_ = 0;
+            // (The raw call: musl's send and recv are only wrappers, linked for this alone.)
+            n = syscall(SYS_sendto, fd_, buffer_ + done_, length_ - done_, MSG_NOSIGNAL, nullptr, 0);
+            if (n >= 0 && (done_ += static_cast<std::size_t>(n)) == length_) reading_ = true, done_ = 0;
+        } else if ((n = ::read(fd_, buffer_ + done_, sizeof buffer_ - done_)) >= 0) {
+            done_ += static_cast<std::size_t>(n);
+            // The status line is all initd wants: stop at the end of the headers, at the
+            // end of the connection, or when the headers fill the buffer.
+            bool end = n == 0 || done_ == sizeof buffer_;
+            for (std::size_t i = 3; i < done_; ++i) end |= std::memcmp(buffer_ + i - 3, "\r\n\r\n", 4) == 0;
+            if (end) finish(done_ ? 0 : ENODATA);  // ENODATA: closed without an answer
         }
-        ssize_t n = ::recv(fd_, buffer_ + done_, sizeof buffer_ - done_, 0);
         if (n < 0) {
             if (errno == EAGAIN) return;
-            finish("recv", errno);
-            continue;
+            finish(errno);
         }
-        done_ += static_cast<std::size_t>(n);
-        // The status line is all initd wants: stop at the end of the headers, at the end
-        // of the connection, or when the headers fill the buffer.
-        if (n > 0 && done_ < sizeof buffer_ && std::string_view(buffer_, done_).find("\r\n\r\n") == std::string_view::npos)
-            continue;
-        finish(done_ ? nullptr : "closed without an answer", 0);
     }
 }
 
@@ -113,42 +95,28 @@ bool WebHook::open_request() {
     reading_ = false;
     deadline_ = now_ms() + timeout_ms_;
     // The raw call: musl's socket() carries a fallback for kernels older than 2.6.27.
-    fd_ = static_cast<int>(syscall(SYS_socket, target_.family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
-    if (fd_ < 0) {
-        finish("socket", errno);
-        return false;
-    }
-    raw_fs::signal_when_readable(fd_);  // and writable, and failed: SIGIO for every change
-    union {
-        sockaddr any;
-        sockaddr_in v4;
-        sockaddr_in6 v6;
-    } to{};
-    bool v6 = target_.family == AF_INET6;
-    to.v4.sin_family = static_cast<sa_family_t>(target_.family);
-    to.v4.sin_port = htons(target_.port);  // the same place in both
-    std::memcpy(v6 ? static_cast<void*>(&to.v6.sin6_addr) : &to.v4.sin_addr, target_.address, v6 ? 16 : 4);
-    if (::connect(fd_, &to.any, v6 ? sizeof to.v6 : sizeof to.v4) < 0 && errno != EINPROGRESS) {
-        finish("connect", errno);
+    fd_ = static_cast<int>(
+        syscall(SYS_socket, target_.to.any.sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+    if (fd_ >= 0) raw_fs::signal_when_readable(fd_);  // and writable, and failed: SIGIO for every change
+    // sockaddr_in6's size for both: Linux reads only as much as the family needs.
+    if (fd_ < 0 || (::connect(fd_, &target_.to.any, sizeof target_.to.v6) < 0 && errno != EINPROGRESS)) {
+        finish(errno);
         return false;
     }
     return true;
 }
 
-// Ends the request under way (a failure when `problem` is given) and drops its status.
-void WebHook::finish(const char* problem, int err) {
+// Ends the request under way (a failure when `err` is not 0) and drops its status.
+void WebHook::finish(int err) {
     if (fd_ >= 0) ::close(fd_);
     fd_ = -1;
+    std::size_t line = 0;  // the answer's status line
+    while (line < done_ && buffer_[line] != '\r') ++line;
     Text t;
-    t << "web hook: '" << queue_[0] << "' ";
-    if (problem) {
-        t << "not delivered (" << problem;
-        if (err) t << ": " << std::strerror(err);
-        log::line(log::Level::warning, t << ')');
-    } else {
-        std::string_view answer(buffer_, done_);
-        log::line(log::Level::debug, t << "sent, answer: " << answer.substr(0, answer.find('\r')));
-    }
+    t << "web hook: '" << queue_[0];
+    if (err) t << "' failed: " << std::strerror(err);
+    else t << "' sent: " << std::string_view(buffer_, line);
+    log::line(err ? log::Level::warning : log::Level::debug, t);
     std::memmove(queue_, queue_ + 1, sizeof queue_ - sizeof queue_[0]);
     --queued_;
 }
