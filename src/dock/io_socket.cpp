@@ -117,29 +117,20 @@ int dial(const Url& url, Text& why) {
 }
 
 bool open_terminal(int& master, int& slave, Text& why) {
-    // Raw ioctls rather than posix_openpt/ptsname_r: musl builds the slave's name with
-    // snprintf, which would bring stdio's formatter into the binary.
+    // Raw ioctls rather than posix_openpt/ptsname_r (musl builds the slave's name with
+    // snprintf) or tcgetattr: TIOCGPTPEER opens the slave without a name (Linux 4.13+).
     slave = -1;
     master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
     int unlock = 0;
-    if (master >= 0 && ioctl(master, TIOCSPTLCK, &unlock) == 0) {
-        slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
-        unsigned number;
-        if (slave < 0 && ioctl(master, TIOCGPTN, &number) == 0) {  // before Linux 4.13: by its name
-            Text name;
-            name << "/dev/pts/" << number;
-            slave = open(name.c_str(), O_RDWR | O_NOCTTY | O_CLOEXEC);
-        }
-        // dock turns echo off: what the peer types is not sent back to it.
-        termios mode;
-        if (slave >= 0 && tcgetattr(slave, &mode) == 0) {
-            mode.c_lflag &= ~tcflag_t(ECHO);
-            if (tcsetattr(slave, TCSANOW, &mode) == 0) return true;
-        }
+    termios mode;
+    if (master >= 0 && ioctl(master, TIOCSPTLCK, &unlock) == 0 &&
+        (slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC)) >= 0 && ioctl(slave, TCGETS, &mode) == 0) {
+        mode.c_lflag &= ~tcflag_t(ECHO);  // dock's: what the peer types is not sent back to it
+        if (ioctl(slave, TCSETS, &mode) == 0) return true;
     }
     why << "--io: pseudo-terminal: " << std::strerror(errno);
-    for (int fd : {master, slave})
-        if (fd >= 0) close(fd);
+    close(master);
+    close(slave);
     return false;
 }
 
