@@ -1,6 +1,6 @@
 #include "initd/io_socket.hpp"
+#include "initd/web_hook.hpp"
 
-#include <arpa/inet.h>
 #include <cerrno>
 #include <cstddef>
 #include <cstring>
@@ -79,28 +79,21 @@ int dial(const Url& url, Text& why) {
         std::memcpy(address.local.sun_path, url.path.data(), url.path.size());
         size = offsetof(sockaddr_un, sun_path) + url.path.size() + 1;
     } else {
-        std::string_view host = url.path == "localhost" ? "127.0.0.1" : url.path;
-        bool v6 = host.size() > 2 && host.front() == '[' && host.back() == ']';
-        if (v6) host = host.substr(1, host.size() - 2);
-        char name[INET6_ADDRSTRLEN] = {};
-        bool ok = host.size() < sizeof name;
-        if (ok) std::memcpy(name, host.data(), host.size());
-        if (v6) {
-            address.v6.sin6_family = AF_INET6;
-            address.v6.sin6_port = htons(static_cast<uint16_t>(url.port));
-            ok = ok && inet_pton(AF_INET6, name, &address.v6.sin6_addr) == 1;
-            size = sizeof address.v6;
-        } else {
-            address.v4.sin_family = AF_INET;
-            address.v4.sin_port = htons(static_cast<uint16_t>(url.port));
-            ok = ok && inet_pton(AF_INET, name, &address.v4.sin_addr) == 1;
-            size = sizeof address.v4;
-        }
-        if (!ok) {
-            // getaddrinfo would allocate (and read files initd has no use for).
+        // The web hook's parser reads the host: a numeric IPv4, [IPv6] or localhost
+        // (getaddrinfo would allocate, inet_pton is three times its size).
+        HookTarget host;
+        Text spec, ignored;
+        spec << "http://" << url.path;
+        if (!parse_hook_url(spec.view(), host, ignored) || !host.family || !host.path.empty()) {
             why << "not a numeric address (or localhost)";
             return -1;
         }
+        // sin_family and sin_port are where sin6_family and sin6_port are.
+        address.v4.sin_family = static_cast<sa_family_t>(host.family);
+        address.v4.sin_port = htons(static_cast<uint16_t>(url.port));
+        bool v6 = host.family == AF_INET6;
+        std::memcpy(v6 ? static_cast<void*>(&address.v6.sin6_addr) : &address.v4.sin_addr, host.address, v6 ? 16 : 4);
+        size = v6 ? sizeof address.v6 : sizeof address.v4;
     }
     int fd = socket(address.any.sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
     // Linux bounds a blocking connect by the send timeout; it is also the limit on the
