@@ -21,36 +21,34 @@ namespace initd::io {
 
 bool parse_url(std::string_view url, Url& out, Text& why) {
     out = Url{};
-    auto sep = url.find("://");
+    out.path = url;
+    std::size_t sep = url.find("://");
     if (sep == std::string_view::npos) {  // dock takes a URL without a scheme as a file's path
-        out.kind = url.empty() ? Kind::standard : Kind::file;
-        out.path = url;
+        if (!url.empty()) out.kind = Kind::file;
         return true;
     }
-    std::string_view scheme = url.substr(0, sep), rest = url.substr(sep + 3);
+    std::string_view scheme(url.data(), sep), rest(url.data() + sep + 3, url.size() - sep - 3);
     why << "--io " << url << ": ";
-    if (scheme == "tls" || scheme == "ssl") {
-        why << "TLS is not supported (initd links no TLS library); a TLS proxy can take tcp://";
+    // Kind's order after `standard`, then the refused ones.
+    const char* name = "file\0tcp\0unix\0tls\0ssl";
+    int i = 0;
+    for (; i < 5 && scheme != name; ++i) name += std::strlen(name) + 1;
+    if (i > 2) {
+        why << (i < 5 ? "TLS is not supported: a TLS proxy can take tcp://" : "unknown scheme (file://, tcp:// or unix://)");
         return false;
     }
-    if (scheme == "file") out.kind = Kind::file;
-    else if (scheme == "unix") out.kind = Kind::unix_socket;
-    else if (scheme == "tcp") out.kind = Kind::tcp;
-    else {
-        why << "unknown scheme (file://, tcp:// or unix://)";
-        return false;
-    }
+    out.kind = static_cast<Kind>(i + 1);
     out.path = rest;
     if (out.kind == Kind::tcp) {
-        auto colon = rest.rfind(':');
-        std::string_view digits = colon == std::string_view::npos ? std::string_view() : rest.substr(colon + 1);
-        unsigned port = 0;
-        for (char c : digits) port = c >= '0' && c <= '9' && port < 65536 ? port * 10 + unsigned(c - '0') : 65536;
-        if (colon == 0 || digits.empty() || port == 0 || port > 65535) {
+        std::size_t colon = rest.rfind(':');
+        unsigned port = colon + 1 < rest.size() ? 0 : 65536;
+        for (std::size_t k = colon + 1; k < rest.size(); ++k)
+            port = rest[k] >= '0' && rest[k] <= '9' && port < 65536 ? port * 10 + unsigned(rest[k] - '0') : 65536;
+        if (colon == 0 || colon == std::string_view::npos || port - 1 > 65534) {
             why << "expected tcp://HOST:PORT";
             return false;
         }
-        out.path = rest.substr(0, colon);
+        out.path = std::string_view(rest.data(), colon);
         out.port = port;
     }
     if (out.path.empty()) {

@@ -88,6 +88,9 @@ TEST_CASE("--io refuses TLS, other schemes and broken addresses in one line", "[
     CHECK(refusal("tcp://host:65536").find("expected") != std::string::npos);
     CHECK(refusal("tcp://host:80x").find("expected") != std::string::npos);
     CHECK(refusal("tcp://:80").find("expected") != std::string::npos);
+    CHECK(refusal("tcp://8080").find("expected") != std::string::npos);
+    CHECK(refusal("tcp://[::1]").find("expected") != std::string::npos);
+    CHECK(refusal("tcp://host:").find("expected") != std::string::npos);
     CHECK(refusal("unix://") == "--io unix://: no path");
     CHECK(refusal("file://") == "--io file://: no path");
 }
