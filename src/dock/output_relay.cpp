@@ -73,6 +73,7 @@ namespace {
 
 constexpr int kPipeSize = 1 << 20;
 
+// Raw calls, as raw_fs: musl's fstat alone brings fstatat and its /proc fallback (800 bytes).
 int set_flags(int fd, int flags) { return static_cast<int>(syscall(SYS_fcntl, fd, F_SETFL, flags)); }
 
 }  // namespace
@@ -86,7 +87,7 @@ bool OutputRelay::open_pipe(Text& why) {
     source_ = fds[0];
     child_end_ = fds[1];
     struct stat st;
-    splice_ = fstat(target_, &st) == 0 && !S_ISREG(st.st_mode);
+    splice_ = syscall(SYS_fstat, target_, &st) == 0 && !S_ISREG(st.st_mode);
     // Room for the child to write on while initd is busy, and more for splice to move
     // per call. Past /proc/sys/fs/pipe-max-size it fails: the default size does too.
     syscall(SYS_fcntl, source_, F_SETPIPE_SZ, kPipeSize);
@@ -98,7 +99,7 @@ bool OutputRelay::open_stdout(std::string_view prefix, Text& why) {
     if (!relay::make_prefix(prefix, prefix_, why)) return false;
     target_ = STDOUT_FILENO;
     struct stat st;
-    if (fstat(STDOUT_FILENO, &st) == 0 && S_ISFIFO(st.st_mode)) {
+    if (syscall(SYS_fstat, STDOUT_FILENO, &st) == 0 && S_ISFIFO(st.st_mode)) {
         // A pipe (docker, podman): a description of initd's own, non-blocking, so that a
         // reader that stops never stops the loop; O_NONBLOCK on fd 1 itself would reach
         // the services writing to it. Where /proc is missing, fd 1 as it is.
