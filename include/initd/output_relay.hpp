@@ -79,13 +79,10 @@ public:
     // for at most its 5 s send timeout).
     void drain_at_exit();
 
-    // Where the output goes: for a file, what rotate_log (log_rotate.hpp) empties. Not
-    // O_APPEND (splice refuses it): every write seeks to the end first, so after the
-    // rotation the next line lands at offset 0 all the same.
+    // Where the output goes: for a file (O_APPEND), what rotate_log (log_rotate.hpp) empties.
     int target_fd() const { return target_; }
 
-    // Log rotation at a line boundary (a file target's: others are spliced unseen): the
-    // relay copies up to and including the next newline, calls rotate(ctx), then goes
+    // Log rotation at a line boundary (a file target's): the relay copies up to and including the next newline, calls rotate(ctx), then goes
     // on; at once when it is idle at a boundary.
     void request_rotation(Rotate rotate, void* ctx);
 
@@ -97,7 +94,6 @@ private:
     bool flush();
     bool wait_for_target();
     void target_ready();
-    long put(const char* data, std::size_t size);
     bool read_more();
 
     int source_ = -1;     // the pipe's read end, or the terminal's master
@@ -105,12 +101,8 @@ private:
     int target_ = -1;
     int input_ = -1;      // the socket whose bytes are typed into the terminal, until it ends
     bool terminal_ = false;
-    bool seek_end_ = false;     // our file: every write at its end, as O_APPEND would
     bool async_on_block_ = false;  // a pipe target: SIGIO from it only while it is full
     bool async_on_ = false;
-    // splice(2) to a pipe, a socket, /dev/null (twice read and write's speed) until the
-    // target refuses it; never to a file, where it was half their speed (bench/relay_throughput).
-    bool splice_ = true;
     bool at_line_start_ = true;
     bool complained_ = false;
     Rotate rotate_ = nullptr;

@@ -4,7 +4,6 @@
 #include <csignal>
 #include <cstring>
 #include <fcntl.h>
-#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -86,10 +85,8 @@ bool OutputRelay::open_pipe(Text& why) {
     }
     source_ = fds[0];
     child_end_ = fds[1];
-    struct stat st;
-    splice_ = syscall(SYS_fstat, target_, &st) == 0 && !S_ISREG(st.st_mode);
-    // Room for the child to write on while initd is busy, and more for splice to move
-    // per call. Past /proc/sys/fs/pipe-max-size it fails: the default size does too.
+    // Room for the child to write on while initd is busy. Past
+    // /proc/sys/fs/pipe-max-size it fails: the default size does too.
     syscall(SYS_fcntl, source_, F_SETPIPE_SZ, kPipeSize);
     raw_fs::signal_when_readable(source_);
     return true;
@@ -115,14 +112,12 @@ bool OutputRelay::open_stdout(std::string_view prefix, Text& why) {
 
 bool OutputRelay::open_file(const char* path, std::string_view prefix, Text& why) {
     if (!relay::make_prefix(prefix, prefix_, why)) return false;
-    // Not O_APPEND, for rotate_log's sake: put() seeks to the end before each write
-    // instead, so that after the rotation empties the file the next line is at 0.
-    target_ = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600);
+    // O_APPEND: after rotate_log empties the file, the next line is at 0.
+    target_ = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0600);
     if (target_ < 0) {
         why << "--io " << path << ": " << std::strerror(errno);
         return false;
     }
-    seek_end_ = true;
     return open_pipe(why);
 }
 
@@ -167,15 +162,11 @@ void OutputRelay::on_io() {
 
 void OutputRelay::drain_at_exit() {
     // Waiting is right now: these are the child's last words. Blocking writes (a socket
-    // gives up after its send timeout); fd 1 itself is left as it came.
-    if (target_ != STDOUT_FILENO) set_flags(target_, 0);
-    async_on_block_ = async_on_ = splice_ = false;
+    // gives up after its send timeout); fd 1 itself is left as it came. O_APPEND stays
+    // for a file and means nothing to a pipe or a socket.
+    if (target_ != STDOUT_FILENO) set_flags(target_, O_APPEND);
+    async_on_block_ = async_on_ = false;
     pump();
-}
-
-long OutputRelay::put(const char* data, std::size_t size) {
-    if (seek_end_) lseek(target_, 0, SEEK_END);
-    return write(target_, data, size);
 }
 
 // A pipe target that is full: SIGIO from it once its reader makes room (only then: it
@@ -196,7 +187,7 @@ void OutputRelay::target_ready() {
 
 bool OutputRelay::flush() {
     while (pending_size_) {
-        long n = put(pending_, pending_size_);
+        long n = write(target_, pending_, pending_size_);
         if (n > 0) {
             pending_ += n;
             pending_size_ -= static_cast<std::size_t>(n);
@@ -215,18 +206,6 @@ bool OutputRelay::flush() {
 }
 
 bool OutputRelay::read_more() {
-    if (splice_ && !prefix_.size) {
-        long n = splice(source_, nullptr, target_, nullptr, kPipeSize, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
-        if (n > 0) {
-            target_ready();
-            return true;
-        }
-        int queued = 0;
-        if (n < 0 && errno == EAGAIN)  // the pipe is empty, or the target full
-            return ioctl(source_, FIONREAD, &queued) == 0 && queued > 0 && wait_for_target();
-        if (n == 0) return false;
-        splice_ = false;  // a target splice cannot write to: read and write (which report failures)
-    }
     long n = read(source_, in_, sizeof in_);
     if (n <= 0) return false;  // empty, the end, or a terminal whose slave is closed (EIO)
     in_begin_ = 0;
