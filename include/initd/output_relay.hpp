@@ -27,12 +27,7 @@ namespace relay {
 // --stdout-prefix TEXT[:COLOR], as dock writes it: ESC[3X;1m TEXT ESC[0m for white,
 // green, blue, magenta, yellow, cyan and red; TEXT alone for no or another colour. The
 // colour is after the last ':', the text before the first. No separator is added.
-struct Prefix {
-    static constexpr std::size_t capacity = 128;
-    char bytes[capacity];
-    std::size_t size = 0;
-    std::string_view view() const { return {bytes, size}; }
-};
+using Prefix = Text;
 // False (with `why`) when the text does not fit.
 bool make_prefix(std::string_view spec, Prefix& out, Text& why);
 

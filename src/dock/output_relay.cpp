@@ -22,21 +22,17 @@ bool make_prefix(std::string_view spec, Prefix& out, Text& why) {
     std::size_t colon = spec.rfind(':'), first = spec.find(':');
     std::string_view colour =
         colon == std::string_view::npos ? "" : std::string_view(spec.data() + colon + 1, spec.size() - colon - 1);
-    std::string_view text(spec.data(), first < spec.size() ? first : spec.size());
     char code = 0;
     for (char c = '1'; c <= '7'; ++c, name += std::strlen(name) + 1)
         if (colour == name) code = c;
-    Text t;
-    if (code) t << "\x1b[3" << code << ";1m" << text << "\x1b[0m";
-    else t << text;
-    out.size = t.view().size();
-    if (out.size > Prefix::capacity) {
-        why << "--stdout-prefix: longer than " << static_cast<unsigned>(Prefix::capacity) << " bytes";
-        out.size = 0;
-        return false;
-    }
-    std::memcpy(out.bytes, t.view().data(), out.size);
-    return true;
+    out.clear();
+    if (code) out << "\x1b[3" << code << ";1m";
+    out << std::string_view(spec.data(), first < spec.size() ? first : spec.size());
+    if (code) out << "\x1b[0m";
+    if (!out.truncated()) return true;
+    why << "--stdout-prefix: too long";
+    out.clear();
+    return false;
 }
 
 std::size_t prefix_lines(std::string_view in, std::string_view prefix, std::span<char> out, std::size_t& filled,
@@ -45,20 +41,22 @@ std::size_t prefix_lines(std::string_view in, std::string_view prefix, std::span
     while (used < in.size()) {
         if (at_line_start) {
             if (out.size() - filled <= prefix.size()) break;
-            if (!prefix.empty()) std::memcpy(out.data() + filled, prefix.data(), prefix.size());
+            std::memcpy(out.data() + filled, prefix.data(), prefix.size());
             filled += prefix.size();
             at_line_start = false;
         }
-        std::size_t room = out.size() - filled;
+        std::size_t n = in.size() - used, room = out.size() - filled;
         if (room == 0) break;
+        if (n > room) n = room;
         const char* start = in.data() + used;
-        auto* newline = static_cast<const char*>(std::memchr(start, '\n', in.size() - used));
-        std::size_t line = newline ? static_cast<std::size_t>(newline - start) + 1 : in.size() - used;
-        std::size_t n = line < room ? line : room;
+        // Without a prefix no line needs its own turn: up to the last newline at once.
+        auto* newline = static_cast<const char*>(prefix.empty() && !stop_after_newline ? memrchr(start, '\n', n)
+                                                                                      : std::memchr(start, '\n', n));
+        if (newline) n = static_cast<std::size_t>(newline - start) + 1;
         std::memcpy(out.data() + filled, start, n);
         filled += n;
         used += n;
-        if (newline && n == line) {
+        if (newline) {
             at_line_start = true;
             if (stop_after_newline) break;
         }
@@ -226,16 +224,9 @@ void OutputRelay::pump() {
             continue;
         }
         std::string_view in(in_ + in_begin_, in_end_ - in_begin_);
-        if (prefix_.size || rotate_) {
-            pending_ = out_;
-            pending_size_ = 0;
-            in_begin_ += relay::prefix_lines(in, prefix_.view(), out_, pending_size_, at_line_start_, rotate_);
-        } else {  // as it came: no copy
-            pending_ = in.data();
-            pending_size_ = in.size();
-            at_line_start_ = in.back() == '\n';
-            in_begin_ = in_end_;
-        }
+        pending_ = out_;
+        pending_size_ = 0;
+        in_begin_ += relay::prefix_lines(in, prefix_.view(), out_, pending_size_, at_line_start_, rotate_);
     }
 }
 
