@@ -48,15 +48,15 @@ public:
     // is the helper's to log.
     using Rotate = bool (*)(void* ctx);
 
-    // Each sets up the target and the child's end; false with one line in `why` (the
-    // caller exits 1). `prefix` is --stdout-prefix's value, empty for none.
-    bool open_stdout(std::string_view prefix, Text& why);
-    // Appends to `path`, created with mode 0600.
-    bool open_file(const char* path, std::string_view prefix, Text& why);
-    // --io URL: a file (file:///P or a bare path), or tcp://HOST:PORT or unix://PATH,
-    // dialled now, with the child on a pseudo-terminal (echo off) whose output goes to
-    // the socket and whose input comes from it. See io_socket.hpp.
+    // --io URL (see io_socket.hpp): "" for initd's stdout, a file (file:///P or a bare
+    // path P, appended, created 0600), or tcp://HOST:PORT or unix://PATH, dialled now,
+    // with the child on a pseudo-terminal (echo off) whose output goes to the socket and
+    // whose input comes from it. Sets up the target and the child's end; false with one
+    // line in `why` (the caller exits 1). `prefix` is --stdout-prefix's value, "" for none.
     bool open_io(const char* url, std::string_view prefix, Text& why);
+    bool open_stdout(std::string_view prefix, Text& why) { return open_io("", prefix, why); }
+    // A bare path (the tests' and the benchmark's).
+    bool open_file(const char* path, std::string_view prefix, Text& why) { return open_io(path, prefix, why); }
 
     // The child's descriptors: the pipe's write end as its stdout and stderr, or the
     // pseudo-terminal as its controlling terminal and stdin, stdout and stderr.
@@ -82,8 +82,6 @@ public:
     void request_rotation(Rotate rotate, void* ctx);
 
 private:
-    bool open_pipe(Text& why);
-    bool set_target(int fd, std::string_view prefix, Text& why);
     void pump();
     void pump_input();
     bool flush();

@@ -75,62 +75,47 @@ int set_flags(int fd, int flags) { return static_cast<int>(syscall(SYS_fcntl, fd
 
 }  // namespace
 
-bool OutputRelay::open_pipe(Text& why) {
-    int fds[2];
-    if (raw_fs::pipe_cloexec(fds) < 0) {
-        why << "output pipe: " << std::strerror(errno);
-        return false;
-    }
-    source_ = fds[0];
-    child_end_ = fds[1];
-    // Room for the child to write on while initd is busy. Past
-    // /proc/sys/fs/pipe-max-size it fails: the default size does too.
-    syscall(SYS_fcntl, source_, F_SETPIPE_SZ, kPipeSize);
-    raw_fs::signal_when_readable(source_);
-    return true;
-}
-
-bool OutputRelay::open_stdout(std::string_view prefix, Text& why) {
-    if (!relay::make_prefix(prefix, prefix_, why)) return false;
-    target_ = STDOUT_FILENO;
-    struct stat st;
-    if (syscall(SYS_fstat, STDOUT_FILENO, &st) == 0 && S_ISFIFO(st.st_mode)) {
-        // A pipe (docker, podman): a description of initd's own, non-blocking, so that a
-        // reader that stops never stops the loop; O_NONBLOCK on fd 1 itself would reach
-        // the services writing to it. Where /proc is missing, fd 1 as it is.
-        int fd = open("/proc/self/fd/1", O_WRONLY | O_NONBLOCK | O_CLOEXEC);
-        if (fd >= 0) {
-            target_ = fd;
-            async_on_block_ = true;
-            syscall(SYS_fcntl, fd, F_SETOWN, getpid());
-        }
-    }
-    return open_pipe(why);
-}
-
-bool OutputRelay::open_file(const char* path, std::string_view prefix, Text& why) {
-    if (!relay::make_prefix(prefix, prefix_, why)) return false;
-    // O_APPEND: after rotate_log empties the file, the next line is at 0.
-    target_ = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0600);
-    if (target_ < 0) {
-        why << "--io " << path << ": " << std::strerror(errno);
-        return false;
-    }
-    return open_pipe(why);
-}
-
 bool OutputRelay::open_io(const char* url, std::string_view prefix, Text& why) {
     io::Url where;
-    if (!io::parse_url(url, where, why)) return false;
-    if (where.kind == io::Kind::standard) return open_stdout(prefix, why);
-    if (where.kind == io::Kind::file) return open_file(where.path.data(), prefix, why);
-    if (!relay::make_prefix(prefix, prefix_, why)) return false;
-    int socket = io::dial(where, why);
-    if (socket < 0 || !io::open_terminal(source_, child_end_, why)) return false;
-    target_ = input_ = socket;
-    terminal_ = true;
+    if (!io::parse_url(url, where, why) || !relay::make_prefix(prefix, prefix_, why)) return false;
+    if (where.kind >= io::Kind::tcp) {
+        target_ = input_ = io::dial(where, why);
+        if (target_ < 0 || !io::open_terminal(source_, child_end_, why)) return false;
+        terminal_ = true;
+        raw_fs::signal_when_readable(target_);
+    } else {
+        target_ = STDOUT_FILENO;
+        struct stat st;
+        if (where.kind == io::Kind::file) {
+            // O_APPEND: after rotate_log empties the file, the next line is at 0.
+            target_ = open(where.path.data(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0600);
+            if (target_ < 0) {
+                why << "--io " << where.path << ": " << std::strerror(errno);
+                return false;
+            }
+        } else if (syscall(SYS_fstat, STDOUT_FILENO, &st) == 0 && S_ISFIFO(st.st_mode)) {
+            // A pipe (docker, podman): a description of initd's own, non-blocking, so that a
+            // reader that stops never stops the loop; O_NONBLOCK on fd 1 itself would reach
+            // the services writing to it. Where /proc is missing, fd 1 as it is.
+            int fd = open("/proc/self/fd/1", O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+            if (fd >= 0) {
+                target_ = fd;
+                async_on_block_ = true;
+                syscall(SYS_fcntl, fd, F_SETOWN, getpid());
+            }
+        }
+        int fds[2];
+        if (raw_fs::pipe_cloexec(fds) < 0) {
+            why << "output pipe: " << std::strerror(errno);
+            return false;
+        }
+        source_ = fds[0];
+        child_end_ = fds[1];
+        // Room for the child to write on while initd is busy. Past
+        // /proc/sys/fs/pipe-max-size it fails: the default size does too.
+        syscall(SYS_fcntl, source_, F_SETPIPE_SZ, kPipeSize);
+    }
     raw_fs::signal_when_readable(source_);
-    raw_fs::signal_when_readable(socket);
     return true;
 }
 
