@@ -8,6 +8,7 @@
 #include <netinet/in.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/un.h>
 #include <termios.h>
@@ -97,7 +98,7 @@ int dial(const Url& url, Text& why) {
     // Linux bounds a blocking connect by the send timeout; it is also the limit on the
     // last copy at exit (see OutputRelay::drain_at_exit).
     timeval five{5, 0};
-    if (fd >= 0 && setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &five, sizeof five) == 0 &&
+    if (fd >= 0 && syscall(SYS_setsockopt, fd, SOL_SOCKET, SO_SNDTIMEO, &five, sizeof five) == 0 &&
         connect(fd, &address.any, size) == 0) {
         why.clear();
         return fd;

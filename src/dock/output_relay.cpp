@@ -25,13 +25,13 @@ bool make_prefix(std::string_view spec, Prefix& out, Text& why) {
     char code = 0;
     for (char c = '1'; c <= '7'; ++c, name += std::strlen(name) + 1)
         if (colour == name) code = c;
+    char start[] = "\x1b[3X;1m";
+    start[3] = code;
     out.clear();
-    if (code) out << "\x1b[3" << code << ";1m";
-    out << std::string_view(spec.data(), first < spec.size() ? first : spec.size());
-    if (code) out << "\x1b[0m";
+    out << (code ? start : "") << std::string_view(spec.data(), first < spec.size() ? first : spec.size())
+        << (code ? "\x1b[0m" : "");
     if (!out.truncated()) return true;
     why << "--stdout-prefix: too long";
-    out.clear();
     return false;
 }
 
