@@ -94,7 +94,8 @@ int dial(const Url& url, Text& why) {
         std::memcpy(v6 ? static_cast<void*>(&address.v6.sin6_addr) : &address.v4.sin_addr, host.address, v6 ? 16 : 4);
         size = v6 ? sizeof address.v6 : sizeof address.v4;
     }
-    int fd = socket(address.any.sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    // Raw calls, as the web hook's: musl's socket carries a fallback for kernels before 2.6.27.
+    int fd = static_cast<int>(syscall(SYS_socket, address.any.sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0));
     // Linux bounds a blocking connect by the send timeout; it is also the limit on the
     // last copy at exit (see OutputRelay::drain_at_exit).
     timeval five{5, 0};
