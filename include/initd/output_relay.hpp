@@ -85,8 +85,7 @@ private:
     void pump();
     void pump_input();
     bool flush();
-    bool wait_for_target();
-    void target_ready();
+    bool set_async(bool on);
     bool read_more();
 
     int source_ = -1;     // the pipe's read end, or the terminal's master

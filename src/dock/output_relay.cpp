@@ -153,19 +153,14 @@ void OutputRelay::drain_at_exit() {
 }
 
 // A pipe target that is full: SIGIO from it once its reader makes room (only then: it
-// would signal after every read). True when armed just now: the reader may have made
-// room already, so the caller tries again once. Disarmed when a write goes through.
-bool OutputRelay::wait_for_target() {
-    if (!async_on_block_ || async_on_) return false;
-    set_flags(target_, O_WRONLY | O_NONBLOCK | O_ASYNC);
-    async_on_ = true;
+// would signal after every read); off again once a write goes through. True when it
+// changed: armed just now, the reader may have made room already, so the caller tries
+// again once.
+bool OutputRelay::set_async(bool on) {
+    if (!async_on_block_ || async_on_ == on) return false;
+    set_flags(target_, O_WRONLY | O_NONBLOCK | (on ? O_ASYNC : 0));
+    async_on_ = on;
     return true;
-}
-
-void OutputRelay::target_ready() {
-    if (!async_on_) return;
-    set_flags(target_, O_WRONLY | O_NONBLOCK);
-    async_on_ = false;
 }
 
 bool OutputRelay::flush() {
@@ -174,9 +169,9 @@ bool OutputRelay::flush() {
         if (n > 0) {
             pending_ += n;
             pending_size_ -= static_cast<std::size_t>(n);
-            target_ready();
+            set_async(false);
         } else if (errno == EAGAIN) {
-            if (!wait_for_target()) return false;
+            if (!set_async(true)) return false;
         } else if (errno != EINTR) {
             // The output is dropped, not retried for ever: the child writes on.
             if (errno == EPIPE) sigmask::discard_pending(SIGPIPE);  // initd's own, not to forward
