@@ -27,12 +27,7 @@ namespace relay {
 // --stdout-prefix TEXT[:COLOR], as dock writes it: ESC[3X;1m TEXT ESC[0m for white,
 // green, blue, magenta, yellow, cyan and red; TEXT alone for no or another colour. The
 // colour is after the last ':', the text before the first. No separator is added.
-struct Prefix {
-    static constexpr std::size_t capacity = 128;
-    char bytes[capacity];
-    std::size_t size = 0;
-    std::string_view view() const { return {bytes, size}; }
-};
+using Prefix = Text;
 // False (with `why`) when the text does not fit.
 bool make_prefix(std::string_view spec, Prefix& out, Text& why);
 
@@ -53,15 +48,15 @@ public:
     // is the helper's to log.
     using Rotate = bool (*)(void* ctx);
 
-    // Each sets up the target and the child's end; false with one line in `why` (the
-    // caller exits 1). `prefix` is --stdout-prefix's value, empty for none.
-    bool open_stdout(std::string_view prefix, Text& why);
-    // Appends to `path`, created with mode 0600.
-    bool open_file(const char* path, std::string_view prefix, Text& why);
-    // --io URL: a file (file:///P or a bare path), or tcp://HOST:PORT or unix://PATH,
-    // dialled now, with the child on a pseudo-terminal (echo off) whose output goes to
-    // the socket and whose input comes from it. See io_socket.hpp.
+    // --io URL (see io_socket.hpp): "" for initd's stdout, a file (file:///P or a bare
+    // path P, appended, created 0600), or tcp://HOST:PORT or unix://PATH, dialled now,
+    // with the child on a pseudo-terminal (echo off) whose output goes to the socket and
+    // whose input comes from it. Sets up the target and the child's end; false with one
+    // line in `why` (the caller exits 1). `prefix` is --stdout-prefix's value, "" for none.
     bool open_io(const char* url, std::string_view prefix, Text& why);
+    bool open_stdout(std::string_view prefix, Text& why) { return open_io("", prefix, why); }
+    // A bare path (the tests' and the benchmark's).
+    bool open_file(const char* path, std::string_view prefix, Text& why) { return open_io(path, prefix, why); }
 
     // The child's descriptors: the pipe's write end as its stdout and stderr, or the
     // pseudo-terminal as its controlling terminal and stdin, stdout and stderr.
@@ -79,25 +74,18 @@ public:
     // for at most its 5 s send timeout).
     void drain_at_exit();
 
-    // Where the output goes: for a file, what rotate_log (log_rotate.hpp) empties. Not
-    // O_APPEND (splice refuses it): every write seeks to the end first, so after the
-    // rotation the next line lands at offset 0 all the same.
+    // Where the output goes: for a file (O_APPEND), what rotate_log (log_rotate.hpp) empties.
     int target_fd() const { return target_; }
 
-    // Log rotation at a line boundary (a file target's: others are spliced unseen): the
-    // relay copies up to and including the next newline, calls rotate(ctx), then goes
+    // Log rotation at a line boundary (a file target's): the relay copies up to and including the next newline, calls rotate(ctx), then goes
     // on; at once when it is idle at a boundary.
     void request_rotation(Rotate rotate, void* ctx);
 
 private:
-    bool open_pipe(Text& why);
-    bool set_target(int fd, std::string_view prefix, Text& why);
     void pump();
     void pump_input();
     bool flush();
-    bool wait_for_target();
-    void target_ready();
-    long put(const char* data, std::size_t size);
+    bool set_async(bool on);
     bool read_more();
 
     int source_ = -1;     // the pipe's read end, or the terminal's master
@@ -105,12 +93,8 @@ private:
     int target_ = -1;
     int input_ = -1;      // the socket whose bytes are typed into the terminal, until it ends
     bool terminal_ = false;
-    bool seek_end_ = false;     // our file: every write at its end, as O_APPEND would
     bool async_on_block_ = false;  // a pipe target: SIGIO from it only while it is full
     bool async_on_ = false;
-    // splice(2) to a pipe, a socket, /dev/null (twice read and write's speed) until the
-    // target refuses it; never to a file, where it was half their speed (bench/relay_throughput).
-    bool splice_ = true;
     bool at_line_start_ = true;
     bool complained_ = false;
     Rotate rotate_ = nullptr;

@@ -1,6 +1,6 @@
 #include "initd/io_socket.hpp"
+#include "initd/web_hook.hpp"
 
-#include <arpa/inet.h>
 #include <cerrno>
 #include <cstddef>
 #include <cstring>
@@ -8,6 +8,7 @@
 #include <netinet/in.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/un.h>
 #include <termios.h>
@@ -21,36 +22,34 @@ namespace initd::io {
 
 bool parse_url(std::string_view url, Url& out, Text& why) {
     out = Url{};
-    auto sep = url.find("://");
+    out.path = url;
+    std::size_t sep = url.find("://");
     if (sep == std::string_view::npos) {  // dock takes a URL without a scheme as a file's path
-        out.kind = url.empty() ? Kind::standard : Kind::file;
-        out.path = url;
+        if (!url.empty()) out.kind = Kind::file;
         return true;
     }
-    std::string_view scheme = url.substr(0, sep), rest = url.substr(sep + 3);
+    std::string_view scheme(url.data(), sep), rest(url.data() + sep + 3, url.size() - sep - 3);
     why << "--io " << url << ": ";
-    if (scheme == "tls" || scheme == "ssl") {
-        why << "TLS is not supported (initd links no TLS library); a TLS proxy can take tcp://";
+    // Kind's order after `standard`, then the refused ones.
+    const char* name = "file\0tcp\0unix\0tls\0ssl";
+    int i = 0;
+    for (; i < 5 && scheme != name; ++i) name += std::strlen(name) + 1;
+    if (i > 2) {
+        why << (i < 5 ? "TLS is not supported: a TLS proxy can take tcp://" : "unknown scheme (file://, tcp:// or unix://)");
         return false;
     }
-    if (scheme == "file") out.kind = Kind::file;
-    else if (scheme == "unix") out.kind = Kind::unix_socket;
-    else if (scheme == "tcp") out.kind = Kind::tcp;
-    else {
-        why << "unknown scheme (file://, tcp:// or unix://)";
-        return false;
-    }
+    out.kind = static_cast<Kind>(i + 1);
     out.path = rest;
     if (out.kind == Kind::tcp) {
-        auto colon = rest.rfind(':');
-        std::string_view digits = colon == std::string_view::npos ? std::string_view() : rest.substr(colon + 1);
-        unsigned port = 0;
-        for (char c : digits) port = c >= '0' && c <= '9' && port < 65536 ? port * 10 + unsigned(c - '0') : 65536;
-        if (colon == 0 || digits.empty() || port == 0 || port > 65535) {
+        std::size_t colon = rest.rfind(':');
+        unsigned port = colon + 1 < rest.size() ? 0 : 65536;
+        for (std::size_t k = colon + 1; k < rest.size(); ++k)
+            port = rest[k] >= '0' && rest[k] <= '9' && port < 65536 ? port * 10 + unsigned(rest[k] - '0') : 65536;
+        if (colon == 0 || colon == std::string_view::npos || port - 1 > 65534) {
             why << "expected tcp://HOST:PORT";
             return false;
         }
-        out.path = rest.substr(0, colon);
+        out.path = std::string_view(rest.data(), colon);
         out.port = port;
     }
     if (out.path.empty()) {
@@ -79,34 +78,28 @@ int dial(const Url& url, Text& why) {
         std::memcpy(address.local.sun_path, url.path.data(), url.path.size());
         size = offsetof(sockaddr_un, sun_path) + url.path.size() + 1;
     } else {
-        std::string_view host = url.path == "localhost" ? "127.0.0.1" : url.path;
-        bool v6 = host.size() > 2 && host.front() == '[' && host.back() == ']';
-        if (v6) host = host.substr(1, host.size() - 2);
-        char name[INET6_ADDRSTRLEN] = {};
-        bool ok = host.size() < sizeof name;
-        if (ok) std::memcpy(name, host.data(), host.size());
-        if (v6) {
-            address.v6.sin6_family = AF_INET6;
-            address.v6.sin6_port = htons(static_cast<uint16_t>(url.port));
-            ok = ok && inet_pton(AF_INET6, name, &address.v6.sin6_addr) == 1;
-            size = sizeof address.v6;
-        } else {
-            address.v4.sin_family = AF_INET;
-            address.v4.sin_port = htons(static_cast<uint16_t>(url.port));
-            ok = ok && inet_pton(AF_INET, name, &address.v4.sin_addr) == 1;
-            size = sizeof address.v4;
-        }
-        if (!ok) {
-            // getaddrinfo would allocate (and read files initd has no use for).
+        // The web hook's parser reads the host: a numeric IPv4, [IPv6] or localhost
+        // (getaddrinfo would allocate; musl's inet_pton was linked for --io alone).
+        HookTarget host;
+        Text spec, ignored;
+        spec << "http://" << url.path;
+        if (!parse_hook_url(spec.view(), host, ignored) || !host.family || !host.path.empty()) {
             why << "not a numeric address (or localhost)";
             return -1;
         }
+        // sin_family and sin_port are where sin6_family and sin6_port are.
+        address.v4.sin_family = static_cast<sa_family_t>(host.family);
+        address.v4.sin_port = htons(static_cast<uint16_t>(url.port));
+        bool v6 = host.family == AF_INET6;
+        std::memcpy(v6 ? static_cast<void*>(&address.v6.sin6_addr) : &address.v4.sin_addr, host.address, v6 ? 16 : 4);
+        size = v6 ? sizeof address.v6 : sizeof address.v4;
     }
-    int fd = socket(address.any.sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    // Raw calls, as the web hook's: musl's socket carries a fallback for kernels before 2.6.27.
+    int fd = static_cast<int>(syscall(SYS_socket, address.any.sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0));
     // Linux bounds a blocking connect by the send timeout; it is also the limit on the
     // last copy at exit (see OutputRelay::drain_at_exit).
     timeval five{5, 0};
-    if (fd >= 0 && setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &five, sizeof five) == 0 &&
+    if (fd >= 0 && syscall(SYS_setsockopt, fd, SOL_SOCKET, SO_SNDTIMEO, &five, sizeof five) == 0 &&
         connect(fd, &address.any, size) == 0) {
         why.clear();
         return fd;
@@ -117,29 +110,20 @@ int dial(const Url& url, Text& why) {
 }
 
 bool open_terminal(int& master, int& slave, Text& why) {
-    // Raw ioctls rather than posix_openpt/ptsname_r: musl builds the slave's name with
-    // snprintf, which would bring stdio's formatter into the binary.
+    // Raw ioctls rather than posix_openpt/ptsname_r (musl builds the slave's name with
+    // snprintf) or tcgetattr: TIOCGPTPEER opens the slave without a name (Linux 4.13+).
     slave = -1;
     master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
     int unlock = 0;
-    if (master >= 0 && ioctl(master, TIOCSPTLCK, &unlock) == 0) {
-        slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
-        unsigned number;
-        if (slave < 0 && ioctl(master, TIOCGPTN, &number) == 0) {  // before Linux 4.13: by its name
-            Text name;
-            name << "/dev/pts/" << number;
-            slave = open(name.c_str(), O_RDWR | O_NOCTTY | O_CLOEXEC);
-        }
-        // dock turns echo off: what the peer types is not sent back to it.
-        termios mode;
-        if (slave >= 0 && tcgetattr(slave, &mode) == 0) {
-            mode.c_lflag &= ~tcflag_t(ECHO);
-            if (tcsetattr(slave, TCSANOW, &mode) == 0) return true;
-        }
+    termios mode;
+    if (master >= 0 && ioctl(master, TIOCSPTLCK, &unlock) == 0 &&
+        (slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC)) >= 0 && ioctl(slave, TCGETS, &mode) == 0) {
+        mode.c_lflag &= ~tcflag_t(ECHO);  // dock's: what the peer types is not sent back to it
+        if (ioctl(slave, TCSETS, &mode) == 0) return true;
     }
     why << "--io: pseudo-terminal: " << std::strerror(errno);
-    for (int fd : {master, slave})
-        if (fd >= 0) close(fd);
+    close(master);
+    close(slave);
     return false;
 }
 

@@ -4,7 +4,6 @@
 #include <csignal>
 #include <cstring>
 #include <fcntl.h>
-#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -23,21 +22,17 @@ bool make_prefix(std::string_view spec, Prefix& out, Text& why) {
     std::size_t colon = spec.rfind(':'), first = spec.find(':');
     std::string_view colour =
         colon == std::string_view::npos ? "" : std::string_view(spec.data() + colon + 1, spec.size() - colon - 1);
-    std::string_view text(spec.data(), first < spec.size() ? first : spec.size());
     char code = 0;
     for (char c = '1'; c <= '7'; ++c, name += std::strlen(name) + 1)
         if (colour == name) code = c;
-    Text t;
-    if (code) t << "\x1b[3" << code << ";1m" << text << "\x1b[0m";
-    else t << text;
-    out.size = t.view().size();
-    if (out.size > Prefix::capacity) {
-        why << "--stdout-prefix: longer than " << static_cast<unsigned>(Prefix::capacity) << " bytes";
-        out.size = 0;
-        return false;
-    }
-    std::memcpy(out.bytes, t.view().data(), out.size);
-    return true;
+    char start[] = "\x1b[3X;1m";
+    start[3] = code;
+    out.clear();
+    out << (code ? start : "") << std::string_view(spec.data(), first < spec.size() ? first : spec.size())
+        << (code ? "\x1b[0m" : "");
+    if (!out.truncated()) return true;
+    why << "--stdout-prefix: too long";
+    return false;
 }
 
 std::size_t prefix_lines(std::string_view in, std::string_view prefix, std::span<char> out, std::size_t& filled,
@@ -46,20 +41,22 @@ std::size_t prefix_lines(std::string_view in, std::string_view prefix, std::span
     while (used < in.size()) {
         if (at_line_start) {
             if (out.size() - filled <= prefix.size()) break;
-            if (!prefix.empty()) std::memcpy(out.data() + filled, prefix.data(), prefix.size());
+            std::memcpy(out.data() + filled, prefix.data(), prefix.size());
             filled += prefix.size();
             at_line_start = false;
         }
-        std::size_t room = out.size() - filled;
+        std::size_t n = in.size() - used, room = out.size() - filled;
         if (room == 0) break;
+        if (n > room) n = room;
         const char* start = in.data() + used;
-        auto* newline = static_cast<const char*>(std::memchr(start, '\n', in.size() - used));
-        std::size_t line = newline ? static_cast<std::size_t>(newline - start) + 1 : in.size() - used;
-        std::size_t n = line < room ? line : room;
+        // Without a prefix no line needs its own turn: up to the last newline at once.
+        auto* newline = static_cast<const char*>(prefix.empty() && !stop_after_newline ? memrchr(start, '\n', n)
+                                                                                      : std::memchr(start, '\n', n));
+        if (newline) n = static_cast<std::size_t>(newline - start) + 1;
         std::memcpy(out.data() + filled, start, n);
         filled += n;
         used += n;
-        if (newline && n == line) {
+        if (newline) {
             at_line_start = true;
             if (stop_after_newline) break;
         }
@@ -73,70 +70,52 @@ namespace {
 
 constexpr int kPipeSize = 1 << 20;
 
+// Raw calls, as raw_fs: musl's fstat alone brings fstatat and its /proc fallback (800 bytes).
 int set_flags(int fd, int flags) { return static_cast<int>(syscall(SYS_fcntl, fd, F_SETFL, flags)); }
 
 }  // namespace
 
-bool OutputRelay::open_pipe(Text& why) {
-    int fds[2];
-    if (raw_fs::pipe_cloexec(fds) < 0) {
-        why << "output pipe: " << std::strerror(errno);
-        return false;
-    }
-    source_ = fds[0];
-    child_end_ = fds[1];
-    struct stat st;
-    splice_ = fstat(target_, &st) == 0 && !S_ISREG(st.st_mode);
-    // Room for the child to write on while initd is busy, and more for splice to move
-    // per call. Past /proc/sys/fs/pipe-max-size it fails: the default size does too.
-    syscall(SYS_fcntl, source_, F_SETPIPE_SZ, kPipeSize);
-    raw_fs::signal_when_readable(source_);
-    return true;
-}
-
-bool OutputRelay::open_stdout(std::string_view prefix, Text& why) {
-    if (!relay::make_prefix(prefix, prefix_, why)) return false;
-    target_ = STDOUT_FILENO;
-    struct stat st;
-    if (fstat(STDOUT_FILENO, &st) == 0 && S_ISFIFO(st.st_mode)) {
-        // A pipe (docker, podman): a description of initd's own, non-blocking, so that a
-        // reader that stops never stops the loop; O_NONBLOCK on fd 1 itself would reach
-        // the services writing to it. Where /proc is missing, fd 1 as it is.
-        int fd = open("/proc/self/fd/1", O_WRONLY | O_NONBLOCK | O_CLOEXEC);
-        if (fd >= 0) {
-            target_ = fd;
-            async_on_block_ = true;
-            syscall(SYS_fcntl, fd, F_SETOWN, getpid());
-        }
-    }
-    return open_pipe(why);
-}
-
-bool OutputRelay::open_file(const char* path, std::string_view prefix, Text& why) {
-    if (!relay::make_prefix(prefix, prefix_, why)) return false;
-    // Not O_APPEND, for rotate_log's sake: put() seeks to the end before each write
-    // instead, so that after the rotation empties the file the next line is at 0.
-    target_ = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600);
-    if (target_ < 0) {
-        why << "--io " << path << ": " << std::strerror(errno);
-        return false;
-    }
-    seek_end_ = true;
-    return open_pipe(why);
-}
-
 bool OutputRelay::open_io(const char* url, std::string_view prefix, Text& why) {
     io::Url where;
-    if (!io::parse_url(url, where, why)) return false;
-    if (where.kind == io::Kind::standard) return open_stdout(prefix, why);
-    if (where.kind == io::Kind::file) return open_file(where.path.data(), prefix, why);
-    if (!relay::make_prefix(prefix, prefix_, why)) return false;
-    int socket = io::dial(where, why);
-    if (socket < 0 || !io::open_terminal(source_, child_end_, why)) return false;
-    target_ = input_ = socket;
-    terminal_ = true;
+    if (!io::parse_url(url, where, why) || !relay::make_prefix(prefix, prefix_, why)) return false;
+    if (where.kind >= io::Kind::tcp) {
+        target_ = input_ = io::dial(where, why);
+        if (target_ < 0 || !io::open_terminal(source_, child_end_, why)) return false;
+        terminal_ = true;
+        raw_fs::signal_when_readable(target_);
+    } else {
+        target_ = STDOUT_FILENO;
+        struct stat st;
+        if (where.kind == io::Kind::file) {
+            // O_APPEND: after rotate_log empties the file, the next line is at 0.
+            target_ = open(where.path.data(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0600);
+            if (target_ < 0) {
+                why << "--io " << where.path << ": " << std::strerror(errno);
+                return false;
+            }
+        } else if (syscall(SYS_fstat, STDOUT_FILENO, &st) == 0 && S_ISFIFO(st.st_mode)) {
+            // A pipe (docker, podman): a description of initd's own, non-blocking, so that a
+            // reader that stops never stops the loop; O_NONBLOCK on fd 1 itself would reach
+            // the services writing to it. Where /proc is missing, fd 1 as it is.
+            int fd = open("/proc/self/fd/1", O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+            if (fd >= 0) {
+                target_ = fd;
+                async_on_block_ = true;
+                syscall(SYS_fcntl, fd, F_SETOWN, getpid());
+            }
+        }
+        int fds[2];
+        if (raw_fs::pipe_cloexec(fds) < 0) {
+            why << "output pipe: " << std::strerror(errno);
+            return false;
+        }
+        source_ = fds[0];
+        child_end_ = fds[1];
+        // Room for the child to write on while initd is busy. Past
+        // /proc/sys/fs/pipe-max-size it fails: the default size does too.
+        syscall(SYS_fcntl, source_, F_SETPIPE_SZ, kPipeSize);
+    }
     raw_fs::signal_when_readable(source_);
-    raw_fs::signal_when_readable(socket);
     return true;
 }
 
@@ -166,42 +145,33 @@ void OutputRelay::on_io() {
 
 void OutputRelay::drain_at_exit() {
     // Waiting is right now: these are the child's last words. Blocking writes (a socket
-    // gives up after its send timeout); fd 1 itself is left as it came.
-    if (target_ != STDOUT_FILENO) set_flags(target_, 0);
-    async_on_block_ = async_on_ = splice_ = false;
+    // gives up after its send timeout); fd 1 itself is left as it came. O_APPEND stays
+    // for a file and means nothing to a pipe or a socket.
+    if (target_ != STDOUT_FILENO) set_flags(target_, O_APPEND);
+    async_on_block_ = async_on_ = false;
     pump();
 }
 
-long OutputRelay::put(const char* data, std::size_t size) {
-    if (seek_end_) lseek(target_, 0, SEEK_END);
-    return write(target_, data, size);
-}
-
 // A pipe target that is full: SIGIO from it once its reader makes room (only then: it
-// would signal after every read). True when armed just now: the reader may have made
-// room already, so the caller tries again once. Disarmed when a write goes through.
-bool OutputRelay::wait_for_target() {
-    if (!async_on_block_ || async_on_) return false;
-    set_flags(target_, O_WRONLY | O_NONBLOCK | O_ASYNC);
-    async_on_ = true;
+// would signal after every read); off again once a write goes through. True when it
+// changed: armed just now, the reader may have made room already, so the caller tries
+// again once.
+bool OutputRelay::set_async(bool on) {
+    if (!async_on_block_ || async_on_ == on) return false;
+    set_flags(target_, O_WRONLY | O_NONBLOCK | (on ? O_ASYNC : 0));
+    async_on_ = on;
     return true;
-}
-
-void OutputRelay::target_ready() {
-    if (!async_on_) return;
-    set_flags(target_, O_WRONLY | O_NONBLOCK);
-    async_on_ = false;
 }
 
 bool OutputRelay::flush() {
     while (pending_size_) {
-        long n = put(pending_, pending_size_);
+        long n = write(target_, pending_, pending_size_);
         if (n > 0) {
             pending_ += n;
             pending_size_ -= static_cast<std::size_t>(n);
-            target_ready();
+            set_async(false);
         } else if (errno == EAGAIN) {
-            if (!wait_for_target()) return false;
+            if (!set_async(true)) return false;
         } else if (errno != EINTR) {
             // The output is dropped, not retried for ever: the child writes on.
             if (errno == EPIPE) sigmask::discard_pending(SIGPIPE);  // initd's own, not to forward
@@ -214,18 +184,6 @@ bool OutputRelay::flush() {
 }
 
 bool OutputRelay::read_more() {
-    if (splice_ && !prefix_.size) {
-        long n = splice(source_, nullptr, target_, nullptr, kPipeSize, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
-        if (n > 0) {
-            target_ready();
-            return true;
-        }
-        int queued = 0;
-        if (n < 0 && errno == EAGAIN)  // the pipe is empty, or the target full
-            return ioctl(source_, FIONREAD, &queued) == 0 && queued > 0 && wait_for_target();
-        if (n == 0) return false;
-        splice_ = false;  // a target splice cannot write to: read and write (which report failures)
-    }
     long n = read(source_, in_, sizeof in_);
     if (n <= 0) return false;  // empty, the end, or a terminal whose slave is closed (EIO)
     in_begin_ = 0;
@@ -246,16 +204,9 @@ void OutputRelay::pump() {
             continue;
         }
         std::string_view in(in_ + in_begin_, in_end_ - in_begin_);
-        if (prefix_.size || rotate_) {
-            pending_ = out_;
-            pending_size_ = 0;
-            in_begin_ += relay::prefix_lines(in, prefix_.view(), out_, pending_size_, at_line_start_, rotate_);
-        } else {  // as it came: no copy
-            pending_ = in.data();
-            pending_size_ = in.size();
-            at_line_start_ = in.back() == '\n';
-            in_begin_ = in_end_;
-        }
+        pending_ = out_;
+        pending_size_ = 0;
+        in_begin_ += relay::prefix_lines(in, prefix_.view(), out_, pending_size_, at_line_start_, rotate_);
     }
 }
 

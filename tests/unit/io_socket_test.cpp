@@ -88,6 +88,9 @@ TEST_CASE("--io refuses TLS, other schemes and broken addresses in one line", "[
     CHECK(refusal("tcp://host:65536").find("expected") != std::string::npos);
     CHECK(refusal("tcp://host:80x").find("expected") != std::string::npos);
     CHECK(refusal("tcp://:80").find("expected") != std::string::npos);
+    CHECK(refusal("tcp://8080").find("expected") != std::string::npos);
+    CHECK(refusal("tcp://[::1]").find("expected") != std::string::npos);
+    CHECK(refusal("tcp://host:").find("expected") != std::string::npos);
     CHECK(refusal("unix://") == "--io unix://: no path");
     CHECK(refusal("file://") == "--io file://: no path");
 }
@@ -104,6 +107,37 @@ TEST_CASE("dialling fails in one line: no listener, a name that is not numeric",
     why.clear();
     CHECK(initd::io::dial(parsed("tcp://example.com:80"), why) < 0);
     CHECK(why.view() == "--io: example.com: not a numeric address (or localhost)");
+}
+
+TEST_CASE("tcp:// dials IPv4 and [IPv6] addresses", "[io_socket]") {
+    unsigned port;
+    int server = listen_tcp(port);
+    Text why;
+    std::string url = "tcp://127.0.0.1:" + std::to_string(port);
+    int fd = initd::io::dial(parsed(url), why);
+    CHECK(fd >= 0);
+    CHECK(why.empty());
+    close(fd);
+    close(server);
+
+    server = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in6 a{};
+    a.sin6_family = AF_INET6;
+    a.sin6_addr = in6addr_loopback;
+    socklen_t size = sizeof a;
+    if (bind(server, reinterpret_cast<sockaddr*>(&a), size) != 0) {
+        close(server);
+        WARN("no IPv6 loopback here");
+        return;
+    }
+    REQUIRE(listen(server, 1) == 0);
+    REQUIRE(getsockname(server, reinterpret_cast<sockaddr*>(&a), &size) == 0);
+    url = "tcp://[::1]:" + std::to_string(ntohs(a.sin6_port));
+    fd = initd::io::dial(parsed(url), why);
+    CHECK(fd >= 0);
+    CHECK(why.empty());
+    close(fd);
+    close(server);
 }
 
 TEST_CASE("unix:// dials a listening socket", "[io_socket]") {

@@ -135,7 +135,7 @@ TEST_CASE("a prefix is dock's colour escape around the text, or the text alone",
 TEST_CASE("a prefix longer than its room is refused with a reason", "[output_relay]") {
     Prefix p;
     Text why;
-    CHECK_FALSE(initd::relay::make_prefix(std::string(200, 'x'), p, why));
+    CHECK_FALSE(initd::relay::make_prefix(std::string(Text::capacity + 1, 'x'), p, why));
     CHECK(why.view().find("--stdout-prefix") != std::string_view::npos);
 }
 
@@ -146,6 +146,7 @@ TEST_CASE("every line gets the prefix once, however the reads cut it", "[output_
     CHECK(prefixed({"partial"}, "> ") == "> partial");  // no stray prefix after the last newline
     CHECK(prefixed({"a\n", ""}, "> ") == "> a\n");
     CHECK(prefixed({"plain\nlines\n"}, "") == "plain\nlines\n");
+    CHECK(prefixed({"no\npre", "fix\n", "end"}, "", 8) == "no\nprefix\nend");
 }
 
 TEST_CASE("a line longer than the buffer is carried over without a second prefix", "[output_relay]") {
