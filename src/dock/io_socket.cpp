@@ -81,18 +81,14 @@ int dial(const Url& url, Text& why) {
         // The web hook's parser reads the host: a numeric IPv4, [IPv6] or localhost
         // (getaddrinfo would allocate; musl's inet_pton was linked for --io alone).
         HookTarget host;
-        Text spec, ignored;
-        spec << "http://" << url.path;
-        if (!parse_hook_url(spec.view(), host, ignored) || !host.family || !host.path.empty()) {
+        Text spec;
+        spec << "http://" << url.path << ':' << url.port;
+        if (parse_hook_url(spec.view(), host) || !host.to.any.sa_family || !host.path.empty()) {
             why << "not a numeric address (or localhost)";
             return -1;
         }
-        // sin_family and sin_port are where sin6_family and sin6_port are.
-        address.v4.sin_family = static_cast<sa_family_t>(host.family);
-        address.v4.sin_port = htons(static_cast<uint16_t>(url.port));
-        bool v6 = host.family == AF_INET6;
-        std::memcpy(v6 ? static_cast<void*>(&address.v6.sin6_addr) : &address.v4.sin_addr, host.address, v6 ? 16 : 4);
-        size = v6 ? sizeof address.v6 : sizeof address.v4;
+        std::memcpy(&address, &host.to, sizeof host.to);
+        size = host.to.any.sa_family == AF_INET6 ? sizeof address.v6 : sizeof address.v4;
     }
     // Raw calls, as the web hook's: musl's socket carries a fallback for kernels before 2.6.27.
     int fd = static_cast<int>(syscall(SYS_socket, address.any.sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0));
