@@ -8,6 +8,14 @@
 namespace initd {
 namespace {
 
+// The options initd and dock share, one text each (the tables are a sizeable part of the binary).
+constexpr char kIoText[] = "io\0" "URL\0" "the child's stdout+stderr to a file, tcp:// or unix://";
+constexpr char kPrefixText[] = "stdout-prefix\0" "TEXT[:COLOR]\0" "start each line of the child's output with TEXT";
+constexpr char kWebHookText[] = "web-hook\0" "URL\0" "PUT the child's status (starting, running, crashed) there";
+constexpr char kBindPortText[] = "bind-port\0" "PORT\0" "the child is running once PORT is bound";
+constexpr char kStrictText[] = "strict-port-binding\0" "\0" "... by a process started by initd";
+constexpr char kThugText[] = "thug\0" "\0" "SIGKILL for a TERM/INT/QUIT the child ignores or blocks";
+
 // initd's own options: a superset of the three peers', with initd's spellings.
 constexpr std::array kInitdOptions = {
     OptionSpec{'r', Opt::rewrite, "rewrite\0" "FROM:TO\0" "forward signal FROM as TO (TO 0 drops it); repeatable"},
@@ -30,14 +38,14 @@ constexpr std::array kInitdOptions = {
     OptionSpec{0, Opt::pre_shutdown, "pre-shutdown\0" "PATH\0" "run PATH once COMMAND is done, before the services stop"},
     OptionSpec{0, Opt::post_shutdown, "post-shutdown\0" "PATH\0" "run PATH once the services are stopped"},
     OptionSpec{0, Opt::termination_log, "termination-log\0" "PATH\0" "if the child fails, say why in PATH if empty ('': off)"},
-    OptionSpec{0, Opt::io, "io\0" "URL\0" "the child's stdout+stderr to a file, tcp:// or unix://"},
-    OptionSpec{0, Opt::stdout_prefix, "stdout-prefix\0" "TEXT[:COLOR]\0" "start each line of the child's output with TEXT"},
+    OptionSpec{0, Opt::io, kIoText},
+    OptionSpec{0, Opt::stdout_prefix, kPrefixText},
     OptionSpec{0, Opt::log_rotate, "log-rotate\0" "DURATION\0" "gzip the --io file this often; keep 5"},
-    OptionSpec{0, Opt::web_hook, "web-hook\0" "URL\0" "PUT the child's status (starting, running, crashed) there"},
-    OptionSpec{0, Opt::bind_port, "bind-port\0" "PORT\0" "the child is running once PORT is bound"},
-    OptionSpec{0, Opt::strict_port_binding, "strict-port-binding\0" "\0" "... by a process started by initd"},
+    OptionSpec{0, Opt::web_hook, kWebHookText},
+    OptionSpec{0, Opt::bind_port, kBindPortText},
+    OptionSpec{0, Opt::strict_port_binding, kStrictText},
     OptionSpec{0, Opt::notify_socket, "notify-socket\0" "\0" "give the child a NOTIFY_SOCKET: READY=1 is running"},
-    OptionSpec{0, Opt::thug, "thug\0" "\0" "SIGKILL for a TERM/INT/QUIT the child ignores or blocks"},
+    OptionSpec{0, Opt::thug, kThugText},
     OptionSpec{'v', Opt::verbose, "verbose\0" "\0" "more log lines on stderr; repeat for more"},
     OptionSpec{'h', Opt::help, "help\0" "\0" "print this help and exit"},
     OptionSpec{'V', Opt::version, "version\0" "\0" "print the version and exit"},
@@ -87,15 +95,15 @@ constexpr std::array kMyInitOptions = {
 };
 // dock 0.x: Go flags, each name usable with one dash or two.
 constexpr std::array kDockOptions = {
-    OptionSpec{0, Opt::io, "io\0" "URL\0" "file:///PATH, PATH, tcp://HOST:PORT or unix:///PATH"},
-    OptionSpec{0, Opt::web_hook, "web-hook\0" "URL\0" "where the process's status changes are PUT"},
-    OptionSpec{0, Opt::bind_port, "bind-port\0" "PORT\0" "the port the process is expected to bind"},
-    OptionSpec{0, Opt::strict_port_binding, "strict-port-binding\0" "\0" "... by a descendant of dock"},
+    OptionSpec{0, Opt::io, kIoText},
+    OptionSpec{0, Opt::web_hook, kWebHookText},
+    OptionSpec{0, Opt::bind_port, kBindPortText},
+    OptionSpec{0, Opt::strict_port_binding, kStrictText},
     OptionSpec{0, Opt::log_rotate_hours, "log-rotate\0" "HOURS\0" "rotate the --io file this often"},
-    OptionSpec{0, Opt::stdout_prefix, "stdout-prefix\0" "TEXT[:COLOR]\0" "prefix the process's lines"},
+    OptionSpec{0, Opt::stdout_prefix, kPrefixText},
     OptionSpec{0, Opt::debug, "debug\0" "\0" "verbose output"},
     OptionSpec{0, Opt::debug, "d\0" "\0" ""},
-    OptionSpec{0, Opt::thug, "thug\0" "\0" "SIGKILL for a stop signal the process ignores or blocks"},
+    OptionSpec{0, Opt::thug, kThugText},
     OptionSpec{0, Opt::help, "help\0" "\0" "print this help"},
     OptionSpec{0, Opt::help, "h\0" "\0" ""},
     OptionSpec{0, Opt::version, "version\0" "\0" "print the version"},
