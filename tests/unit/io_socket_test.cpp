@@ -59,7 +59,7 @@ int listen_tcp(unsigned& port) {
 
 }  // namespace
 
-TEST_CASE("--io takes dock's URL forms", "[io_socket]") {
+TEST_CASE("io URLs: --io takes dock's URL forms", "[io_socket]") {
     Url u = parsed("file:///var/log/app.log");
     CHECK(u.kind == Kind::file);
     CHECK(u.path == "/var/log/app.log");
@@ -79,7 +79,7 @@ TEST_CASE("--io takes dock's URL forms", "[io_socket]") {
     CHECK(u.path == "/run/app.sock");
 }
 
-TEST_CASE("--io refuses TLS, other schemes and broken addresses in one line", "[io_socket]") {
+TEST_CASE("io URLs: --io refuses TLS, other schemes and broken addresses in one line", "[io_socket]") {
     CHECK(refusal("tls://example.com:443").find("TLS is not supported") != std::string::npos);
     CHECK(refusal("ssl://example.com:443").find("TLS is not supported") != std::string::npos);
     CHECK(refusal("http://example.com") == "--io http://example.com: unknown scheme (file://, tcp:// or unix://)");
