@@ -2,7 +2,6 @@
 
 #include <cerrno>
 #include <csignal>
-#include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <sys/inotify.h>
@@ -29,13 +28,14 @@ const char* join(char (&out)[96], const char* a, const char* b) {
 void write_file(int dir, const char* name, const char* data, std::size_t size) {
     char fresh[96], final[96];
     join(final, "supervise", name);
-    std::memcpy(fresh, final, sizeof final);
-    std::strcat(fresh, ".new");
+    join(fresh, final, "new");
+    fresh[std::strlen(final)] = '.';  // "supervise/NAME.new"
     int fd = openat(dir, fresh, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
     if (fd < 0) return;
     bool whole = ::write(fd, data, size) == static_cast<ssize_t>(size);
     ::close(fd);
-    if (whole) renameat(dir, fresh, dir, final);
+    // Raw calls here and below: musl's wrappers are used by nothing else.
+    if (whole) syscall(SYS_renameat, long{dir}, fresh, long{dir}, final);
 }
 
 void say(const char* service, const char* what, int err) {
@@ -60,9 +60,9 @@ void ServiceDirectory::open(const char* path, const ChildSetup& base) {
         say(path, "cannot open; no services", errno);
         return;
     }
-    inotify_ = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-    if (inotify_ < 0 ||
-        inotify_add_watch(inotify_, path, IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_ATTRIB | IN_ONLYDIR) < 0)
+    inotify_ = static_cast<int>(syscall(SYS_inotify_init1, long{IN_NONBLOCK | IN_CLOEXEC}));
+    if (inotify_ < 0 || syscall(SYS_inotify_add_watch, long{inotify_}, path,
+                                long{IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_ATTRIB | IN_ONLYDIR}) < 0)
         say(path, "inotify failed: services added later are not seen", errno);
     else raw_fs::signal_when_readable(inotify_);
     scan();
@@ -98,9 +98,9 @@ void ServiceDirectory::scan() {
 bool ServiceDirectory::prepare(int parent, const char* sub, Place& place) {
     place.dir = openat(parent, sub, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (place.dir < 0) return false;
-    mkdirat(place.dir, "supervise", 0700);
-    mkfifoat(place.dir, "supervise/control", 0600);
-    mkfifoat(place.dir, "supervise/ok", 0600);
+    syscall(SYS_mkdirat, long{place.dir}, "supervise", 0700L);
+    for (const char* fifo : {"supervise/control", "supervise/ok"})
+        syscall(SYS_mknodat, long{place.dir}, fifo, long{S_IFIFO | 0600}, 0L);
     // Two ends, as runsv holds them: the reading one raises SIGIO when sv writes; the
     // writing one keeps the FIFO from reporting end-of-file when an sv closes it. (One
     // O_RDWR descriptor would do that too, but the kernel then signals its writer side
