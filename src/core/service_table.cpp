@@ -88,7 +88,6 @@ bool ServiceTable::control(int service, Which which, char command) {
     Program& p = program(service, which);
     if (!p.present) return false;
     bool stoppable = p.pid != 0 && p.state == runit::State::run;
-    int sig = 0;
     switch (command) {
     case 'u':
         p.want_up = true;
@@ -117,15 +116,13 @@ bool ServiceTable::control(int service, Which which, char command) {
         p.paused = command == 'p';
         changed(service, which, false);
         return true;
-    case 'h': sig = SIGHUP; break;
-    case 'a': sig = SIGALRM; break;
-    case 'i': sig = SIGINT; break;
-    case 'q': sig = SIGQUIT; break;
-    case '1': sig = SIGUSR1; break;
-    case '2': sig = SIGUSR2; break;
-    default: return false;
     }
-    if (p.pid) ops_->signal(p.pid, sig);
+    // The letters that only send a signal, and their signals: a table, not six cases.
+    static constexpr char kLetters[] = "haiq12";
+    static constexpr unsigned char kSignals[] = {SIGHUP, SIGALRM, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2};
+    const char* letter = command ? std::strchr(kLetters, command) : nullptr;
+    if (!letter) return false;
+    if (p.pid) ops_->signal(p.pid, kSignals[letter - kLetters]);
     return true;
 }
 
