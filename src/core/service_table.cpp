@@ -88,41 +88,32 @@ bool ServiceTable::control(int service, Which which, char command) {
     Program& p = program(service, which);
     if (!p.present) return false;
     bool stoppable = p.pid != 0 && p.state == runit::State::run;
+    // The letters that send a signal, and their signals: a table, not a case each.
+    static constexpr char kLetters[] = "haiq12kpc";
+    static constexpr unsigned char kSignals[] = {SIGHUP,  SIGALRM, SIGINT,  SIGQUIT, SIGUSR1,
+                                                 SIGUSR2, SIGKILL, SIGSTOP, SIGCONT};
     switch (command) {
     case 'u':
-        p.want_up = true;
-        changed(service, which, false);
-        if (p.pid == 0) start(service, which, true);
-        return true;
     case 'd':
     case 'x':  // runsv's "exit": there is no runsv to end; the program stops as with d
     case 'o':
-        p.want_up = false;
+        // (restart_at is 0 while a program runs, and start() clears it: no harm to 'u')
+        p.want_up = command == 'u';
         p.restart_at = 0;
-        if (command != 'o' && stoppable) stop(p);
-        changed(service, which, false);
-        if (command == 'o' && p.pid == 0) start(service, which, true);
-        return true;
+        [[fallthrough]];
     case 't':
-        if (stoppable) stop(p);
+        if (stoppable && command != 'u' && command != 'o') stop(p);
         changed(service, which, false);
-        return true;
-    case 'k':
-        if (p.pid) ops_->signal(p.pid, SIGKILL);
-        return true;
-    case 'p':
-    case 'c':
-        if (p.pid) ops_->signal(p.pid, command == 'p' ? SIGSTOP : SIGCONT);
-        p.paused = command == 'p';
-        changed(service, which, false);
+        if (p.pid == 0 && (command == 'u' || command == 'o')) start(service, which, true);
         return true;
     }
-    // The letters that only send a signal, and their signals: a table, not six cases.
-    static constexpr char kLetters[] = "haiq12";
-    static constexpr unsigned char kSignals[] = {SIGHUP, SIGALRM, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2};
     const char* letter = command ? std::strchr(kLetters, command) : nullptr;
     if (!letter) return false;
     if (p.pid) ops_->signal(p.pid, kSignals[letter - kLetters]);
+    if (command == 'p' || command == 'c') {
+        p.paused = command == 'p';
+        changed(service, which, false);
+    }
     return true;
 }
 
