@@ -90,7 +90,8 @@ void ServiceDirectory::scan() {
     for (int n = 0; n < names.count; ++n) {
         const char* name = names[n];
         if (name[0] == '.' || std::strlen(name) > static_cast<std::size_t>(kMaxNameLength) || table_.find(name) >= 0) continue;
-        if (raw_fs::kind(dir_, name) == raw_fs::Kind::directory && raw_fs::executable(dir_, join(run, name, "run"))) add(name);
+        // (NAME/run resolves only through a directory, or a link to one: no stat needed)
+        if (raw_fs::executable(dir_, join(run, name, "run"))) add(name);
     }
 }
 
