@@ -233,7 +233,15 @@ bool Environment::adopt(char** envp) {
         const char* equals = std::strchr(*e, '=');
         // No '=' or no name (neither is a variable), or a second one of the name.
         if (!equals || equals == *e || find({*e, equals}) >= 0) continue;
-        ok = set({*e, equals}, equals + 1) && ok;
+        // set() without its checks: an entry holds no NUL and its name no '='.
+        long old;
+        std::size_t value_size = std::strlen(equals + 1);
+        char* value = begin({*e, equals}, value_size, old);
+        if (value) {
+            std::memcpy(value, equals + 1, value_size + 1);
+            commit(value + value_size, old);
+        }
+        ok = value && ok;
     }
     return ok;
 }
