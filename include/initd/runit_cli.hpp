@@ -4,7 +4,6 @@
 #pragma once
 
 #include <cstddef>
-#include <string_view>
 
 #include "initd/runit_status.hpp"
 #include "initd/text.hpp"
@@ -53,10 +52,10 @@ struct SvAction {
 };
 // False for a word sv does not know (sv then prints its usage). As runit, only some
 // words must be spelled out: "u", "up" and "upper" all mean up.
-bool sv_action(std::string_view word, SvAction& out);
+bool sv_action(const char* word, SvAction& out);
 
 // "run: NAME: (pid 12) 5s, normally down" (no newline): runit's words for `status` at
 // unix time `now`, for a service whose down file exists (`normally_up` false) or not.
-void format_status(Text& out, std::string_view name, const Status& s, long long now, bool normally_up);
+void format_status(Text& out, const char* name, const Status& s, long long now, bool normally_up);
 
 }  // namespace initd::runit
