@@ -25,14 +25,14 @@ const char* join(char (&out)[96], const char* a, const char* b) {
 }
 
 // Replaces supervise/NAME whole, as runsv does: a reader never sees half a record.
-void write_file(int dir, const char* name, const char* data, std::size_t size) {
+void write_file(int dir, const char* name, std::string_view data) {
     char fresh[96], final[96];
     join(final, "supervise", name);
     join(fresh, final, "new");
     fresh[std::strlen(final)] = '.';  // "supervise/NAME.new"
     int fd = openat(dir, fresh, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
     if (fd < 0) return;
-    bool whole = ::write(fd, data, size) == static_cast<ssize_t>(size);
+    bool whole = ::write(fd, data.data(), data.size()) == static_cast<ssize_t>(data.size());
     ::close(fd);
     // Raw calls here and below: musl's wrappers are used by nothing else.
     if (whole) syscall(SYS_renameat, long{dir}, fresh, long{dir}, final);
@@ -214,7 +214,7 @@ void ServiceDirectory::publish(int service, Which which, const runit::Status& st
     int dir = place(service, which).dir;
     if (dir < 0) return;
     runit::Record record = runit::encode(status);
-    write_file(dir, "status", reinterpret_cast<const char*>(record.data()), record.size());
+    write_file(dir, "status", {reinterpret_cast<const char*>(record.data()), record.size()});
     // The text forms runsv keeps beside it.
     Text t;
     t << (status.state == runit::State::run ? "run" : status.state == runit::State::finish ? "finish" : "down");
@@ -223,10 +223,10 @@ void ServiceDirectory::publish(int service, Which which, const runit::Status& st
     if (status.state != runit::State::down && !status.want_up) t << ", want down";
     if (status.state == runit::State::down && status.want_up) t << ", want up";
     t << '\n';
-    write_file(dir, "stat", t.c_str(), t.view().size());
-    Text pid;
-    if (status.pid > 0) pid << status.pid << '\n';
-    write_file(dir, "pid", pid.c_str(), pid.view().size());
+    write_file(dir, "stat", t.view());
+    t.clear();
+    if (status.pid > 0) t << status.pid << '\n';
+    write_file(dir, "pid", t.view());
 }
 
 }  // namespace initd::services
