@@ -174,13 +174,12 @@ void ServiceDirectory::read_commands(int service, Which which) {
 
 pid_t ServiceDirectory::start(int service, Which which, const int* finish_args) {
     Files& f = files_[service];
-    Text code, sig;  // runit's two arguments to ./finish
+    Text args;  // runit's two arguments to ./finish, a NUL between them
     char* argv[4] = {const_cast<char*>(finish_args ? "./finish" : "./run"), nullptr, nullptr, nullptr};
     if (finish_args) {
-        code << finish_args[0];
-        sig << finish_args[1];
-        argv[1] = const_cast<char*>(code.c_str());
-        argv[2] = const_cast<char*>(sig.c_str());
+        args << finish_args[0] << '\0' << finish_args[1];
+        argv[1] = const_cast<char*>(args.c_str());
+        argv[2] = argv[1] + std::strlen(argv[1]) + 1;
     }
     ChildSetup setup = base_;
     setup.command = argv;
