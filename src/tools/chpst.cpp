@@ -175,13 +175,13 @@ int chpst(int, char** argv, char** envp) {
         if (syscall(SYS_setpriority, long{PRIO_PROCESS}, 0L, now + nice) < 0) die("unable to set nice level");
     }
     Credentials user;
-    Text gid_var, uid_var;  // in the environment until exec
+    Text ids;  // "GID=...\0UID=...": in the environment until exec
     if (word[env_user]) {
         account(word[env_user], user);
-        gid_var << "GID=" << static_cast<unsigned long>(user.gid);
-        uid_var << "UID=" << static_cast<unsigned long>(user.uid);
-        env.put(gid_var.c_str());
-        env.put(uid_var.c_str());
+        ids << "GID=" << static_cast<unsigned long>(user.gid) << '\0' << "UID=" << static_cast<unsigned long>(user.uid);
+        const char* gid_var = ids.c_str();
+        env.put(gid_var);
+        env.put(gid_var + std::strlen(gid_var) + 1);
     }
     if (word[set_user]) {
         account(word[set_user], user);
