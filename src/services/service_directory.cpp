@@ -130,9 +130,11 @@ void ServiceDirectory::add(const char* name) {
     bool ok = prepare(dir_, name, f.run);
     bool has_log = ok && raw_fs::executable(f.run.dir, "log/run");
     if (has_log) ok = prepare(f.run.dir, "log", f.log) && raw_fs::pipe_cloexec(f.pipe) == 0;
+    // Without a logger f.log.dir is -1: its finish is not executable (EBADF), and the
+    // table wants no absent logger up.
     int slot = ok ? table_.add(name, has_log, raw_fs::executable(f.run.dir, "finish"),
-                               has_log && raw_fs::executable(f.log.dir, "finish"), !raw_fs::exists(f.run.dir, "down"),
-                               has_log && !raw_fs::exists(f.log.dir, "down"))
+                               raw_fs::executable(f.log.dir, "finish"), !raw_fs::exists(f.run.dir, "down"),
+                               !raw_fs::exists(f.log.dir, "down"))
                   : -1;
     if (slot < 0) {
         say(name, ok ? "left out: the table is full (64 services)" : "cannot make supervise/", ok ? 0 : errno);
