@@ -107,6 +107,7 @@ private:
     void stop(Program& p);
     void changed(int service, Which which, bool new_state);
     void ended(int service, Which which, int wait_status);
+    void release_if_done(int service);  // a removed service with nothing running: freed
 
     ServiceOps* ops_;
     Service services_[kMaxServices];

@@ -149,8 +149,12 @@ void ServiceTable::ended(int service, Which which, int wait_status) {
     }
     p.state = runit::State::down;
     changed(service, which, true);
+    if (p.want_up && !services_[service].removed) start(service, which);
+    release_if_done(service);
+}
+
+void ServiceTable::release_if_done(int service) {
     Service& s = services_[service];
-    if (p.want_up && !s.removed) start(service, which);
     if (s.removed && s.run.pid == 0 && s.log.pid == 0) {
         s.in_use = false;
         ops_->released(service);
@@ -188,11 +192,8 @@ void ServiceTable::remove(int service) {
     if (!s.in_use) return;
     s.removed = true;
     control(service, Which::run, 'd');
-    if (s.log.present) control(service, Which::log, 'd');
-    if (s.run.pid == 0 && s.log.pid == 0) {
-        s.in_use = false;
-        ops_->released(service);
-    }
+    control(service, Which::log, 'd');  // (no logger: control() does nothing)
+    release_if_done(service);
 }
 
 void ServiceTable::stop_services() {
@@ -201,10 +202,8 @@ void ServiceTable::stop_services() {
 }
 
 void ServiceTable::stop_loggers() {
-    for (int i = 0; i < kMaxServices; ++i) {
-        const Service& s = services_[i];
-        if (s.in_use && s.log.present) control(i, Which::log, 'd');
-    }
+    for (int i = 0; i < kMaxServices; ++i)
+        if (services_[i].in_use) control(i, Which::log, 'd');  // (no logger: nothing done)
 }
 
 bool ServiceTable::services_down() const {

@@ -144,7 +144,7 @@ void ServiceDirectory::add(const char* name) {
     files_[slot] = f;
     table_.refresh(slot);  // the table published before the files were in place
     read_commands(slot, Which::run);
-    if (has_log) read_commands(slot, Which::log);
+    read_commands(slot, Which::log);
 }
 
 void ServiceDirectory::released(int service) { close_all(files_[service]); }
@@ -162,7 +162,7 @@ void ServiceDirectory::on_io() {
     for (int i = 0; i < kMaxServices; ++i) {
         if (!table_.at(i).in_use) continue;
         read_commands(i, Which::run);
-        if (table_.at(i).log.present) read_commands(i, Which::log);
+        read_commands(i, Which::log);  // (no logger: no descriptor, nothing read)
     }
 }
 
