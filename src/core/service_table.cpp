@@ -45,8 +45,9 @@ void ServiceTable::start_wanted() {
         const Service& s = services_[i];
         if (!s.in_use || s.removed) continue;
         // The logger first: the service's first lines have a reader from the start.
-        if (s.log.present && s.log.want_up && s.log.pid == 0) start(i, Which::log);
-        if (s.run.want_up && s.run.pid == 0) start(i, Which::run);
+        // (start() skips what is absent or running)
+        if (s.log.want_up) start(i, Which::log);
+        if (s.run.want_up) start(i, Which::run);
     }
 }
 
@@ -104,7 +105,7 @@ bool ServiceTable::control(int service, Which which, char command) {
     case 't':
         if (stoppable && command != 'u' && command != 'o') stop(p);
         changed(service, which, false);
-        if (p.pid == 0 && (command == 'u' || command == 'o')) start(service, which, true);
+        if (command == 'u' || command == 'o') start(service, which, true);  // unless running
         return true;
     }
     const char* letter = command ? std::strchr(kLetters, command) : nullptr;
@@ -170,7 +171,7 @@ void ServiceTable::on_deadlines() {
             Program& p = program(i, which);
             if (!p.restart_at || now < p.restart_at) continue;
             p.restart_at = 0;
-            if (p.want_up && p.pid == 0) start(i, which);
+            if (p.want_up) start(i, which);
         }
     }
 }
