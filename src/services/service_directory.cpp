@@ -63,7 +63,7 @@ void ServiceDirectory::open(const char* path, const ChildSetup& base) {
     inotify_ = static_cast<int>(syscall(SYS_inotify_init1, long{IN_NONBLOCK | IN_CLOEXEC}));
     if (inotify_ < 0 || syscall(SYS_inotify_add_watch, long{inotify_}, path,
                                 long{IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_ATTRIB | IN_ONLYDIR}) < 0)
-        say(path, "inotify failed: services added later are not seen", errno);
+        say(path, "inotify failed: new services are not seen", errno);
     else raw_fs::signal_when_readable(inotify_);
     scan();
 }
@@ -78,7 +78,7 @@ ServiceDirectory::Place& ServiceDirectory::place(int service, Which which) {
 void ServiceDirectory::scan() {
     INITD_LARGE_BSS static NameList names;  // 8 KiB: not on the stack
     if (!list_sorted(dir_, ".", names)) return;
-    if (names.overflow) say(".", "too many entries: the last in name order are left out", 0);
+    if (names.overflow) say(".", "too many entries; the last are left out", 0);
     char run[96];
     for (int i = 0; i < kMaxServices; ++i) {
         const Service& s = table_.at(i);
@@ -137,7 +137,7 @@ void ServiceDirectory::add(const char* name) {
                                !raw_fs::exists(f.log.dir, "down"))
                   : -1;
     if (slot < 0) {
-        say(name, ok ? "left out: the table is full (64 services)" : "cannot make supervise/", ok ? 0 : errno);
+        say(name, ok ? "left out: 64 services at most" : "cannot make supervise/", ok ? 0 : errno);
         close_all(f);
         return;
     }
