@@ -1,6 +1,7 @@
 // The pure parts of the one-shot tools (setuser, chpst, sv: tools.hpp): runit's option
 // scanner, runit's words for an errno, the environment edit runit's chpst makes, what an
-// `sv` command word means, and sv's status line. No system call here: unit-tested.
+// `sv` command word means, and sv's status line. No system call here but usage()'s:
+// unit-tested.
 #pragma once
 
 #include <cstddef>
@@ -13,6 +14,9 @@ namespace initd::runit {
 // runit's words for an errno ("file does not exist"), which sv and chpst print where
 // libc would say "No such file or directory"; strerror for the rarer ones.
 const char* error_text(int err);
+
+// `line` on stderr, then exit 100: sv's and chpst's usage.
+[[noreturn]] void usage(const char* line);
 
 // runit's scan_ulong: the number the leading digits of `s` make (none: 0); `s` is left
 // on the first other character.

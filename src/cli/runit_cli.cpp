@@ -3,6 +3,9 @@
 #include <cerrno>
 #include <cstring>
 #include <string.h>
+#include <unistd.h>
+
+#include "initd/log.hpp"
 
 namespace initd::runit {
 namespace {
@@ -33,6 +36,11 @@ const char* error_text(int err) {
         word += std::strlen(word) + 1;
     }
     return std::strerror(err);
+}
+
+void usage(const char* line) {
+    log::write_all(STDERR_FILENO, line);
+    _exit(100);
 }
 
 unsigned long scan_ulong(const char*& s) {

@@ -38,10 +38,8 @@ void say(const char* level, const char* what, const char* arg, int err) {
 [[noreturn]] void die(const char* what, const char* arg = nullptr) { fatal(what, arg, errno); }
 
 [[noreturn]] void usage() {
-    log::write_all(STDERR_FILENO,
-                   "usage: chpst [-vVP012] [-u user[:group]] [-U user[:group]] [-b argv0] [-e dir] [-/ root] "
-                   "[-n nice] [-l|-L lock] [-m n] [-d n] [-o n] [-p n] [-f n] [-c n] [-t n] prog\n\n");
-    _exit(100);
+    runit::usage("usage: chpst [-vVP012] [-u user[:group]] [-U user[:group]] [-b argv0] [-e dir] [-/ root] "
+                 "[-n nice] [-l|-L lock] [-m n] [-d n] [-o n] [-p n] [-f n] [-c n] [-t n] prog\n\n");
 }
 
 // A whole word of digits (none is 0), else usage.

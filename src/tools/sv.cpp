@@ -170,10 +170,7 @@ int control(int dir, const char* letters) {
     return written ? 1 : warn("unable to write to supervise/control");
 }
 
-int usage() {
-    log::write_all(STDERR_FILENO, "usage: sv [-v] [-w sec] command service ...\n\n");
-    return 100;
-}
+[[noreturn]] void usage() { runit::usage("usage: sv [-v] [-w sec] command service ...\n\n"); }
 
 // getenv, over the environment the tool was given.
 const char* variable(char** envp, const char* name) {
@@ -200,13 +197,13 @@ int sv(int, char** argv, char** envp) {
         if (c == 'w') wait_s = runit::scan_ulong(opt.value);
         else if (c != 'v') {  // -V too: initd has no runit version to show
             if (c == '?') log::write_all(STDERR_FILENO, complaint.view());
-            return usage();
+            usage();
         }
         verbose = true;  // as runit's: -w implies -v
     }
     char** services = argv + opt.index;
     runit::SvAction action;
-    if (!*services || !services[1] || !runit::sv_action(*services, action)) return usage();
+    if (!*services || !services[1] || !runit::sv_action(*services, action)) usage();
     ++services;
     static char done[] = "";  // a service that needs no more looking at
     run.letters = action.letters;
