@@ -1,10 +1,10 @@
 // The pure parts of the one-shot tools (setuser, chpst, sv: tools.hpp): runit's option
 // scanner, runit's words for an errno, the environment edit runit's chpst makes, what an
-// `sv` command word means, and sv's status line. No system call here: unit-tested.
+// `sv` command word means, and sv's status line. No system call here but usage()'s:
+// unit-tested.
 #pragma once
 
 #include <cstddef>
-#include <string_view>
 
 #include "initd/runit_status.hpp"
 #include "initd/text.hpp"
@@ -14,6 +14,9 @@ namespace initd::runit {
 // runit's words for an errno ("file does not exist"), which sv and chpst print where
 // libc would say "No such file or directory"; strerror for the rarer ones.
 const char* error_text(int err);
+
+// `line` on stderr, then exit 100: sv's and chpst's usage.
+[[noreturn]] void usage(const char* line);
 
 // runit's scan_ulong: the number the leading digits of `s` make (none: 0); `s` is left
 // on the first other character.
@@ -53,10 +56,10 @@ struct SvAction {
 };
 // False for a word sv does not know (sv then prints its usage). As runit, only some
 // words must be spelled out: "u", "up" and "upper" all mean up.
-bool sv_action(std::string_view word, SvAction& out);
+bool sv_action(const char* word, SvAction& out);
 
 // "run: NAME: (pid 12) 5s, normally down" (no newline): runit's words for `status` at
 // unix time `now`, for a service whose down file exists (`normally_up` false) or not.
-void format_status(Text& out, std::string_view name, const Status& s, long long now, bool normally_up);
+void format_status(Text& out, const char* name, const Status& s, long long now, bool normally_up);
 
 }  // namespace initd::runit

@@ -6,7 +6,9 @@
 #pragma once
 
 #include <array>
+#include <bit>
 #include <cstdint>
+#include <cstring>
 #include <span>
 
 namespace initd::runit {
@@ -27,13 +29,20 @@ using Record = std::array<unsigned char, 20>;
 
 inline constexpr std::uint64_t kTaiOffset = (std::uint64_t{1} << 62) + 10;
 
+// The record's fields are whole words at fixed offsets: copied, and byte-swapped where
+// the host's order is not the record's (a loop per byte costs more code).
+constexpr bool kLittle = std::endian::native == std::endian::little;
+inline std::uint64_t big64(std::uint64_t v) { return kLittle ? __builtin_bswap64(v) : v; }
+inline std::uint32_t big32(std::uint32_t v) { return kLittle ? __builtin_bswap32(v) : v; }
+inline std::uint32_t little32(std::uint32_t v) { return kLittle ? v : __builtin_bswap32(v); }
+
 inline Record encode(const Status& s) {
-    Record r{};
-    std::uint64_t tai = kTaiOffset + static_cast<std::uint64_t>(s.since_sec);
-    for (int i = 0; i < 8; ++i) r[i] = static_cast<unsigned char>(tai >> (56 - 8 * i));
-    for (int i = 0; i < 4; ++i) r[8 + i] = static_cast<unsigned char>(s.since_nsec >> (24 - 8 * i));
-    auto pid = static_cast<std::uint32_t>(s.pid);
-    for (int i = 0; i < 4; ++i) r[12 + i] = static_cast<unsigned char>(pid >> (8 * i));
+    Record r;
+    std::uint64_t tai = big64(kTaiOffset + static_cast<std::uint64_t>(s.since_sec));
+    std::uint32_t nsec = big32(s.since_nsec), pid = little32(static_cast<std::uint32_t>(s.pid));
+    std::memcpy(&r[0], &tai, 8);
+    std::memcpy(&r[8], &nsec, 4);
+    std::memcpy(&r[12], &pid, 4);
     r[16] = s.paused;
     r[17] = s.want_up ? 'u' : 'd';
     r[18] = s.got_term;
@@ -44,14 +53,14 @@ inline Record encode(const Status& s) {
 // False unless `bytes` is a whole record with a known state.
 inline bool decode(std::span<const unsigned char> bytes, Status& out) {
     if (bytes.size() != 20 || bytes[19] > 2) return false;
-    std::uint64_t tai = 0;
-    for (int i = 0; i < 8; ++i) tai = tai << 8 | bytes[i];
-    std::uint32_t nsec = 0, pid = 0;
-    for (int i = 0; i < 4; ++i) nsec = nsec << 8 | bytes[8 + i];
-    for (int i = 3; i >= 0; --i) pid = pid << 8 | bytes[12 + i];
-    out.since_sec = static_cast<std::int64_t>(tai - kTaiOffset);
-    out.since_nsec = nsec;
-    out.pid = static_cast<std::int32_t>(pid);
+    std::uint64_t tai;
+    std::uint32_t nsec, pid;
+    std::memcpy(&tai, &bytes[0], 8);
+    std::memcpy(&nsec, &bytes[8], 4);
+    std::memcpy(&pid, &bytes[12], 4);
+    out.since_sec = static_cast<std::int64_t>(big64(tai) - kTaiOffset);
+    out.since_nsec = big32(nsec);
+    out.pid = static_cast<std::int32_t>(little32(pid));
     out.paused = bytes[16] != 0;
     out.want_up = bytes[17] == 'u';
     out.got_term = bytes[18] != 0;

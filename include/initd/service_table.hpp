@@ -24,18 +24,19 @@ inline constexpr std::int64_t kRestartPauseMs = 1000;
 
 // One supervised program: a service's `run` (with its `finish`) or its logger. All
 // zeros is a valid state (the table lives in zeroed memory: no start-up cost).
+// The first seven fields in runit::Status's order: changed() copies them as a block.
 struct Program {
-    bool present;      // the logger exists (the service's run always does)
-    bool has_finish;   // ./finish is executable: run it after each ./run
-    runit::State state;
-    pid_t pid;         // of ./run, or of ./finish in state finish
-    bool want_up;
-    bool paused;
-    bool got_term;
-    std::int64_t started_ms;  // last start, monotonic; 0: never
-    std::int64_t restart_at;  // monotonic; 0: no restart pending
     std::int64_t since_sec;   // wall clock of the last change, for supervise/status
     std::uint32_t since_nsec;
+    pid_t pid;         // of ./run, or of ./finish in state finish
+    bool paused;
+    bool want_up;
+    bool got_term;
+    runit::State state;
+    bool present;      // the logger exists (the service's run always does)
+    bool has_finish;   // ./finish is executable: run it after each ./run
+    std::int64_t started_ms;  // last start, monotonic; 0: never
+    std::int64_t restart_at;  // monotonic; 0: no restart pending
 };
 
 struct Service {
@@ -107,6 +108,7 @@ private:
     void stop(Program& p);
     void changed(int service, Which which, bool new_state);
     void ended(int service, Which which, int wait_status);
+    void release_if_done(int service);  // a removed service with nothing running: freed
 
     ServiceOps* ops_;
     Service services_[kMaxServices];

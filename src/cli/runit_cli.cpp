@@ -3,6 +3,9 @@
 #include <cerrno>
 #include <cstring>
 #include <string.h>
+#include <unistd.h>
+
+#include "initd/log.hpp"
 
 namespace initd::runit {
 namespace {
@@ -33,6 +36,11 @@ const char* error_text(int err) {
         word += std::strlen(word) + 1;
     }
     return std::strerror(err);
+}
+
+void usage(const char* line) {
+    log::write_all(STDERR_FILENO, line);
+    _exit(100);
 }
 
 unsigned long scan_ulong(const char*& s) {
@@ -89,15 +97,17 @@ bool Env::put(const char* entry) {
     return true;
 }
 
-bool sv_action(std::string_view word, SvAction& out) {
-    if (word.empty()) return false;
+bool sv_action(const char* word, SvAction& out) {
+    if (!*word) return false;
     out = {};
     for (const char* entry = kSvWords; *entry;) {
         const char* colon = std::strchr(entry, ':');
         const char* end = std::strchr(colon, ' ');
-        std::string_view name(entry, static_cast<std::size_t>(colon - entry));
+        std::size_t len = static_cast<std::size_t>(colon - entry);
+        // The whole word, or its first letter for an entry of one letter.
+        bool match = std::strncmp(word, entry, len) == 0 && (len == 1 || !word[len]);
         entry = end + 1;
-        if (word != name && (name.size() != 1 || word[0] != name[0])) continue;
+        if (!match) continue;
         std::memcpy(out.letters, colon + 1, static_cast<std::size_t>(end - colon - 2));
         out.wait = end[-1] != '-';
         out.kill = end[-1] == 'k';
@@ -108,7 +118,7 @@ bool sv_action(std::string_view word, SvAction& out) {
     return true;
 }
 
-void format_status(Text& out, std::string_view name, const Status& s, long long now, bool normally_up) {
+void format_status(Text& out, const char* name, const Status& s, long long now, bool normally_up) {
     static constexpr const char* kState[] = {"down: ", "run: ", "finish: "};
     out << kState[static_cast<int>(s.state)] << name << ": ";
     if (s.state != State::down) out << "(pid " << s.pid << ") ";

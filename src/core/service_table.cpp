@@ -45,8 +45,9 @@ void ServiceTable::start_wanted() {
         const Service& s = services_[i];
         if (!s.in_use || s.removed) continue;
         // The logger first: the service's first lines have a reader from the start.
-        if (s.log.present && s.log.want_up && s.log.pid == 0) start(i, Which::log);
-        if (s.run.want_up && s.run.pid == 0) start(i, Which::run);
+        // (start() skips what is absent or running)
+        if (s.log.want_up) start(i, Which::log);
+        if (s.run.want_up) start(i, Which::run);
     }
 }
 
@@ -88,44 +89,32 @@ bool ServiceTable::control(int service, Which which, char command) {
     Program& p = program(service, which);
     if (!p.present) return false;
     bool stoppable = p.pid != 0 && p.state == runit::State::run;
-    int sig = 0;
+    // The letters that send a signal, and their signals: a table, not a case each.
+    static constexpr char kLetters[] = "haiq12kpc";
+    static constexpr unsigned char kSignals[] = {SIGHUP,  SIGALRM, SIGINT,  SIGQUIT, SIGUSR1,
+                                                 SIGUSR2, SIGKILL, SIGSTOP, SIGCONT};
     switch (command) {
     case 'u':
-        p.want_up = true;
-        changed(service, which, false);
-        if (p.pid == 0) start(service, which, true);
-        return true;
     case 'd':
     case 'x':  // runsv's "exit": there is no runsv to end; the program stops as with d
     case 'o':
-        p.want_up = false;
+        // (restart_at is 0 while a program runs, and start() clears it: no harm to 'u')
+        p.want_up = command == 'u';
         p.restart_at = 0;
-        if (command != 'o' && stoppable) stop(p);
-        changed(service, which, false);
-        if (command == 'o' && p.pid == 0) start(service, which, true);
-        return true;
+        [[fallthrough]];
     case 't':
-        if (stoppable) stop(p);
+        if (stoppable && command != 'u' && command != 'o') stop(p);
         changed(service, which, false);
+        if (command == 'u' || command == 'o') start(service, which, true);  // unless running
         return true;
-    case 'k':
-        if (p.pid) ops_->signal(p.pid, SIGKILL);
-        return true;
-    case 'p':
-    case 'c':
-        if (p.pid) ops_->signal(p.pid, command == 'p' ? SIGSTOP : SIGCONT);
+    }
+    const char* letter = command ? std::strchr(kLetters, command) : nullptr;
+    if (!letter) return false;
+    if (p.pid) ops_->signal(p.pid, kSignals[letter - kLetters]);
+    if (command == 'p' || command == 'c') {
         p.paused = command == 'p';
         changed(service, which, false);
-        return true;
-    case 'h': sig = SIGHUP; break;
-    case 'a': sig = SIGALRM; break;
-    case 'i': sig = SIGINT; break;
-    case 'q': sig = SIGQUIT; break;
-    case '1': sig = SIGUSR1; break;
-    case '2': sig = SIGUSR2; break;
-    default: return false;
     }
-    if (p.pid) ops_->signal(p.pid, sig);
     return true;
 }
 
@@ -161,8 +150,12 @@ void ServiceTable::ended(int service, Which which, int wait_status) {
     }
     p.state = runit::State::down;
     changed(service, which, true);
+    if (p.want_up && !services_[service].removed) start(service, which);
+    release_if_done(service);
+}
+
+void ServiceTable::release_if_done(int service) {
     Service& s = services_[service];
-    if (p.want_up && !s.removed) start(service, which);
     if (s.removed && s.run.pid == 0 && s.log.pid == 0) {
         s.in_use = false;
         ops_->released(service);
@@ -178,7 +171,7 @@ void ServiceTable::on_deadlines() {
             Program& p = program(i, which);
             if (!p.restart_at || now < p.restart_at) continue;
             p.restart_at = 0;
-            if (p.want_up && p.pid == 0) start(i, which);
+            if (p.want_up) start(i, which);
         }
     }
 }
@@ -200,11 +193,8 @@ void ServiceTable::remove(int service) {
     if (!s.in_use) return;
     s.removed = true;
     control(service, Which::run, 'd');
-    if (s.log.present) control(service, Which::log, 'd');
-    if (s.run.pid == 0 && s.log.pid == 0) {
-        s.in_use = false;
-        ops_->released(service);
-    }
+    control(service, Which::log, 'd');  // (no logger: control() does nothing)
+    release_if_done(service);
 }
 
 void ServiceTable::stop_services() {
@@ -213,10 +203,8 @@ void ServiceTable::stop_services() {
 }
 
 void ServiceTable::stop_loggers() {
-    for (int i = 0; i < kMaxServices; ++i) {
-        const Service& s = services_[i];
-        if (s.in_use && s.log.present) control(i, Which::log, 'd');
-    }
+    for (int i = 0; i < kMaxServices; ++i)
+        if (services_[i].in_use) control(i, Which::log, 'd');  // (no logger: nothing done)
 }
 
 bool ServiceTable::services_down() const {

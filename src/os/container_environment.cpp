@@ -64,9 +64,6 @@ public:
         if (length_ == sizeof buffer_) flush();
         buffer_[length_++] = c;
     }
-    void put(std::string_view s) {
-        for (char c : s) put(c);
-    }
     void put(const char* s) {
         while (*s) put(*s++);
     }
@@ -155,20 +152,20 @@ void put_json(Output& out, std::string_view s) {
 
 // `export NAME=VALUE`: each character of NAME but [A-Za-z0-9_] becomes '_' (my_init's
 // re.sub(r'\W', '_')); VALUE as Python's shlex.quote quotes it.
-void put_shell_line(Output& out, std::string_view name, std::string_view value) {
+void put_shell_line(Output& out, std::string_view name, const char* value) {
     out.put("export ");
     for (std::size_t at = 0; at < name.size();) {
         char32_t c = next_code_point(name, at);
         out.put(word(c) ? char(c) : '_');
     }
     out.put('=');
-    bool safe = !value.empty();
-    for (char c : value) safe = safe && (word(c) || std::string_view("@%+=:,./-").find(c) != std::string_view::npos);
+    bool safe = *value;
+    for (const char* c = value; *c; ++c) safe = safe && (word(*c) || std::strchr("@%+=:,./-", *c));
     if (safe) {
         out.put(value);
     } else {
         out.put('\'');
-        for (char c : value) c == '\'' ? out.put("'\"'\"'") : out.put(c);
+        for (const char* c = value; *c; ++c) *c == '\'' ? out.put("'\"'\"'") : out.put(*c);
         out.put('\'');
     }
     out.put('\n');
@@ -236,7 +233,15 @@ bool Environment::adopt(char** envp) {
         const char* equals = std::strchr(*e, '=');
         // No '=' or no name (neither is a variable), or a second one of the name.
         if (!equals || equals == *e || find({*e, equals}) >= 0) continue;
-        ok = set({*e, equals}, equals + 1) && ok;
+        // set() without its checks: an entry holds no NUL and its name no '='.
+        long old;
+        std::size_t value_size = std::strlen(equals + 1);
+        char* value = begin({*e, equals}, value_size, old);
+        if (value) {
+            std::memcpy(value, equals + 1, value_size + 1);
+            commit(value + value_size, old);
+        }
+        ok = value && ok;
     }
     return ok;
 }

@@ -39,8 +39,7 @@ const char* ScriptQueue::next() {
                 continue;
             }
             if (names_.overflow)
-                log::line(log::Level::error, Text() << path << ": more than " << NameList::kMaxNames
-                                                    << " entries; the last in name order do not run");
+                log::line(log::Level::error, Text() << path << ": over " << NameList::kMaxNames << " entries; the last do not run");
             entry_ = 0;
         }
         while (entry_ < names_.count) {

@@ -2,7 +2,6 @@
 
 #include <cerrno>
 #include <csignal>
-#include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <sys/inotify.h>
@@ -26,16 +25,17 @@ const char* join(char (&out)[96], const char* a, const char* b) {
 }
 
 // Replaces supervise/NAME whole, as runsv does: a reader never sees half a record.
-void write_file(int dir, const char* name, const char* data, std::size_t size) {
+void write_file(int dir, const char* name, std::string_view data) {
     char fresh[96], final[96];
     join(final, "supervise", name);
-    std::memcpy(fresh, final, sizeof final);
-    std::strcat(fresh, ".new");
+    join(fresh, final, "new");
+    fresh[std::strlen(final)] = '.';  // "supervise/NAME.new"
     int fd = openat(dir, fresh, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
     if (fd < 0) return;
-    bool whole = ::write(fd, data, size) == static_cast<ssize_t>(size);
+    bool whole = ::write(fd, data.data(), data.size()) == static_cast<ssize_t>(data.size());
     ::close(fd);
-    if (whole) renameat(dir, fresh, dir, final);
+    // Raw calls here and below: musl's wrappers are used by nothing else.
+    if (whole) syscall(SYS_renameat, long{dir}, fresh, long{dir}, final);
 }
 
 void say(const char* service, const char* what, int err) {
@@ -60,10 +60,10 @@ void ServiceDirectory::open(const char* path, const ChildSetup& base) {
         say(path, "cannot open; no services", errno);
         return;
     }
-    inotify_ = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-    if (inotify_ < 0 ||
-        inotify_add_watch(inotify_, path, IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_ATTRIB | IN_ONLYDIR) < 0)
-        say(path, "inotify failed: services added later are not seen", errno);
+    inotify_ = static_cast<int>(syscall(SYS_inotify_init1, long{IN_NONBLOCK | IN_CLOEXEC}));
+    if (inotify_ < 0 || syscall(SYS_inotify_add_watch, long{inotify_}, path,
+                                long{IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_ATTRIB | IN_ONLYDIR}) < 0)
+        say(path, "inotify failed: new services are not seen", errno);
     else raw_fs::signal_when_readable(inotify_);
     scan();
 }
@@ -78,7 +78,7 @@ ServiceDirectory::Place& ServiceDirectory::place(int service, Which which) {
 void ServiceDirectory::scan() {
     INITD_LARGE_BSS static NameList names;  // 8 KiB: not on the stack
     if (!list_sorted(dir_, ".", names)) return;
-    if (names.overflow) say(".", "too many entries: the last in name order are left out", 0);
+    if (names.overflow) say(".", "too many entries; the last are left out", 0);
     char run[96];
     for (int i = 0; i < kMaxServices; ++i) {
         const Service& s = table_.at(i);
@@ -90,7 +90,8 @@ void ServiceDirectory::scan() {
     for (int n = 0; n < names.count; ++n) {
         const char* name = names[n];
         if (name[0] == '.' || std::strlen(name) > static_cast<std::size_t>(kMaxNameLength) || table_.find(name) >= 0) continue;
-        if (raw_fs::kind(dir_, name) == raw_fs::Kind::directory && raw_fs::executable(dir_, join(run, name, "run"))) add(name);
+        // (NAME/run resolves only through a directory, or a link to one: no stat needed)
+        if (raw_fs::executable(dir_, join(run, name, "run"))) add(name);
     }
 }
 
@@ -98,9 +99,9 @@ void ServiceDirectory::scan() {
 bool ServiceDirectory::prepare(int parent, const char* sub, Place& place) {
     place.dir = openat(parent, sub, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (place.dir < 0) return false;
-    mkdirat(place.dir, "supervise", 0700);
-    mkfifoat(place.dir, "supervise/control", 0600);
-    mkfifoat(place.dir, "supervise/ok", 0600);
+    syscall(SYS_mkdirat, long{place.dir}, "supervise", 0700L);
+    for (const char* fifo : {"supervise/control", "supervise/ok"})
+        syscall(SYS_mknodat, long{place.dir}, fifo, long{S_IFIFO | 0600}, 0L);
     // Two ends, as runsv holds them: the reading one raises SIGIO when sv writes; the
     // writing one keeps the FIFO from reporting end-of-file when an sv closes it. (One
     // O_RDWR descriptor would do that too, but the kernel then signals its writer side
@@ -114,14 +115,12 @@ bool ServiceDirectory::prepare(int parent, const char* sub, Place& place) {
 }
 
 void ServiceDirectory::close_all(Files& f) {
-    for (Place* p : {&f.run, &f.log})
-        for (int* fd : {&p->dir, &p->control, &p->control_writer, &p->ok}) {
-            if (*fd >= 0) ::close(*fd);
-            *fd = -1;
-        }
-    for (int& fd : f.pipe) {
-        if (fd >= 0) ::close(fd);
-        fd = -1;
+    // Files is descriptors only (add() fills it with memset too): one loop over them.
+    static_assert(sizeof(Files) == 10 * sizeof(int));
+    int* fds = reinterpret_cast<int*>(&f);
+    for (std::size_t i = 0; i < sizeof f / sizeof(int); ++i) {
+        if (fds[i] >= 0) ::close(fds[i]);
+        fds[i] = -1;
     }
 }
 
@@ -131,19 +130,21 @@ void ServiceDirectory::add(const char* name) {
     bool ok = prepare(dir_, name, f.run);
     bool has_log = ok && raw_fs::executable(f.run.dir, "log/run");
     if (has_log) ok = prepare(f.run.dir, "log", f.log) && raw_fs::pipe_cloexec(f.pipe) == 0;
+    // Without a logger f.log.dir is -1: its finish is not executable (EBADF), and the
+    // table wants no absent logger up.
     int slot = ok ? table_.add(name, has_log, raw_fs::executable(f.run.dir, "finish"),
-                               has_log && raw_fs::executable(f.log.dir, "finish"), !raw_fs::exists(f.run.dir, "down"),
-                               has_log && !raw_fs::exists(f.log.dir, "down"))
+                               raw_fs::executable(f.log.dir, "finish"), !raw_fs::exists(f.run.dir, "down"),
+                               !raw_fs::exists(f.log.dir, "down"))
                   : -1;
     if (slot < 0) {
-        say(name, ok ? "left out: the table is full (64 services)" : "cannot make supervise/", ok ? 0 : errno);
+        say(name, ok ? "left out: 64 services at most" : "cannot make supervise/", ok ? 0 : errno);
         close_all(f);
         return;
     }
     files_[slot] = f;
     table_.refresh(slot);  // the table published before the files were in place
     read_commands(slot, Which::run);
-    if (has_log) read_commands(slot, Which::log);
+    read_commands(slot, Which::log);
 }
 
 void ServiceDirectory::released(int service) { close_all(files_[service]); }
@@ -161,7 +162,7 @@ void ServiceDirectory::on_io() {
     for (int i = 0; i < kMaxServices; ++i) {
         if (!table_.at(i).in_use) continue;
         read_commands(i, Which::run);
-        if (table_.at(i).log.present) read_commands(i, Which::log);
+        read_commands(i, Which::log);  // (no logger: no descriptor, nothing read)
     }
 }
 
@@ -175,13 +176,12 @@ void ServiceDirectory::read_commands(int service, Which which) {
 
 pid_t ServiceDirectory::start(int service, Which which, const int* finish_args) {
     Files& f = files_[service];
-    Text code, sig;  // runit's two arguments to ./finish
+    Text args;  // runit's two arguments to ./finish, a NUL between them
     char* argv[4] = {const_cast<char*>(finish_args ? "./finish" : "./run"), nullptr, nullptr, nullptr};
     if (finish_args) {
-        code << finish_args[0];
-        sig << finish_args[1];
-        argv[1] = const_cast<char*>(code.c_str());
-        argv[2] = const_cast<char*>(sig.c_str());
+        args << finish_args[0] << '\0' << finish_args[1];
+        argv[1] = const_cast<char*>(args.c_str());
+        argv[2] = argv[1] + std::strlen(argv[1]) + 1;
     }
     ChildSetup setup = base_;
     setup.command = argv;
@@ -215,7 +215,7 @@ void ServiceDirectory::publish(int service, Which which, const runit::Status& st
     int dir = place(service, which).dir;
     if (dir < 0) return;
     runit::Record record = runit::encode(status);
-    write_file(dir, "status", reinterpret_cast<const char*>(record.data()), record.size());
+    write_file(dir, "status", {reinterpret_cast<const char*>(record.data()), record.size()});
     // The text forms runsv keeps beside it.
     Text t;
     t << (status.state == runit::State::run ? "run" : status.state == runit::State::finish ? "finish" : "down");
@@ -224,10 +224,10 @@ void ServiceDirectory::publish(int service, Which which, const runit::Status& st
     if (status.state != runit::State::down && !status.want_up) t << ", want down";
     if (status.state == runit::State::down && status.want_up) t << ", want up";
     t << '\n';
-    write_file(dir, "stat", t.c_str(), t.view().size());
-    Text pid;
-    if (status.pid > 0) pid << status.pid << '\n';
-    write_file(dir, "pid", pid.c_str(), pid.view().size());
+    write_file(dir, "stat", t.view());
+    t.clear();
+    if (status.pid > 0) t << status.pid << '\n';
+    write_file(dir, "pid", t.view());
 }
 
 }  // namespace initd::services

@@ -38,10 +38,8 @@ void say(const char* level, const char* what, const char* arg, int err) {
 [[noreturn]] void die(const char* what, const char* arg = nullptr) { fatal(what, arg, errno); }
 
 [[noreturn]] void usage() {
-    log::write_all(STDERR_FILENO,
-                   "usage: chpst [-vVP012] [-u user[:group]] [-U user[:group]] [-b argv0] [-e dir] [-/ root] "
-                   "[-n nice] [-l|-L lock] [-m n] [-d n] [-o n] [-p n] [-f n] [-c n] [-t n] prog\n\n");
-    _exit(100);
+    runit::usage("usage: chpst [-vVP012] [-u user[:group]] [-U user[:group]] [-b argv0] [-e dir] [-/ root] "
+                 "[-n nice] [-l|-L lock] [-m n] [-d n] [-o n] [-p n] [-f n] [-c n] [-t n] prog\n\n");
 }
 
 // A whole word of digits (none is 0), else usage.
@@ -175,13 +173,13 @@ int chpst(int, char** argv, char** envp) {
         if (syscall(SYS_setpriority, long{PRIO_PROCESS}, 0L, now + nice) < 0) die("unable to set nice level");
     }
     Credentials user;
-    Text gid_var, uid_var;  // in the environment until exec
+    Text ids;  // "GID=...\0UID=...": in the environment until exec
     if (word[env_user]) {
         account(word[env_user], user);
-        gid_var << "GID=" << static_cast<unsigned long>(user.gid);
-        uid_var << "UID=" << static_cast<unsigned long>(user.uid);
-        env.put(gid_var.c_str());
-        env.put(uid_var.c_str());
+        ids << "GID=" << static_cast<unsigned long>(user.gid) << '\0' << "UID=" << static_cast<unsigned long>(user.uid);
+        const char* gid_var = ids.c_str();
+        env.put(gid_var);
+        env.put(gid_var + std::strlen(gid_var) + 1);
     }
     if (word[set_user]) {
         account(word[set_user], user);

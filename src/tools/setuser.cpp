@@ -24,7 +24,7 @@ int setuser(int argc, char** argv, char** envp) {
     const char* p = name;
     while (*p >= '0' && *p <= '9') ++p;
     Credentials user;
-    Text user_var, uid_var, ignored;
+    Text vars, ignored;  // "UID=...\0USER=..."
     // phusion looks a name up with getpwnam only: a uid or USER:GROUP names nobody.
     if (!*p || std::strchr(name, ':') || !resolve_user(name, user, ignored)) {
         line << "user " << name << " not found\n";
@@ -32,11 +32,12 @@ int setuser(int argc, char** argv, char** envp) {
         line << call << ": " << std::strerror(errno) << '\n';
     } else {
         runit::Env env(envp);
-        user_var << "USER=" << name;
-        uid_var << "UID=" << static_cast<unsigned long>(user.uid);
-        env.put(user_var.c_str());
+        // UID first in the buffer: a name too long for it cuts only itself.
+        vars << "UID=" << static_cast<unsigned long>(user.uid) << '\0' << "USER=" << name;
+        const char* uid_var = vars.c_str();
+        env.put(uid_var + std::strlen(uid_var) + 1);
         env.put(user.home_variable);
-        env.put(uid_var.c_str());
+        env.put(uid_var);
         int err = exec_search(argv[2], argv + 2, env.entries, env.entries);
         // Python's words for the OSError that os.execvp raised.
         line << "cannot execute " << argv[2] << ": [Errno " << err << "] " << std::strerror(err) << '\n';

@@ -134,30 +134,15 @@ int check(int dir) {
     for (const char* a = run.letters; *a; ++a) {
         if (r == 0) return *a == 'x' ? 1 : -1;
         char c = *a == 'C' ? (s.want_up ? 'u' : 'd') : *a;
-        bool pid = s.pid != 0;
-        switch (c) {
-        case 'x': return 0;
-        case 'u':
-            if (!pid || s.state != runit::State::run) return 0;  // no ./check scripts: see README
-            break;
-        case 'd':
-            if (pid || s.state != runit::State::down) return 0;
-            break;
-        case 't':
-        case 'k':
-            if (!pid && !s.want_up) break;
-            if (start > s.since_sec || !pid || s.got_term) return 0;
-            break;
-        case 'o':
-            if ((!pid && start > s.since_sec) || (pid && s.want_up)) return 0;
-            break;
-        case 'p':
-            if (pid && !s.paused) return 0;
-            break;
-        case 'c':
-            if (pid && s.paused) return 0;
-            break;
-        }
+        bool pid = s.pid != 0, later = start > s.since_sec;
+        // Not yet there: come back. Ifs, not a switch: its jump table would cost more.
+        if (c == 'x') return 0;
+        if (c == 'u' ? !pid || s.state != runit::State::run  // no ./check scripts: see README
+            : c == 'd' ? pid || s.state != runit::State::down
+            : c == 't' || c == 'k' ? (pid || s.want_up) && (later || !pid || s.got_term)
+            : c == 'o' ? (!pid && later) || (pid && s.want_up)
+            : (c == 'p' || c == 'c') && pid && s.paused != (c == 'p'))
+            return 0;
     }
     *run.out << "ok: ";
     print_status(dir, run.service, s);
@@ -185,10 +170,7 @@ int control(int dir, const char* letters) {
     return written ? 1 : warn("unable to write to supervise/control");
 }
 
-int usage() {
-    log::write_all(STDERR_FILENO, "usage: sv [-v] [-w sec] command service ...\n\n");
-    return 100;
-}
+[[noreturn]] void usage() { runit::usage("usage: sv [-v] [-w sec] command service ...\n\n"); }
 
 // getenv, over the environment the tool was given.
 const char* variable(char** envp, const char* name) {
@@ -215,13 +197,13 @@ int sv(int, char** argv, char** envp) {
         if (c == 'w') wait_s = runit::scan_ulong(opt.value);
         else if (c != 'v') {  // -V too: initd has no runit version to show
             if (c == '?') log::write_all(STDERR_FILENO, complaint.view());
-            return usage();
+            usage();
         }
         verbose = true;  // as runit's: -w implies -v
     }
     char** services = argv + opt.index;
     runit::SvAction action;
-    if (!*services || !services[1] || !runit::sv_action(*services, action)) return usage();
+    if (!*services || !services[1] || !runit::sv_action(*services, action)) usage();
     ++services;
     static char done[] = "";  // a service that needs no more looking at
     run.letters = action.letters;

@@ -137,3 +137,30 @@ TEST_CASE("runit scan_ulong: leading digits, and where they end", "[runit]") {
     CHECK(scan_ulong(none) == 0);
     CHECK(std::string(none) == "x1");
 }
+
+TEST_CASE("supervise/status record: runsv's byte order, and back", "[runit]") {
+    Status s;
+    s.since_sec = 0x01020304;
+    s.since_nsec = 0x0A0B0C0D;
+    s.pid = 0x11223344;
+    s.paused = true;
+    s.want_up = false;
+    s.got_term = true;
+    s.state = State::finish;
+    Record r = encode(s);
+    const unsigned char want[20] = {0x40, 0, 0, 0, 0x01, 0x02, 0x03, 0x0E, 0x0A, 0x0B,
+                                    0x0C, 0x0D, 0x44, 0x33, 0x22, 0x11, 1, 'd', 1, 2};
+    CHECK(std::vector<unsigned char>(r.begin(), r.end()) == std::vector<unsigned char>(want, want + 20));
+    Status back;
+    REQUIRE(decode(r, back));
+    CHECK(back.since_sec == s.since_sec);
+    CHECK(back.since_nsec == s.since_nsec);
+    CHECK(back.pid == s.pid);
+    CHECK(back.paused);
+    CHECK(!back.want_up);
+    CHECK(back.got_term);
+    CHECK(back.state == State::finish);
+    r[19] = 3;
+    CHECK(!decode(r, back));
+    CHECK(!decode(std::span<const unsigned char>(r.data(), 19), back));
+}
