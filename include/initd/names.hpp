@@ -26,6 +26,7 @@ enum class Opt : unsigned char {
     skip_startup, skip_services, keep_rest, quiet, insecure_key,  // my_init's flags
     stop_timeout,       // my_init's KILL_PROCESS_TIMEOUT: the main command's and the services' stop
     io, web_hook, bind_port, strict_port_binding, stdout_prefix, thug, notify_socket,  // dock's (and initd's)
+    prefix_services,    // a service's output lines tagged with its name (initd)
     log_rotate,         // a DURATION (initd)
     log_rotate_hours,   // a whole number of hours, as Go's flag reads an int (dock)
     verbose,          // one level more per use

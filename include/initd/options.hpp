@@ -48,6 +48,7 @@ struct Config {
     }
     std::uint64_t service_stop_ms = 0;  // the services' stop before SIGKILL; 0: grace_ms
     bool kill_all_on_exit = true;       // my_init --no-kill-all-on-exit turns it off
+    bool prefix_services = false;       // --prefix-services: "NAME: " before each line a service writes
     bool skip_startup = false, skip_services = false, insecure_key = false;  // my_init
 
     // dock's features (src/dock/): none of them costs anything unless asked for.

@@ -37,6 +37,7 @@ constexpr std::array kInitdOptions = {
     OptionSpec{0, Opt::startup, "startup\0" "PATH\0" "run PATH (a script, or a directory's) before all; repeatable"},
     OptionSpec{0, Opt::pre_shutdown, "pre-shutdown\0" "PATH\0" "run PATH once COMMAND is done, before the services stop"},
     OptionSpec{0, Opt::post_shutdown, "post-shutdown\0" "PATH\0" "run PATH once the services are stopped"},
+    OptionSpec{0, Opt::prefix_services, "prefix-services\0" "\0" "a service's output lines start with its name"},
     OptionSpec{0, Opt::termination_log, "termination-log\0" "PATH\0" "if the child fails, say why in PATH if empty ('': off)"},
     OptionSpec{0, Opt::io, kIoText},
     OptionSpec{0, Opt::stdout_prefix, kPrefixText},

@@ -39,6 +39,7 @@ constexpr std::array kInitdVariables = {
     EnvSpec{"INITD_STDOUT_PREFIX", Opt::stdout_prefix, EnvRule::value},
     EnvSpec{"INITD_LOG_ROTATE", Opt::log_rotate, EnvRule::value},
     EnvSpec{"INITD_THUG", Opt::thug, EnvRule::boolean},
+    EnvSpec{"INITD_PREFIX_SERVICES", Opt::prefix_services, EnvRule::boolean},
     EnvSpec{"INITD_NOTIFY_SOCKET", Opt::notify_socket, EnvRule::boolean},
 };
 
@@ -248,6 +249,7 @@ void apply_flag(Opt id, bool on, Config& config) {
     case Opt::insecure_key: config.insecure_key = on; break;
     case Opt::strict_port_binding: config.strict_port_binding = on; break;
     case Opt::thug: config.thug = on; break;
+    case Opt::prefix_services: config.prefix_services = on; break;
     case Opt::notify_socket: config.notify_socket = on; break;
     case Opt::verbose: ++config.verbosity; break;
     case Opt::debug: config.verbosity = kDebugLevel; break;
