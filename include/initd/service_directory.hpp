@@ -1,6 +1,7 @@
 // The services of a runit directory (--services DIR), as the world sees them: the
 // programs started in DIR/NAME (and DIR/NAME/log), the pipe from a service to its
-// logger, and the supervise/ files Debian's `sv` reads and writes. The decisions are
+// logger (or, with --prefix-services, to initd's stdout behind "NAME: "), and the
+// supervise/ files Debian's `sv` reads and writes. The decisions are
 // the ServiceTable's (service_table.hpp); this is the ServiceOps it calls.
 //
 // No polling: sv's commands (supervise/control) and changes to DIR (inotify) raise
@@ -16,10 +17,14 @@ namespace initd::services {
 class ServiceDirectory final : public ServiceOps {
 public:
     // Opens DIR, watches it and reads which services it holds; nothing starts yet. A
-    // missing or unreadable DIR is said in one line and leaves no services.
-    void open(const char* path, const ChildSetup& base);
+    // missing or unreadable DIR is said in one line and leaves no services. `prefix`:
+    // --prefix-services.
+    void open(const char* path, const ChildSetup& base, bool prefix);
     void start() { table_.start_wanted(); }
-    void on_io();  // SIGIO: sv's commands, services added or removed
+    void on_io();  // SIGIO: sv's commands, services added or removed, their output
+    // --prefix-services: copies what the services wrote to initd's stdout (SIGIO, and
+    // when one is reaped: its last lines before a shutdown may end initd).
+    void drain_output();
 
     ServiceTable& table() { return table_; }
 
@@ -41,7 +46,9 @@ private:
     };
     struct Files {
         Place run, log;
-        int pipe[2];  // run's stdout -> the logger's stdin, across restarts of both
+        // run's stdout -> the logger's stdin, across restarts of both; with
+        // --prefix-services and no logger, run's stdout and stderr -> initd.
+        int pipe[2];
     };
 
     void scan();
@@ -50,12 +57,19 @@ private:
     void read_commands(int service, Which which);
     void close_all(Files& files);
     Place& place(int service, Which which);
+    void drain(int service);
 
     ServiceTable table_;
     Files files_[kMaxServices];
     ChildSetup base_;
     int dir_;
     int inotify_;
+    bool prefix_;
+    bool at_line_start_[kMaxServices];  // of each service's output (--prefix-services)
+    // Shared by every service's output: one service's partial line may be followed by
+    // another's lines, mid-line (as when they wrote to one stdout themselves).
+    char in_[16 * 1024];
+    char out_[32 * 1024];  // a chunk of short lines with their prefixes may take turns
     terminal::Foreground foreground_;  // services never take it (ChildSetup::background)
 };
 

@@ -85,9 +85,11 @@ long long Supervisor::timeout_ms() const {
 void Supervisor::on_signal(int sig) {
     if (sig == SIGIO && (dock_ || services_)) {
         // A descriptor of initd's is ready (dock's output and hooks; sv's commands and
-        // changes to the service directory, not once the services are stopping).
+        // changes to the service directory, not once the services are stopping; their
+        // output until the end).
         if (dock_) dock_->on_io();
         if (services_ && stage_ == Stage::main) services_->on_io();
+        else if (services_) services_->drain_output();
         fire_overdue();
         return;
     }
@@ -189,6 +191,7 @@ void Supervisor::reap_all() {
             continue;
         }
         if (services_ && services_->table().on_exit(r.pid, r.status)) {
+            services_->drain_output();  // what it wrote last, before a shutdown may end initd
             if (stage_ == Stage::stopping) services_progress();
             continue;
         }
@@ -476,7 +479,7 @@ void Supervisor::advance() {
     case Stage::startup:
         stage_ = Stage::main;
         if (services_) {
-            services_->open(config_.services, setup_);
+            services_->open(config_.services, setup_, config_.prefix_services);
             services_->start();
         }
         if (has_command_ && !spawn()) begin_shutdown(1);

@@ -10,7 +10,9 @@
 #include "initd/dir_list.hpp"
 #include "initd/large_bss.hpp"
 #include "initd/log.hpp"
+#include "initd/output_relay.hpp"
 #include "initd/raw_fs.hpp"
+#include "initd/sigmask.hpp"
 
 namespace initd::services {
 namespace {
@@ -47,8 +49,9 @@ void say(const char* service, const char* what, int err) {
 
 }  // namespace
 
-void ServiceDirectory::open(const char* path, const ChildSetup& base) {
+void ServiceDirectory::open(const char* path, const ChildSetup& base, bool prefix) {
     table_.bind(*this);
+    prefix_ = prefix;
     std::memset(files_, -1, sizeof files_);
     base_ = base;
     base_.background = true;
@@ -130,6 +133,9 @@ void ServiceDirectory::add(const char* name) {
     bool ok = prepare(dir_, name, f.run);
     bool has_log = ok && raw_fs::executable(f.run.dir, "log/run");
     if (has_log) ok = prepare(f.run.dir, "log", f.log) && raw_fs::pipe_cloexec(f.pipe) == 0;
+    // Made once, as the logger's: kept across restarts, so no line is lost between two
+    // runs. (Without it the service writes to initd's stdout, as without the option.)
+    else if (ok && prefix_ && raw_fs::pipe_cloexec(f.pipe) == 0) raw_fs::signal_when_readable(f.pipe[0]);
     // Without a logger f.log.dir is -1: its finish is not executable (EBADF), and the
     // table wants no absent logger up.
     int slot = ok ? table_.add(name, has_log, raw_fs::executable(f.run.dir, "finish"),
@@ -142,12 +148,16 @@ void ServiceDirectory::add(const char* name) {
         return;
     }
     files_[slot] = f;
+    at_line_start_[slot] = true;
     table_.refresh(slot);  // the table published before the files were in place
     read_commands(slot, Which::run);
     read_commands(slot, Which::log);
 }
 
-void ServiceDirectory::released(int service) { close_all(files_[service]); }
+void ServiceDirectory::released(int service) {
+    drain(service);
+    close_all(files_[service]);
+}
 
 void ServiceDirectory::on_io() {
     if (inotify_ >= 0) {
@@ -163,6 +173,34 @@ void ServiceDirectory::on_io() {
         if (!table_.at(i).in_use) continue;
         read_commands(i, Which::run);
         read_commands(i, Which::log);  // (no logger: no descriptor, nothing read)
+    }
+    drain_output();
+}
+
+void ServiceDirectory::drain_output() {
+    for (int i = 0; i < kMaxServices; ++i)
+        if (table_.at(i).in_use) drain(i);  // (before open() the descriptors are zeros)
+}
+
+// What the service wrote, each line behind "NAME: ", to initd's stdout: a plain
+// blocking write, as the service's own would have been. Read until the pipe is empty.
+void ServiceDirectory::drain(int service) {
+    const Service& s = table_.at(service);
+    int fd = files_[service].pipe[0];
+    if (s.log.present || fd < 0) return;  // (a logger reads it: not ours)
+    char prefix[kMaxNameLength + 3];
+    std::size_t length = std::strlen(s.name);
+    std::memcpy(prefix, s.name, length);
+    std::memcpy(prefix + length, ": ", 2);
+    ssize_t n;
+    while ((n = ::read(fd, in_, sizeof in_)) > 0) {
+        for (std::size_t used = 0; used < static_cast<std::size_t>(n);) {
+            std::size_t filled = 0;
+            used += relay::prefix_lines({in_ + used, n - used}, {prefix, length + 2}, out_, filled,
+                                        at_line_start_[service], false);
+            // A stdout that takes no more: the lines are dropped, the service goes on.
+            if (!log::write_all(STDOUT_FILENO, {out_, filled}) && errno == EPIPE) sigmask::discard_pending(SIGPIPE);
+        }
     }
 }
 
@@ -186,8 +224,10 @@ pid_t ServiceDirectory::start(int service, Which which, const int* finish_args) 
     ChildSetup setup = base_;
     setup.command = argv;
     setup.directory_fd = place(service, which).dir;
-    if (which == Which::run) setup.stdout_fd = f.pipe[1];
-    else setup.stdin_fd = f.pipe[0];
+    if (which == Which::run) {
+        setup.stdout_fd = f.pipe[1];
+        setup.stderr_to_stdout = f.pipe[1] >= 0 && !table_.at(service).log.present;  // --prefix-services
+    } else setup.stdin_fd = f.pipe[0];
     SpawnResult result = spawn_child(setup, foreground_);
     char name[96];
     join(name, table_.at(service).name, which == Which::log ? "log" : argv[0] + 2);  // "x/run", "x/finish", "x/log"
