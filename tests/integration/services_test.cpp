@@ -85,6 +85,7 @@ bool eventually(Done done) {
 }
 
 std::string file(const std::string& path) { return read_file(path).value_or(""); }
+int open_output(const std::string& path) { return open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644); }
 bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 }  // namespace
@@ -284,9 +285,19 @@ TEST_CASE("services: a service directory added later is started without a restar
 
 TEST_CASE("services: initd makes no wake-ups while its services idle, and sv wakes it once per command", "[services]") {
     require_sv();
+    bool prefix = GENERATE(false, true);
+    INFO("--prefix-services " << prefix);
     Layout l;
-    Process initd(initd_launch(Mode::subreaper, l.options()));
-    REQUIRE(eventually([&] { return has(sv("status " + l.service("a")), "run: ") && has(file(l.order()), "b-run"); }));
+    auto options = l.options();
+    if (prefix) options.insert(options.begin(), "--prefix-services");
+    Launch launch = initd_launch(Mode::subreaper, options);
+    launch.stdout_fd = open_output(l.root + "/out");
+    Process initd(launch);
+    close(launch.stdout_fd);
+    // (b's line through initd's pipe, with the option: that wake-up is before the count)
+    REQUIRE(eventually([&] {
+        return has(sv("status " + l.service("a")), "run: ") && has(file(l.root + "/out"), prefix ? "b: b-out" : "b-out");
+    }));
     std::string status = "/proc/" + std::to_string(initd.pid()) + "/status";
     auto switches = [&] {
         std::string s = file(status);
@@ -319,4 +330,65 @@ TEST_CASE("services: during start-up a signal rewritten to 0 is dropped, not sen
     initd.signal(SIGTERM);
     CHECK(initd.wait() == 128 + SIGTERM);
     CHECK(file(l.order()) == "startup-1\nslow-term\n");
+}
+
+// --prefix-services: b and d (no logger) write to initd's stdout through a pipe initd
+// holds, stdout and stderr merged, each line behind "NAME: "; a's stdout is its logger's.
+TEST_CASE("services: --prefix-services tags each line of a service without a logger, across restarts", "[services]") {
+    require_sv();
+    Layout l;
+    REQUIRE(mkdir(l.service("d").c_str(), 0755) == 0);
+    for (std::string name : {"b", "d"})
+        l.script("/service/" + name + "/run", "trap 'echo " + name + "-bye; exit 0' TERM\necho " + name + "-out $$\n"
+                 "echo " + name + "-err $$ >&2\nsleep 1000 & wait");
+    l.script("/service/a/run", "trap 'exit 0' TERM\necho a-out $$\nsleep 1000 & wait");
+    std::string out = l.root + "/out";
+    auto options = l.options();
+    options.insert(options.begin(), "--prefix-services");
+    Launch launch = initd_launch(Mode::subreaper, options);
+    launch.stdout_fd = open_output(out);
+    Process initd(launch);
+    close(launch.stdout_fd);
+    auto pid_of = [&](const std::string& name) { return file(l.service(name) + "/supervise/pid"); };
+    auto said = [&](const std::string& name, const std::string& what, const std::string& pid) {
+        std::string line = name + ": " + name + "-" + what + " " + std::to_string(std::stoi(pid)) + "\n";
+        return has(file(out), line);
+    };
+    REQUIRE(eventually([&] { return !pid_of("b").empty() && !pid_of("d").empty(); }));
+    std::string b = pid_of("b"), d = pid_of("d");
+    REQUIRE(eventually([&] { return said("b", "out", b) && said("b", "err", b) && said("d", "out", d) && said("d", "err", d); }));
+    REQUIRE(eventually([&] { return has(file(l.root + "/a.log"), "a-out"); }));
+    CHECK_FALSE(has(file(out), "a-out"));
+
+    // Killed, and restarted by sv: the same pipe, still tagged.
+    REQUIRE(kill(std::stoi(b), SIGKILL) == 0);
+    REQUIRE(eventually([&] { return !pid_of("b").empty() && pid_of("b") != b; }));
+    b = pid_of("b");
+    sv("restart " + l.service("d"));
+    REQUIRE(eventually([&] { return !pid_of("d").empty() && pid_of("d") != d; }));
+    d = pid_of("d");
+    CHECK(eventually([&] { return said("b", "out", b) && said("b", "err", b) && said("d", "out", d) && said("d", "err", d); }));
+
+    // What they say while stopping is out before initd exits.
+    initd.signal(SIGTERM);
+    CHECK(initd.wait() == 0);
+    std::string all = file(out);
+    INFO(all);
+    CHECK(has(all, "b: b-bye\n"));
+    CHECK(has(all, "d: d-bye\n"));
+    for (const std::string& line : lines_of(all)) CHECK((line.rfind("b: b-", 0) == 0 || line.rfind("d: d-", 0) == 0));
+    CHECK(initd.err().find("-err") == std::string::npos);
+}
+
+TEST_CASE("services: without --prefix-services a service writes to initd's stdout and stderr as they are", "[services]") {
+    require_sv();
+    Layout l;
+    l.script("/service/b/run", "echo b-out\necho b-err >&2\necho b-run >> " + l.order() + "\nsleep 1000 & wait");
+    Process initd(initd_launch(Mode::subreaper, l.options()));
+    REQUIRE(eventually([&] { return has(file(l.order()), "b-run"); }));
+    initd.signal(SIGTERM);
+    CHECK(initd.wait() == 0);
+    CHECK(has(initd.out(), "b-out\n"));
+    CHECK_FALSE(has(initd.out(), "b: "));
+    CHECK(has(initd.err(), "b-err\n"));
 }
