@@ -24,7 +24,7 @@ public:
     // (sent and waited for, bounded). Points `setup`'s descriptors and NOTIFY_SOCKET at
     // them. False: `why` says what failed, in one line; initd then exits 1.
     bool prepare(const Config& config, char* const* envp, ChildSetup& setup, Text& why);
-    void started(pid_t child);  // "running" now, or once the port is bound or READY=1 came
+    void started();            // "running" now, or once the port is bound or READY=1 came
     void ended();               // the main child is gone: "crashed" (dock says so even for 0)
     void on_io();               // SIGIO: output to relay, a hook's reply, a notify datagram
     long long timeout_ms(std::int64_t now) const;  // the nearest deadline here; -1: none

@@ -60,7 +60,7 @@ bool Supervisor::spawn() {
     child_group_ = pid;  // spawn_child makes it a group (or session) leader
     started_at_ = now_ms();
     terminating_ = false;
-    if (dock_) dock_->started(pid);
+    if (dock_) dock_->started();
     return true;
 }
 

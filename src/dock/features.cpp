@@ -34,7 +34,6 @@ struct Parts {
     bool relay_on = false;
     bool waiting_port = false;   // --bind-port: "running" once it is bound
     bool waiting_ready = false;  // --notify-socket: "running" once READY=1 came
-    pid_t child = 0;
     const char* log_path = nullptr;  // the --io file, for --log-rotate
     Deadline port_poll, rotate;
     OutputRelay relay;
@@ -113,8 +112,7 @@ bool Features::prepare(const Config& config, char* const* envp, ChildSetup& setu
     return true;
 }
 
-void Features::started(pid_t child) {
-    parts().child = child;
+void Features::started() {
     // With --restart the next child needs the same descriptors: initd keeps its copy,
     // and sees the end of the output at its own exit instead.
     if (parts().relay_on && parts().config->restart == RestartPolicy::no) parts().relay.after_spawn();
@@ -125,7 +123,6 @@ void Features::started(pid_t child) {
 }
 
 void Features::ended() {
-    parts().child = 0;
     parts().waiting_port = parts().waiting_ready = false;
     parts().port_poll.disarm();
     if (parts().relay_on) parts().relay.on_io();
