@@ -127,6 +127,13 @@ private:
     std::thread thread_;
 };
 
+// A port nobody listens on: one the kernel picked for a listener, closed again, for a
+// child of the test to bind.
+int free_port() {
+    Listener picked;
+    return picked.port;
+}
+
 std::string temp_dir() {
     char pattern[] = "/tmp/initd-dock-XXXXXX";
     REQUIRE(mkdtemp(pattern));
@@ -245,10 +252,7 @@ TEST_CASE("dock: a hook server that never answers delays nothing much", "[dock]"
 
 TEST_CASE("dock: --bind-port says running once the port is bound", "[dock]") {
     HookServer hooks;
-    Listener taken;  // a free port: the kernel picked it for us; free it for the child
-    int port = taken.port;
-    close(taken.fd);
-    taken.fd = socket(AF_INET, SOCK_STREAM, 0);
+    int port = free_port();
     int gate[2];
     REQUIRE(pipe2(gate, O_CLOEXEC) == 0);
     auto launch = initd_launch(Mode::subreaper, {"--web-hook", hooks.url(), "--bind-port", std::to_string(port)},
@@ -389,10 +393,7 @@ TEST_CASE("dock's suite: simple command, orphans reaped, the hooks, port binding
     }
     SECTION("TestPortBinding: strict, --thug, a server; stop says crashed") {
         HookServer hooks;
-        Listener free_port;
-        int port = free_port.port;
-        close(free_port.fd);
-        free_port.fd = socket(AF_INET, SOCK_STREAM, 0);
+        int port = free_port();
         Started s(initd_launch(Mode::subreaper,
                                {"--debug", "--web-hook", hooks.url(), "--bind-port", std::to_string(port),
                                 "--strict-port-binding", "--thug"},
