@@ -29,6 +29,16 @@ constexpr long long kFallbackPollMs = 100;
 
 Text& operator<<(Text& t, SignalName name) { return t << "SIG" << name.view(); }
 
+// "dropped SIGX (why)", at -vvv.
+void dropped(int sig, const char* why) {
+    log::line(log::Level::debug, Text() << "dropped " << signal_name(sig) << " (" << why << ')');
+}
+
+// The shorter of two waits, where -1 is for ever: as unsigned, -1 is the longest.
+long long sooner(long long a, long long b) {
+    return static_cast<unsigned long long>(a) < static_cast<unsigned long long>(b) ? a : b;
+}
+
 }  // namespace
 
 Supervisor::Supervisor(const Config& config, const ChildSetup& setup, bool pid1, services::ServiceDirectory* services,
@@ -66,19 +76,10 @@ bool Supervisor::spawn() {
 
 long long Supervisor::timeout_ms() const {
     std::int64_t now = now_ms();
-    long long wait = timeout_until_next(timers_, now);
-    long long delayed = timeout_until_next(delayed_, now);
-    if (delayed >= 0 && (wait < 0 || delayed < wait)) wait = delayed;
-    if (phase_ == Phase::shutdown && pid1_ && !killing_ && (wait < 0 || wait > kStrangerPollMs))
-        wait = kStrangerPollMs;
-    if (services_) {
-        long long restart = services_->table().timeout_ms();
-        if (restart >= 0 && (wait < 0 || restart < wait)) wait = restart;
-    }
-    if (dock_) {
-        long long due = dock_->timeout_ms(now);
-        if (due >= 0 && (wait < 0 || due < wait)) wait = due;
-    }
+    long long wait = sooner(timeout_until_next(timers_, now), timeout_until_next(delayed_, now));
+    if (phase_ == Phase::shutdown && pid1_ && !killing_) wait = sooner(wait, kStrangerPollMs);
+    if (services_) wait = sooner(wait, services_->table().timeout_ms());
+    if (dock_) wait = sooner(wait, dock_->timeout_ms(now));
     return wait;
 }
 
@@ -115,14 +116,12 @@ void Supervisor::on_signal(int sig) {
 
 void Supervisor::handle(int sig, int to, bool stop_self) {
     if ((to == 0 && !stop_self) || phase_ == Phase::shutdown || phase_ == Phase::done) {
-        Text t;
-        t << "dropped " << signal_name(sig) << (to == 0 ? " (rewritten to 0)" : " (shutting down)");
-        log::line(log::Level::debug, t);
+        dropped(sig, to == 0 ? "rewritten to 0" : "shutting down");
         return;
     }
     if (phase_ == Phase::backoff) {
         if (is_termination_signal(to)) begin_shutdown(last_code_);  // no child to ask: end now
-        else log::line(log::Level::debug, Text() << "dropped " << signal_name(sig) << " (no child)");
+        else dropped(sig, "no child");
         return;
     }
     if (to != 0 && config_.delay_ms[static_cast<std::size_t>(to)] > 0) {
@@ -143,17 +142,13 @@ void Supervisor::handle(int sig, int to, bool stop_self) {
 void Supervisor::deliver(int sig) {
     if (dock_ && child_ > 0) sig = dock_->stop_signal(child_, sig);  // --thug
     // kill(0) or kill(-0) would signal initd's own process group.
-    if (child_ <= 0 || ::kill(target(), sig) < 0) {
-        Text t;
-        t << "could not forward " << signal_name(sig) << " to " << target() << ": child gone";
-        log::line(log::Level::debug, t);
-        return;
-    }
+    bool sent = child_ > 0 && ::kill(target(), sig) == 0;
     if (log::enabled(log::Level::debug)) {
         Text t;
-        t << "forwarded " << signal_name(sig) << " to " << target();
+        t << (sent ? "forwarded " : "could not forward ") << signal_name(sig) << " to " << target() << (sent ? "" : ": child gone");
         log::line(log::Level::debug, t);
     }
+    if (!sent) return;
     if (is_termination_signal(sig)) {
         terminating_ = true;
         if (config_.kill_after_ms > 0 && !timers_[kill_after].armed())
@@ -168,15 +163,9 @@ void Supervisor::on_children() {
 
 // The loop fires deadlines only when its wait times out; under a steady stream of
 // signals that might not happen, so whatever is already due is fired here too.
+// (timeout_ms() is 0 exactly when one of them is due: the shutdown's poll is never 0.)
 void Supervisor::fire_overdue() {
-    if (phase_ == Phase::done) return;
-    std::int64_t now = now_ms();
-    bool due = false;
-    for (const Deadline& d : timers_) due = due || d.due(now);
-    for (const Deadline& d : delayed_) due = due || d.due(now);
-    if (services_ && services_->table().timeout_ms() == 0) due = true;  // a service's restart
-    if (dock_ && dock_->timeout_ms(now) == 0) due = true;
-    if (due) on_deadlines();
+    if (phase_ != Phase::done && timeout_ms() == 0) on_deadlines();
 }
 
 void Supervisor::reap_all() {
@@ -413,7 +402,7 @@ bool Supervisor::multi_signal(int sig) {
         return true;
     }
     if (stage_ != Stage::main) {
-        log::line(log::Level::debug, Text() << "dropped " << signal_name(sig) << " (shutting down)");
+        dropped(sig, "shutting down");
         return true;
     }
     if (stop) terminated_ = true;
