@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <ctime>
+#include <span>
 
 namespace initd {
 
@@ -27,8 +28,8 @@ private:
 
 // The wait before the earliest armed deadline in `deadlines` (0 if one is due), or -1
 // (wait for ever) when none is armed. Rounded up, so a wake-up never comes early.
-template <typename Range>
-long long timeout_until_next(const Range& deadlines, std::int64_t now) {
+// (Not inlined: one copy serves every caller and every length of list.)
+[[gnu::noinline]] inline long long timeout_until_next(std::span<const Deadline> deadlines, std::int64_t now) {
     long long best = -1;
     for (const Deadline& d : deadlines) {
         if (!d.armed()) continue;
