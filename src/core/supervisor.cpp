@@ -29,6 +29,9 @@ constexpr long long kFallbackPollMs = 100;
 
 Text& operator<<(Text& t, SignalName name) { return t << "SIG" << name.view(); }
 
+// A warning with nothing to fill in.
+void warn(const char* what) { log::line(log::Level::warning, Text() << what); }
+
 // "dropped SIGX (why)", at -vvv.
 void dropped(int sig, const char* why) {
     log::line(log::Level::debug, Text() << "dropped " << signal_name(sig) << " (" << why << ')');
@@ -43,8 +46,8 @@ long long sooner(long long a, long long b) {
 
 Supervisor::Supervisor(const Config& config, const ChildSetup& setup, bool pid1, services::ServiceDirectory* services,
                        ScriptQueue* scripts, dock::Features* dock)
-    : config_(config), setup_(setup), pid1_(pid1), services_(services), scripts_(scripts), dock_(dock),
-      has_command_(config.command && config.command[0]) {}
+    : config_(config), setup_(setup), pid1_(pid1), has_command_(config.command && config.command[0]),
+      services_(services), scripts_(scripts), dock_(dock) {}
 
 bool Supervisor::start() {
     // Children that died before initd blocked SIGCHLD (adopted while it was starting,
@@ -323,19 +326,19 @@ void Supervisor::on_deadlines() {
     if (timers_[grace].due(now)) {
         timers_[grace].disarm();
         killing_ = true;
-        log::line(log::Level::warning, Text() << "grace period over: sending SIGKILL to what remains");
+        warn("grace period over: sending SIGKILL to what remains");
         kill_remaining();
     }
     if (timers_[kill_after].due(now)) {
         timers_[kill_after].disarm();
         if (child_) {
-            log::line(log::Level::warning, Text() << "child still alive after --kill-after: SIGKILL");
+            warn("child still alive after --kill-after: SIGKILL");
             ::kill(target(), SIGKILL);
         }
     }
     if (timers_[services_stop].due(now)) {
         timers_[services_stop].disarm();
-        log::line(log::Level::warning, Text() << "services still running after the stop's grace period: SIGKILL");
+        warn("services still running after the stop's grace period: SIGKILL");
         services_->table().kill_all();
     }
     if (services_ && stage_ == Stage::main) services_->table().on_deadlines();
@@ -363,14 +366,12 @@ void Supervisor::on_wait_failed(int err) {
     // stay queued in the kernel meanwhile; children and deadlines are looked at every
     // kFallbackPollMs, so the child's exit and every deadline still end initd in time.
     if (!wait_failed_) {
-        Text t;
-        t << "rt_sigtimedwait: " << std::strerror(err) << "; signals wait until it works again, children are checked every "
-          << kFallbackPollMs << " ms";
-        log::line(log::Level::error, t);
+        static_assert(kFallbackPollMs == 100, "the line below says 100 ms");
+        log::line(log::Level::error, Text() << "rt_sigtimedwait: " << std::strerror(err)
+                                            << "; signals wait until it works again, children are checked every 100 ms");
         wait_failed_ = true;
     }
-    long long wait = timeout_ms();
-    sigmask::nap(wait >= 0 && wait < kFallbackPollMs ? wait : kFallbackPollMs);
+    sigmask::nap(sooner(timeout_ms(), kFallbackPollMs));
     on_deadlines();
 }
 
@@ -443,21 +444,22 @@ void Supervisor::run_next_script() {
 
 void Supervisor::script_ended(int code) {
     timers_[kill_after].disarm();
-    if (stage_ == Stage::startup) {
-        if (abort_signal_) {
-            final_shutdown(128 + abort_signal_);
-            return;
-        }
-        if (code != 0) {
-            // my_init's rule: a failing start-up script stops everything.
-            log::line(log::Level::error, Text() << script_ << " failed with status " << code << "; not starting anything more");
+    bool startup = stage_ == Stage::startup;
+    if (startup && abort_signal_) {
+        final_shutdown(128 + abort_signal_);
+        return;
+    }
+    if (code != 0) {
+        // my_init's rule: a failing start-up script stops everything.
+        log::line(log::Level::error,
+                  Text() << script_ << " failed with status " << code << (startup ? "; not starting anything more" : ""));
+        if (startup) {
             final_shutdown(1);
             return;
         }
-        if (after_startup_script) after_startup_script();
-    } else if (code != 0) {
-        log::line(log::Level::error, Text() << script_ << " failed with status " << code);
         shutdown_script_failed_ = true;
+    } else if (startup && after_startup_script) {
+        after_startup_script();
     }
     run_next_script();
 }
