@@ -91,23 +91,6 @@ bool is_descendant(pid_t pid, pid_t ancestor) {
     return false;
 }
 
-// pidfd pins the process: if `pid` died and its number was reused between the scan
-// and now, the signal goes nowhere instead of to a stranger. Only ESRCH means the
-// process is gone; any other failure (ENOSYS on old kernels, EPERM from a seccomp
-// profile, EMFILE) must not leave it unsignalled, or a shutdown never ends: kill()
-// after the ancestry check is the best that remains.
-void signal_if_descendant(pid_t pid, pid_t self, int sig) {
-    int pidfd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
-    if (pidfd < 0) {
-        if (errno != ESRCH && is_descendant(pid, self)) ::kill(pid, sig);
-        return;
-    }
-    if (is_descendant(pid, self) && syscall(SYS_pidfd_send_signal, pidfd, sig, nullptr, 0) != 0 &&
-        errno != ESRCH)
-        ::kill(pid, sig);
-    ::close(pidfd);
-}
-
 // --- Walking down from initd through the children files. ---
 
 // Deeper descendants are not lost: once their ancestors die they are re-parented to
@@ -147,6 +130,19 @@ bool still_there(const Parent& parent) {
 void send(pid_t pid, int pidfd, Walk& walk) {
     if (pidfd >= 0 && syscall(SYS_pidfd_send_signal, pidfd, walk.sig, nullptr, 0) == 0) return;
     if ((pidfd < 0 || errno != ESRCH) && ::kill(pid, walk.sig) < 0 && errno != ESRCH) walk.failed = errno;
+}
+
+// pidfd pins the process: if `pid` died and its number was reused between the scan
+// and now, the signal goes nowhere instead of to a stranger. Only ESRCH means the
+// process is gone; any other failure (ENOSYS on old kernels, EPERM from a seccomp
+// profile, EMFILE) must not leave it unsignalled, or a shutdown never ends: kill()
+// after the ancestry check is the best that remains (send() does that).
+void signal_if_descendant(pid_t pid, pid_t self, int sig) {
+    int pidfd = open_pidfd(pid);
+    if (pidfd < 0 && errno == ESRCH) return;
+    Walk walk{sig};  // (what could not be signalled is not reported by this slow scan)
+    if (is_descendant(pid, self)) send(pid, pidfd, walk);
+    if (pidfd >= 0) ::close(pidfd);
 }
 
 // A pid named by `parent`'s children list. Deeper down, the pidfd pins it first; then
