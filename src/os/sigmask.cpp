@@ -59,6 +59,21 @@ void nap(long long ms) {
     nanosleep(&ts, nullptr);
 }
 
+// The kernel's own layout (x86-64 and arm64 alike). No restorer: it serves handlers only.
+// (musl's sigaction, which initd would use for nothing else, costs the binary more.)
+struct KernelSigaction {
+    Disposition handler;
+    unsigned long flags;
+    void (*restorer)();
+    std::uint64_t mask;
+};
+
+Disposition set_disposition(int sig, Disposition disposition) {
+    KernelSigaction action{disposition, 0, nullptr, 0}, old{};
+    syscall(SYS_rt_sigaction, sig, &action, &old, kKernelSigsetBytes);
+    return old.handler;
+}
+
 bool pending_for_self(int sig) {
     std::uint64_t pending = 0;
     syscall(SYS_rt_sigpending, &pending, kKernelSigsetBytes);

@@ -52,11 +52,7 @@ void dup_onto(int from, int to, volatile Failure& failure) {
 }
 
 void restore_signals(const ChildSetup& setup) {
-    for (int sig : {SIGTTIN, SIGTTOU}) {
-        struct sigaction action {};
-        action.sa_handler = setup.inherited_ignored.has(sig) ? SIG_IGN : SIG_DFL;
-        sigaction(sig, &action, nullptr);
-    }
+    for (int sig : {SIGTTIN, SIGTTOU}) sigmask::set_disposition(sig, setup.inherited_ignored.has(sig) ? SIG_IGN : SIG_DFL);
     sigmask::set(setup.inherited_mask);
 }
 

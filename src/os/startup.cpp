@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "initd/log.hpp"
+#include "initd/sigmask.hpp"
 
 namespace initd::startup {
 namespace {
@@ -46,12 +47,8 @@ std::optional<int> configure(int argc, char** argv, char** envp, Config& config)
 
 SignalSet ignore_terminal_stops() {
     SignalSet ignored;
-    for (int sig : {SIGTTIN, SIGTTOU}) {
-        struct sigaction action {}, old {};
-        action.sa_handler = SIG_IGN;
-        sigaction(sig, &action, &old);
-        if (old.sa_handler == SIG_IGN) ignored = ignored.with(sig);
-    }
+    for (int sig : {SIGTTIN, SIGTTOU})
+        if (sigmask::set_disposition(sig, SIG_IGN) == SIG_IGN) ignored = ignored.with(sig);
     return ignored;
 }
 
