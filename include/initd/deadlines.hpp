@@ -20,6 +20,12 @@ public:
     void disarm() { at_ = -1; }
     bool armed() const { return at_ >= 0; }
     bool due(std::int64_t now) const { return armed() && now >= at_; }
+    // When due: disarms it and says so (to act on it once).
+    [[gnu::noinline]] bool expire(std::int64_t now) {
+        if (!due(now)) return false;
+        disarm();
+        return true;
+    }
     std::int64_t at() const { return at_; }
 
 private:

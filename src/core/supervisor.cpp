@@ -323,38 +323,28 @@ void Supervisor::check_shutdown_complete(bool no_children) {
 
 void Supervisor::on_deadlines() {
     std::int64_t now = now_ms();
-    if (timers_[grace].due(now)) {
-        timers_[grace].disarm();
+    if (timers_[grace].expire(now)) {
         killing_ = true;
         warn("grace period over: sending SIGKILL to what remains");
         kill_remaining();
     }
-    if (timers_[kill_after].due(now)) {
-        timers_[kill_after].disarm();
-        if (child_) {
-            warn("child still alive after --kill-after: SIGKILL");
-            ::kill(target(), SIGKILL);
-        }
+    if (timers_[kill_after].expire(now) && child_) {
+        warn("child still alive after --kill-after: SIGKILL");
+        ::kill(target(), SIGKILL);
     }
-    if (timers_[services_stop].due(now)) {
-        timers_[services_stop].disarm();
+    if (timers_[services_stop].expire(now)) {
         warn("services still running after the stop's grace period: SIGKILL");
         services_->table().kill_all();
     }
     if (services_ && stage_ == Stage::main) services_->table().on_deadlines();
     if (dock_) dock_->on_deadlines(now);
-    if (timers_[restart].due(now)) {
-        timers_[restart].disarm();
+    if (timers_[restart].expire(now)) {
         ++restarts_;
         phase_ = Phase::running;
         if (!spawn()) begin_shutdown(1);
     }
-    for (int sig = 1; sig <= kSignalMax; ++sig) {
-        Deadline& held = delayed_[static_cast<std::size_t>(sig)];
-        if (!held.due(now)) continue;
-        held.disarm();
-        if (child_) deliver(sig);
-    }
+    for (int sig = 1; sig <= kSignalMax; ++sig)
+        if (delayed_[static_cast<std::size_t>(sig)].expire(now) && child_) deliver(sig);
     // Children are looked at on every timed wake-up, not only on SIGCHLD: it is one
     // waitpid, it is the shutdown's poll for processes that are not initd's children,
     // and it keeps initd working while waiting for signals fails (on_wait_failed).
