@@ -101,7 +101,7 @@ int exit_code_for(const ChildSetup& setup, int err) {
     dup_onto(setup.stdin_fd, 0, failure);
     dup_onto(setup.stdout_fd, 1, failure);
     dup_onto(setup.stderr_to_stdout ? 1 : -1, 2, failure);
-    if (setup.pdeathsig && prctl(PR_SET_PDEATHSIG, setup.pdeathsig) < 0) setup_failed(failure, "prctl");
+    if (setup.pdeathsig && syscall(SYS_prctl, PR_SET_PDEATHSIG, long{setup.pdeathsig}) < 0) setup_failed(failure, "prctl");
 
     // The variables the child gets in place of the environment's own, in this order.
     const char* settings[3];

@@ -52,12 +52,14 @@ SignalSet ignore_terminal_stops() {
     return ignored;
 }
 
+// prctl through syscall(): musl's variadic wrapper would be in the binary for these
+// calls and the child's PR_SET_PDEATHSIG only.
 bool become_reaper(const Config& config, bool pid1) {
-    if (config.pdeathsig && prctl(PR_SET_PDEATHSIG, config.pdeathsig) < 0) log::failure("prctl(PR_SET_PDEATHSIG)", errno);
+    if (config.pdeathsig && syscall(SYS_prctl, PR_SET_PDEATHSIG, long{config.pdeathsig}) < 0) log::failure("prctl(PR_SET_PDEATHSIG)", errno);
     if (pid1) return true;
     Subreaper policy = config.row->subreaper;
     if (config.subreaper && policy != Subreaper::never) {
-        if (prctl(PR_SET_CHILD_SUBREAPER, 1) == 0) return true;
+        if (syscall(SYS_prctl, PR_SET_CHILD_SUBREAPER, 1L) == 0) return true;
         log::failure("prctl(PR_SET_CHILD_SUBREAPER)", errno);
         // tini (asked to) and catatonit refuse to run without it; initd goes on.
         return policy == Subreaper::by_default;
@@ -66,7 +68,7 @@ bool become_reaper(const Config& config, bool pid1) {
     // A subreaper's flag survives exec: a parent that set it before exec'ing tini (as
     // tini's own test proxy does) made it one already.
     int already = 0;
-    if (prctl(PR_GET_CHILD_SUBREAPER, &already) == 0 && already) return true;
+    if (syscall(SYS_prctl, PR_GET_CHILD_SUBREAPER, &already) == 0 && already) return true;
     // tini's users grep for "zombie reaping won't work", so that phrase is kept.
     log::line(log::Level::warning, Text() << "not PID 1 and not a child subreaper: orphans are not re-parented to "
                                              "initd, so zombie reaping won't work; use -s or TINI_SUBREAPER, or run as PID 1");
