@@ -75,7 +75,8 @@ std::optional<pid_t> parent_of(pid_t pid) {
 // /proc/self names the reader as the /proc's own namespace numbers it.
 bool proc_is_ours(pid_t self) {
     char link[16] = {};
-    if (::readlink("/proc/self", link, sizeof link - 1) <= 0) return false;
+    // (readlinkat: musl's readlink would be in the binary for this call only)
+    if (syscall(SYS_readlinkat, long{AT_FDCWD}, "/proc/self", link, sizeof link - 1) <= 0) return false;
     auto pid = parse_pid(link);
     return pid && *pid == self;
 }
@@ -242,15 +243,18 @@ int exit_code_of(int wait_status) {
     return WEXITSTATUS(wait_status);
 }
 
+// waitid and wait4 through syscall(), as musl's waitid and waitpid make them: their
+// wrappers would be in the binary for these two calls only.
 bool has_children() {
     siginfo_t info{};
-    return ::waitid(P_ALL, 0, &info, WEXITED | WSTOPPED | WCONTINUED | WNOHANG | WNOWAIT) == 0 || errno != ECHILD;
+    return syscall(SYS_waitid, long{P_ALL}, 0L, &info, long{WEXITED | WSTOPPED | WCONTINUED | WNOHANG | WNOWAIT}, nullptr) == 0 ||
+           errno != ECHILD;
 }
 
 Reaped reap_one() {
     int status = 0;
     pid_t pid;
-    do pid = ::waitpid(-1, &status, WNOHANG);
+    do pid = static_cast<pid_t>(syscall(SYS_wait4, -1L, &status, long{WNOHANG}, nullptr));
     while (pid < 0 && errno == EINTR);
     return {pid, status};
 }
