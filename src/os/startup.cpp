@@ -88,7 +88,7 @@ void detach_from_cwd_and_descriptors() {
     if (syscall(SYS_close_range, 3u, ~0u, 0u) == 0) return;
     // Kernels before 5.9: close one by one, up to the descriptor limit.
     rlimit limit{};
-    getrlimit(RLIMIT_NOFILE, &limit);
+    syscall(SYS_prlimit64, 0L, long{RLIMIT_NOFILE}, nullptr, &limit);  // as chpst reads limits
     rlim_t top = limit.rlim_cur < 65536 ? limit.rlim_cur : 65536;
     for (rlim_t fd = 3; fd < top; ++fd) close(static_cast<int>(fd));
 }
