@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <ctime>
+#include <span>
 
 namespace initd {
 
@@ -19,6 +20,12 @@ public:
     void disarm() { at_ = -1; }
     bool armed() const { return at_ >= 0; }
     bool due(std::int64_t now) const { return armed() && now >= at_; }
+    // When due: disarms it and says so (to act on it once).
+    [[gnu::noinline]] bool expire(std::int64_t now) {
+        if (!due(now)) return false;
+        disarm();
+        return true;
+    }
     std::int64_t at() const { return at_; }
 
 private:
@@ -27,8 +34,8 @@ private:
 
 // The wait before the earliest armed deadline in `deadlines` (0 if one is due), or -1
 // (wait for ever) when none is armed. Rounded up, so a wake-up never comes early.
-template <typename Range>
-long long timeout_until_next(const Range& deadlines, std::int64_t now) {
+// (Not inlined: one copy serves every caller and every length of list.)
+[[gnu::noinline]] inline long long timeout_until_next(std::span<const Deadline> deadlines, std::int64_t now) {
     long long best = -1;
     for (const Deadline& d : deadlines) {
         if (!d.armed()) continue;

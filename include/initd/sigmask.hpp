@@ -31,6 +31,11 @@ Waited wait(long long timeout_ms, siginfo_t* info);
 // Sleeps `ms` without taking any signal: the loop's fallback while waiting fails.
 void nap(long long ms);
 
+// Sets `sig` to be ignored (SIG_IGN) or to its default action (SIG_DFL); initd installs
+// no handlers. Returns the disposition it had (SIG_DFL if it could not be set).
+using Disposition = void (*)(int);
+Disposition set_disposition(int sig, Disposition disposition);
+
 bool pending_for_self(int sig);
 void discard_pending(int sig);
 

@@ -72,28 +72,29 @@ private:
     const Config& config_;
     const ChildSetup& setup_;
     const bool pid1_;
+    const bool has_command_;
     services::ServiceDirectory* const services_;
     ScriptQueue* const scripts_;
     dock::Features* const dock_;
-    Stage stage_ = Stage::single;
-    bool has_command_ = false;
-    int abort_signal_ = 0;           // TERM or INT during start-up: ends it once the script is gone
-    bool terminated_ = false;        // initd was asked to stop (TERM or INT)
-    bool shutdown_script_failed_ = false;
-    bool loggers_stopping_ = false;
-    const char* script_ = nullptr;   // the script that runs as the child
-    terminal::Foreground foreground_;  // whom initd handed the terminal to, across restarts
 
+    // The rest starts as zeros, side by side (widest first): a few stores make them.
+    const char* script_ = nullptr;   // the script that runs as the child
+    std::int64_t started_at_ = 0;  // of the current run, for the back-off reset
+    std::uint64_t backoff_ms_ = 0;
     Phase phase_ = Phase::running;
     pid_t child_ = 0;              // the main child while it runs, else 0
     pid_t child_group_ = 0;        // the last main child's process group, even once it is gone
-    std::int64_t started_at_ = 0;  // of the current run, for the back-off reset
+    int last_code_ = 0;            // the last main child's exit code
+    unsigned restarts_ = 0;
+    int abort_signal_ = 0;           // TERM or INT during start-up: ends it once the script is gone
+    terminal::Foreground foreground_;  // whom initd handed the terminal to, across restarts
+    Stage stage_ = Stage::single;
+    bool terminated_ = false;        // initd was asked to stop (TERM or INT)
+    bool shutdown_script_failed_ = false;
+    bool loggers_stopping_ = false;
     bool terminating_ = false;     // a termination signal was forwarded (or held) this run
     bool killing_ = false;         // shutdown past its grace: SIGKILL what remains
     bool wait_failed_ = false;     // said once that waiting for signals fails
-    int last_code_ = 0;            // the last main child's exit code
-    unsigned restarts_ = 0;
-    std::uint64_t backoff_ms_ = 0;
 
     Text ending_;                  // see ending()
 

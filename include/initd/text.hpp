@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string_view>
 
 namespace initd {
@@ -33,9 +34,10 @@ public:
     }
 
 private:
-    char buffer_[capacity + 1];  // + the terminator c_str() adds
-    std::size_t length_ = 0;
+    // Side by side in one word, so that a new (or cleared) Text is one store.
+    std::uint32_t length_ = 0;
     bool truncated_ = false;
+    char buffer_[capacity + 1];  // + the terminator c_str() adds
 };
 
 }  // namespace initd

@@ -29,12 +29,25 @@ constexpr long long kFallbackPollMs = 100;
 
 Text& operator<<(Text& t, SignalName name) { return t << "SIG" << name.view(); }
 
+// A warning with nothing to fill in.
+void warn(const char* what) { log::line(log::Level::warning, Text() << what); }
+
+// "dropped SIGX (why)", at -vvv.
+void dropped(int sig, const char* why) {
+    log::line(log::Level::debug, Text() << "dropped " << signal_name(sig) << " (" << why << ')');
+}
+
+// The shorter of two waits, where -1 is for ever: as unsigned, -1 is the longest.
+long long sooner(long long a, long long b) {
+    return static_cast<unsigned long long>(a) < static_cast<unsigned long long>(b) ? a : b;
+}
+
 }  // namespace
 
 Supervisor::Supervisor(const Config& config, const ChildSetup& setup, bool pid1, services::ServiceDirectory* services,
                        ScriptQueue* scripts, dock::Features* dock)
-    : config_(config), setup_(setup), pid1_(pid1), services_(services), scripts_(scripts), dock_(dock),
-      has_command_(config.command && config.command[0]) {}
+    : config_(config), setup_(setup), pid1_(pid1), has_command_(config.command && config.command[0]),
+      services_(services), scripts_(scripts), dock_(dock) {}
 
 bool Supervisor::start() {
     // Children that died before initd blocked SIGCHLD (adopted while it was starting,
@@ -66,19 +79,10 @@ bool Supervisor::spawn() {
 
 long long Supervisor::timeout_ms() const {
     std::int64_t now = now_ms();
-    long long wait = timeout_until_next(timers_, now);
-    long long delayed = timeout_until_next(delayed_, now);
-    if (delayed >= 0 && (wait < 0 || delayed < wait)) wait = delayed;
-    if (phase_ == Phase::shutdown && pid1_ && !killing_ && (wait < 0 || wait > kStrangerPollMs))
-        wait = kStrangerPollMs;
-    if (services_) {
-        long long restart = services_->table().timeout_ms();
-        if (restart >= 0 && (wait < 0 || restart < wait)) wait = restart;
-    }
-    if (dock_) {
-        long long due = dock_->timeout_ms(now);
-        if (due >= 0 && (wait < 0 || due < wait)) wait = due;
-    }
+    long long wait = sooner(timeout_until_next(timers_, now), timeout_until_next(delayed_, now));
+    if (phase_ == Phase::shutdown && pid1_ && !killing_) wait = sooner(wait, kStrangerPollMs);
+    if (services_) wait = sooner(wait, services_->table().timeout_ms());
+    if (dock_) wait = sooner(wait, dock_->timeout_ms(now));
     return wait;
 }
 
@@ -115,14 +119,12 @@ void Supervisor::on_signal(int sig) {
 
 void Supervisor::handle(int sig, int to, bool stop_self) {
     if ((to == 0 && !stop_self) || phase_ == Phase::shutdown || phase_ == Phase::done) {
-        Text t;
-        t << "dropped " << signal_name(sig) << (to == 0 ? " (rewritten to 0)" : " (shutting down)");
-        log::line(log::Level::debug, t);
+        dropped(sig, to == 0 ? "rewritten to 0" : "shutting down");
         return;
     }
     if (phase_ == Phase::backoff) {
         if (is_termination_signal(to)) begin_shutdown(last_code_);  // no child to ask: end now
-        else log::line(log::Level::debug, Text() << "dropped " << signal_name(sig) << " (no child)");
+        else dropped(sig, "no child");
         return;
     }
     if (to != 0 && config_.delay_ms[static_cast<std::size_t>(to)] > 0) {
@@ -143,17 +145,13 @@ void Supervisor::handle(int sig, int to, bool stop_self) {
 void Supervisor::deliver(int sig) {
     if (dock_ && child_ > 0) sig = dock_->stop_signal(child_, sig);  // --thug
     // kill(0) or kill(-0) would signal initd's own process group.
-    if (child_ <= 0 || ::kill(target(), sig) < 0) {
-        Text t;
-        t << "could not forward " << signal_name(sig) << " to " << target() << ": child gone";
-        log::line(log::Level::debug, t);
-        return;
-    }
+    bool sent = child_ > 0 && ::kill(target(), sig) == 0;
     if (log::enabled(log::Level::debug)) {
         Text t;
-        t << "forwarded " << signal_name(sig) << " to " << target();
+        t << (sent ? "forwarded " : "could not forward ") << signal_name(sig) << " to " << target() << (sent ? "" : ": child gone");
         log::line(log::Level::debug, t);
     }
+    if (!sent) return;
     if (is_termination_signal(sig)) {
         terminating_ = true;
         if (config_.kill_after_ms > 0 && !timers_[kill_after].armed())
@@ -168,15 +166,9 @@ void Supervisor::on_children() {
 
 // The loop fires deadlines only when its wait times out; under a steady stream of
 // signals that might not happen, so whatever is already due is fired here too.
+// (timeout_ms() is 0 exactly when one of them is due: the shutdown's poll is never 0.)
 void Supervisor::fire_overdue() {
-    if (phase_ == Phase::done) return;
-    std::int64_t now = now_ms();
-    bool due = false;
-    for (const Deadline& d : timers_) due = due || d.due(now);
-    for (const Deadline& d : delayed_) due = due || d.due(now);
-    if (services_ && services_->table().timeout_ms() == 0) due = true;  // a service's restart
-    if (dock_ && dock_->timeout_ms(now) == 0) due = true;
-    if (due) on_deadlines();
+    if (phase_ != Phase::done && timeout_ms() == 0) on_deadlines();
 }
 
 void Supervisor::reap_all() {
@@ -331,38 +323,28 @@ void Supervisor::check_shutdown_complete(bool no_children) {
 
 void Supervisor::on_deadlines() {
     std::int64_t now = now_ms();
-    if (timers_[grace].due(now)) {
-        timers_[grace].disarm();
+    if (timers_[grace].expire(now)) {
         killing_ = true;
-        log::line(log::Level::warning, Text() << "grace period over: sending SIGKILL to what remains");
+        warn("grace period over: sending SIGKILL to what remains");
         kill_remaining();
     }
-    if (timers_[kill_after].due(now)) {
-        timers_[kill_after].disarm();
-        if (child_) {
-            log::line(log::Level::warning, Text() << "child still alive after --kill-after: SIGKILL");
-            ::kill(target(), SIGKILL);
-        }
+    if (timers_[kill_after].expire(now) && child_) {
+        warn("child still alive after --kill-after: SIGKILL");
+        ::kill(target(), SIGKILL);
     }
-    if (timers_[services_stop].due(now)) {
-        timers_[services_stop].disarm();
-        log::line(log::Level::warning, Text() << "services still running after the stop's grace period: SIGKILL");
+    if (timers_[services_stop].expire(now)) {
+        warn("services still running after the stop's grace period: SIGKILL");
         services_->table().kill_all();
     }
     if (services_ && stage_ == Stage::main) services_->table().on_deadlines();
     if (dock_) dock_->on_deadlines(now);
-    if (timers_[restart].due(now)) {
-        timers_[restart].disarm();
+    if (timers_[restart].expire(now)) {
         ++restarts_;
         phase_ = Phase::running;
         if (!spawn()) begin_shutdown(1);
     }
-    for (int sig = 1; sig <= kSignalMax; ++sig) {
-        Deadline& held = delayed_[static_cast<std::size_t>(sig)];
-        if (!held.due(now)) continue;
-        held.disarm();
-        if (child_) deliver(sig);
-    }
+    for (int sig = 1; sig <= kSignalMax; ++sig)
+        if (delayed_[static_cast<std::size_t>(sig)].expire(now) && child_) deliver(sig);
     // Children are looked at on every timed wake-up, not only on SIGCHLD: it is one
     // waitpid, it is the shutdown's poll for processes that are not initd's children,
     // and it keeps initd working while waiting for signals fails (on_wait_failed).
@@ -374,14 +356,12 @@ void Supervisor::on_wait_failed(int err) {
     // stay queued in the kernel meanwhile; children and deadlines are looked at every
     // kFallbackPollMs, so the child's exit and every deadline still end initd in time.
     if (!wait_failed_) {
-        Text t;
-        t << "rt_sigtimedwait: " << std::strerror(err) << "; signals wait until it works again, children are checked every "
-          << kFallbackPollMs << " ms";
-        log::line(log::Level::error, t);
+        static_assert(kFallbackPollMs == 100, "the line below says 100 ms");
+        log::line(log::Level::error, Text() << "rt_sigtimedwait: " << std::strerror(err)
+                                            << "; signals wait until it works again, children are checked every 100 ms");
         wait_failed_ = true;
     }
-    long long wait = timeout_ms();
-    sigmask::nap(wait >= 0 && wait < kFallbackPollMs ? wait : kFallbackPollMs);
+    sigmask::nap(sooner(timeout_ms(), kFallbackPollMs));
     on_deadlines();
 }
 
@@ -413,7 +393,7 @@ bool Supervisor::multi_signal(int sig) {
         return true;
     }
     if (stage_ != Stage::main) {
-        log::line(log::Level::debug, Text() << "dropped " << signal_name(sig) << " (shutting down)");
+        dropped(sig, "shutting down");
         return true;
     }
     if (stop) terminated_ = true;
@@ -454,21 +434,22 @@ void Supervisor::run_next_script() {
 
 void Supervisor::script_ended(int code) {
     timers_[kill_after].disarm();
-    if (stage_ == Stage::startup) {
-        if (abort_signal_) {
-            final_shutdown(128 + abort_signal_);
-            return;
-        }
-        if (code != 0) {
-            // my_init's rule: a failing start-up script stops everything.
-            log::line(log::Level::error, Text() << script_ << " failed with status " << code << "; not starting anything more");
+    bool startup = stage_ == Stage::startup;
+    if (startup && abort_signal_) {
+        final_shutdown(128 + abort_signal_);
+        return;
+    }
+    if (code != 0) {
+        // my_init's rule: a failing start-up script stops everything.
+        log::line(log::Level::error,
+                  Text() << script_ << " failed with status " << code << (startup ? "; not starting anything more" : ""));
+        if (startup) {
             final_shutdown(1);
             return;
         }
-        if (after_startup_script) after_startup_script();
-    } else if (code != 0) {
-        log::line(log::Level::error, Text() << script_ << " failed with status " << code);
         shutdown_script_failed_ = true;
+    } else if (startup && after_startup_script) {
+        after_startup_script();
     }
     run_next_script();
 }

@@ -29,18 +29,16 @@ bool write_all(int fd, std::string_view text) {
 void format(const Text& text, Text& out) {
     constexpr std::string_view prefix = "initd: ", marker = "...";
     constexpr std::size_t room = Text::capacity - prefix.size() - 1;  // 1: the newline
-    std::string_view body = text.view();
-    bool cut = text.truncated() || body.size() > room;
-    if (cut) {
+    std::string_view body = text.view(), end = "\n";
+    if (text.truncated() || body.size() > room) {
         std::size_t keep = body.size() < room - marker.size() ? body.size() : room - marker.size();
         // Not through the middle of a UTF-8 character: a path may hold some.
         while (keep > 0 && keep < body.size() && (static_cast<unsigned char>(body[keep]) & 0xC0) == 0x80) --keep;
-        body = body.substr(0, keep);
+        body = {body.data(), keep};
+        end = "...\n";  // the marker, then the newline
     }
     out.clear();
-    out << prefix << body;
-    if (cut) out << marker;
-    out << '\n';
+    out << prefix << body << end;
 }
 
 void line(Level level, const Text& text) {

@@ -75,7 +75,8 @@ std::optional<pid_t> parent_of(pid_t pid) {
 // /proc/self names the reader as the /proc's own namespace numbers it.
 bool proc_is_ours(pid_t self) {
     char link[16] = {};
-    if (::readlink("/proc/self", link, sizeof link - 1) <= 0) return false;
+    // (readlinkat: musl's readlink would be in the binary for this call only)
+    if (syscall(SYS_readlinkat, long{AT_FDCWD}, "/proc/self", link, sizeof link - 1) <= 0) return false;
     auto pid = parse_pid(link);
     return pid && *pid == self;
 }
@@ -89,23 +90,6 @@ bool is_descendant(pid_t pid, pid_t ancestor) {
         pid = *parent;
     }
     return false;
-}
-
-// pidfd pins the process: if `pid` died and its number was reused between the scan
-// and now, the signal goes nowhere instead of to a stranger. Only ESRCH means the
-// process is gone; any other failure (ENOSYS on old kernels, EPERM from a seccomp
-// profile, EMFILE) must not leave it unsignalled, or a shutdown never ends: kill()
-// after the ancestry check is the best that remains.
-void signal_if_descendant(pid_t pid, pid_t self, int sig) {
-    int pidfd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
-    if (pidfd < 0) {
-        if (errno != ESRCH && is_descendant(pid, self)) ::kill(pid, sig);
-        return;
-    }
-    if (is_descendant(pid, self) && syscall(SYS_pidfd_send_signal, pidfd, sig, nullptr, 0) != 0 &&
-        errno != ESRCH)
-        ::kill(pid, sig);
-    ::close(pidfd);
 }
 
 // --- Walking down from initd through the children files. ---
@@ -147,6 +131,19 @@ bool still_there(const Parent& parent) {
 void send(pid_t pid, int pidfd, Walk& walk) {
     if (pidfd >= 0 && syscall(SYS_pidfd_send_signal, pidfd, walk.sig, nullptr, 0) == 0) return;
     if ((pidfd < 0 || errno != ESRCH) && ::kill(pid, walk.sig) < 0 && errno != ESRCH) walk.failed = errno;
+}
+
+// pidfd pins the process: if `pid` died and its number was reused between the scan
+// and now, the signal goes nowhere instead of to a stranger. Only ESRCH means the
+// process is gone; any other failure (ENOSYS on old kernels, EPERM from a seccomp
+// profile, EMFILE) must not leave it unsignalled, or a shutdown never ends: kill()
+// after the ancestry check is the best that remains (send() does that).
+void signal_if_descendant(pid_t pid, pid_t self, int sig) {
+    int pidfd = open_pidfd(pid);
+    if (pidfd < 0 && errno == ESRCH) return;
+    Walk walk{sig};  // (what could not be signalled is not reported by this slow scan)
+    if (is_descendant(pid, self)) send(pid, pidfd, walk);
+    if (pidfd >= 0) ::close(pidfd);
 }
 
 // A pid named by `parent`'s children list. Deeper down, the pidfd pins it first; then
@@ -246,15 +243,18 @@ int exit_code_of(int wait_status) {
     return WEXITSTATUS(wait_status);
 }
 
+// waitid and wait4 through syscall(), as musl's waitid and waitpid make them: their
+// wrappers would be in the binary for these two calls only.
 bool has_children() {
     siginfo_t info{};
-    return ::waitid(P_ALL, 0, &info, WEXITED | WSTOPPED | WCONTINUED | WNOHANG | WNOWAIT) == 0 || errno != ECHILD;
+    return syscall(SYS_waitid, long{P_ALL}, 0L, &info, long{WEXITED | WSTOPPED | WCONTINUED | WNOHANG | WNOWAIT}, nullptr) == 0 ||
+           errno != ECHILD;
 }
 
 Reaped reap_one() {
     int status = 0;
     pid_t pid;
-    do pid = ::waitpid(-1, &status, WNOHANG);
+    do pid = static_cast<pid_t>(syscall(SYS_wait4, -1L, &status, long{WNOHANG}, nullptr));
     while (pid < 0 && errno == EINTR);
     return {pid, status};
 }

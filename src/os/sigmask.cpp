@@ -22,6 +22,8 @@ int rt_sigtimedwait(SignalSet set, siginfo_t* info, const timespec* timeout) {
     return static_cast<int>(syscall(SYS_rt_sigtimedwait, &bits, info, timeout, kKernelSigsetBytes));
 }
 
+timespec from_ms(long long ms) { return {static_cast<time_t>(ms / 1000), static_cast<long>(ms % 1000) * 1000000L}; }
+
 }  // namespace
 
 SignalSet block_all() {
@@ -40,11 +42,7 @@ void unblock(SignalSet signals) {
 }
 
 Waited wait(long long timeout_ms, siginfo_t* info) {
-    timespec ts{};
-    if (timeout_ms >= 0) {
-        ts.tv_sec = static_cast<time_t>(timeout_ms / 1000);
-        ts.tv_nsec = static_cast<long>(timeout_ms % 1000) * 1000000L;
-    }
+    timespec ts = from_ms(timeout_ms);  // (unused when negative)
     for (;;) {
         int sig = rt_sigtimedwait(SignalSet::all(), info, timeout_ms >= 0 ? &ts : nullptr);
         if (sig > 0) return {sig, 0};
@@ -56,9 +54,24 @@ Waited wait(long long timeout_ms, siginfo_t* info) {
 }
 
 void nap(long long ms) {
-    timespec ts{static_cast<time_t>(ms / 1000), static_cast<long>(ms % 1000) * 1000000L};
+    timespec ts = from_ms(ms);
     // Interrupted or not, the caller looks at its children and deadlines next.
     nanosleep(&ts, nullptr);
+}
+
+// The kernel's own layout (x86-64 and arm64 alike). No restorer: it serves handlers only.
+// (musl's sigaction, which initd would use for nothing else, costs the binary more.)
+struct KernelSigaction {
+    Disposition handler;
+    unsigned long flags;
+    void (*restorer)();
+    std::uint64_t mask;
+};
+
+Disposition set_disposition(int sig, Disposition disposition) {
+    KernelSigaction action{disposition, 0, nullptr, 0}, old{};
+    syscall(SYS_rt_sigaction, sig, &action, &old, kKernelSigsetBytes);
+    return old.handler;
 }
 
 bool pending_for_self(int sig) {

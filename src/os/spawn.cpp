@@ -42,21 +42,27 @@ constexpr int kSetupFailed = 1;  // the exit status when the child fails before 
     _exit(code);
 }
 
-void switch_user(const Credentials& user, volatile Failure& failure) {
-    if (const char* call = become_user(user)) fail(failure, call, errno, kSetupFailed);
+// A step before exec failed: `call` says which, errno why.
+[[noreturn]] void setup_failed(volatile Failure& failure, const char* call) { fail(failure, call, errno, kSetupFailed); }
+
+// `from` (if >= 0) becomes descriptor `to`. dup2 leaves the copy without O_CLOEXEC:
+// the one descriptor the program keeps.
+void dup_onto(int from, int to, volatile Failure& failure) {
+    if (from >= 0 && dup2(from, to) < 0) setup_failed(failure, "dup2");
 }
 
 void restore_signals(const ChildSetup& setup) {
-    for (int sig : {SIGTTIN, SIGTTOU}) {
-        struct sigaction action {};
-        action.sa_handler = setup.inherited_ignored.has(sig) ? SIG_IGN : SIG_DFL;
-        sigaction(sig, &action, nullptr);
-    }
+    for (int sig : {SIGTTIN, SIGTTOU}) sigmask::set_disposition(sig, setup.inherited_ignored.has(sig) ? SIG_IGN : SIG_DFL);
     sigmask::set(setup.inherited_mask);
 }
 
 bool has_name(const char* entry, std::string_view name) {
     return std::strncmp(entry, name.data(), name.size()) == 0 && entry[name.size()] == '=';
+}
+
+// Whether `entry` sets the variable that `setting` ("NAME=VALUE") sets.
+bool same_name(const char* entry, const char* setting) {
+    return has_name(entry, {setting, static_cast<std::size_t>(::strchrnul(setting, '=') - setting)});
 }
 
 // execve, and for a file the kernel does not know how to run (ENOEXEC: a script
@@ -85,49 +91,46 @@ int exit_code_for(const ChildSetup& setup, int err) {
 
 [[noreturn]] void run_child(const ChildSetup& setup, bool take_foreground, volatile Failure& failure) {
     if (setup.terminal_fd >= 0) {
-        if (setsid() < 0) fail(failure, "setsid", errno, kSetupFailed);
-        if (ioctl(setup.terminal_fd, TIOCSCTTY, 0) < 0) fail(failure, "TIOCSCTTY", errno, kSetupFailed);
-        for (int fd = 0; fd < 3; ++fd)
-            if (dup2(setup.terminal_fd, fd) < 0) fail(failure, "dup2", errno, kSetupFailed);
+        if (setsid() < 0) setup_failed(failure, "setsid");
+        if (ioctl(setup.terminal_fd, TIOCSCTTY, 0) < 0) setup_failed(failure, "TIOCSCTTY");
+        for (int fd = 0; fd < 3; ++fd) dup_onto(setup.terminal_fd, fd, failure);
     } else if (const char* call = terminal::take(setup.new_session, take_foreground)) {
-        fail(failure, call, errno, kSetupFailed);
+        setup_failed(failure, call);
     }
-    if (setup.directory_fd >= 0 && syscall(SYS_fchdir, setup.directory_fd) < 0) fail(failure, "fchdir", errno, kSetupFailed);
-    // dup2 leaves the copy without O_CLOEXEC: the one descriptor the program keeps.
-    if (setup.stdin_fd >= 0 && dup2(setup.stdin_fd, 0) < 0) fail(failure, "dup2", errno, kSetupFailed);
-    if (setup.stdout_fd >= 0 && dup2(setup.stdout_fd, 1) < 0) fail(failure, "dup2", errno, kSetupFailed);
-    if (setup.stderr_to_stdout && dup2(1, 2) < 0) fail(failure, "dup2", errno, kSetupFailed);
-    if (setup.pdeathsig && prctl(PR_SET_PDEATHSIG, setup.pdeathsig) < 0) fail(failure, "prctl", errno, kSetupFailed);
+    if (setup.directory_fd >= 0 && syscall(SYS_fchdir, setup.directory_fd) < 0) setup_failed(failure, "fchdir");
+    dup_onto(setup.stdin_fd, 0, failure);
+    dup_onto(setup.stdout_fd, 1, failure);
+    dup_onto(setup.stderr_to_stdout ? 1 : -1, 2, failure);
+    if (setup.pdeathsig && syscall(SYS_prctl, PR_SET_PDEATHSIG, long{setup.pdeathsig}) < 0) setup_failed(failure, "prctl");
 
-    std::size_t count = 0;
-    for (char* const* e = setup.environment; e && *e; ++e) ++count;
-    auto** envp = static_cast<char**>(alloca((count + 4) * sizeof(char*)));
-    std::string_view variable = setup.variable ? setup.variable : "";
-    variable = variable.substr(0, variable.find('='));
-    char listen_pid[32];
-    std::size_t n = 0;
-    for (std::size_t i = 0; i < count; ++i) {
-        char* entry = setup.environment[i];
-        if (setup.user && has_name(entry, "HOME")) continue;
-        if (setup.listen_pid_owner && has_name(entry, "LISTEN_PID")) continue;
-        if (setup.variable && has_name(entry, variable)) continue;
-        envp[n++] = entry;
-    }
-    if (setup.variable) envp[n++] = const_cast<char*>(setup.variable);
-    if (setup.user) envp[n++] = const_cast<char*>(setup.user->home_variable);
+    // The variables the child gets in place of the environment's own, in this order.
+    const char* settings[3];
+    int setting_count = 0;
+    Text listen_pid;
+    if (setup.variable) settings[setting_count++] = setup.variable;
+    if (setup.user) settings[setting_count++] = setup.user->home_variable;
     if (setup.listen_pid_owner) {
         // Socket activation: the sockets were meant for initd's pid; they are the child's now.
-        Text t;
-        t << "LISTEN_PID=" << static_cast<long>(getpid());
-        std::memcpy(listen_pid, t.view().data(), t.view().size());
-        listen_pid[t.view().size()] = '\0';
-        envp[n++] = listen_pid;
+        listen_pid << "LISTEN_PID=" << static_cast<long>(getpid());
+        settings[setting_count++] = listen_pid.c_str();
     }
+    std::size_t count = 0;
+    for (char* const* e = setup.environment; e && *e; ++e) ++count;
+    auto** envp = static_cast<const char**>(alloca((count + 4) * sizeof(char*)));
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < count; ++i) {
+        const char* entry = setup.environment[i];
+        bool replaced = false;
+        for (int s = 0; s < setting_count; ++s) replaced = replaced || same_name(entry, settings[s]);
+        if (!replaced) envp[n++] = entry;
+    }
+    for (int s = 0; s < setting_count; ++s) envp[n++] = settings[s];
     envp[n] = nullptr;
 
-    if (setup.user) switch_user(*setup.user, failure);
+    if (setup.user)
+        if (const char* call = become_user(*setup.user)) setup_failed(failure, call);
     restore_signals(setup);
-    exec_command(setup, envp, failure);
+    exec_command(setup, const_cast<char* const*>(envp), failure);
 }
 
 }  // namespace

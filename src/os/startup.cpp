@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "initd/log.hpp"
+#include "initd/sigmask.hpp"
 
 namespace initd::startup {
 namespace {
@@ -46,21 +47,19 @@ std::optional<int> configure(int argc, char** argv, char** envp, Config& config)
 
 SignalSet ignore_terminal_stops() {
     SignalSet ignored;
-    for (int sig : {SIGTTIN, SIGTTOU}) {
-        struct sigaction action {}, old {};
-        action.sa_handler = SIG_IGN;
-        sigaction(sig, &action, &old);
-        if (old.sa_handler == SIG_IGN) ignored = ignored.with(sig);
-    }
+    for (int sig : {SIGTTIN, SIGTTOU})
+        if (sigmask::set_disposition(sig, SIG_IGN) == SIG_IGN) ignored = ignored.with(sig);
     return ignored;
 }
 
+// prctl through syscall(): musl's variadic wrapper would be in the binary for these
+// calls and the child's PR_SET_PDEATHSIG only.
 bool become_reaper(const Config& config, bool pid1) {
-    if (config.pdeathsig && prctl(PR_SET_PDEATHSIG, config.pdeathsig) < 0) log::failure("prctl(PR_SET_PDEATHSIG)", errno);
+    if (config.pdeathsig && syscall(SYS_prctl, PR_SET_PDEATHSIG, long{config.pdeathsig}) < 0) log::failure("prctl(PR_SET_PDEATHSIG)", errno);
     if (pid1) return true;
     Subreaper policy = config.row->subreaper;
     if (config.subreaper && policy != Subreaper::never) {
-        if (prctl(PR_SET_CHILD_SUBREAPER, 1) == 0) return true;
+        if (syscall(SYS_prctl, PR_SET_CHILD_SUBREAPER, 1L) == 0) return true;
         log::failure("prctl(PR_SET_CHILD_SUBREAPER)", errno);
         // tini (asked to) and catatonit refuse to run without it; initd goes on.
         return policy == Subreaper::by_default;
@@ -69,7 +68,7 @@ bool become_reaper(const Config& config, bool pid1) {
     // A subreaper's flag survives exec: a parent that set it before exec'ing tini (as
     // tini's own test proxy does) made it one already.
     int already = 0;
-    if (prctl(PR_GET_CHILD_SUBREAPER, &already) == 0 && already) return true;
+    if (syscall(SYS_prctl, PR_GET_CHILD_SUBREAPER, &already) == 0 && already) return true;
     // tini's users grep for "zombie reaping won't work", so that phrase is kept.
     log::line(log::Level::warning, Text() << "not PID 1 and not a child subreaper: orphans are not re-parented to "
                                              "initd, so zombie reaping won't work; use -s or TINI_SUBREAPER, or run as PID 1");
@@ -89,7 +88,7 @@ void detach_from_cwd_and_descriptors() {
     if (syscall(SYS_close_range, 3u, ~0u, 0u) == 0) return;
     // Kernels before 5.9: close one by one, up to the descriptor limit.
     rlimit limit{};
-    getrlimit(RLIMIT_NOFILE, &limit);
+    syscall(SYS_prlimit64, 0L, long{RLIMIT_NOFILE}, nullptr, &limit);  // as chpst reads limits
     rlim_t top = limit.rlim_cur < 65536 ? limit.rlim_cur : 65536;
     for (rlim_t fd = 3; fd < top; ++fd) close(static_cast<int>(fd));
 }

@@ -7,9 +7,24 @@
 #include "initd/sigmask.hpp"
 
 namespace initd::terminal {
+namespace {
+
+// isatty, tcgetpgrp and tcsetpgrp are these ioctls; musl's wrappers would be in the
+// binary for these three calls only.
+bool stdin_is_terminal() {
+    winsize size;
+    return ioctl(STDIN_FILENO, TIOCGWINSZ, &size) == 0;
+}
+
+pid_t foreground_group() {
+    pid_t group;
+    return ioctl(STDIN_FILENO, TIOCGPGRP, &group) == 0 ? group : -1;
+}
+
+}  // namespace
 
 void release() {
-    if (!isatty(STDIN_FILENO)) return;
+    if (!stdin_is_terminal()) return;
     bool leader = getsid(0) == getpid();
     if (ioctl(STDIN_FILENO, TIOCNOTTY) < 0 || !leader) return;
     // A session leader letting go of its terminal makes the kernel send SIGHUP and
@@ -19,8 +34,8 @@ void release() {
 }
 
 bool may_hand_on(const Foreground& foreground) {
-    if (!isatty(STDIN_FILENO)) return false;
-    pid_t group = tcgetpgrp(STDIN_FILENO);
+    if (!stdin_is_terminal()) return false;
+    pid_t group = foreground_group();
     return group > 0 && (group == getpgrp() || group == foreground.handed_to);
 }
 
@@ -33,7 +48,10 @@ const char* take(bool new_session, bool take_foreground) {
     }
     if (setpgid(0, 0) < 0) return "setpgid";
     // SIGTTOU is blocked here, so a background group may set the foreground.
-    if (take_foreground) tcsetpgrp(STDIN_FILENO, getpid());
+    if (take_foreground) {
+        pid_t self = getpid();
+        ioctl(STDIN_FILENO, TIOCSPGRP, &self);
+    }
     return nullptr;
 }
 

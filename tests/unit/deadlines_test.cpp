@@ -51,6 +51,17 @@ TEST_CASE("Deadline arm, disarm, due", "[deadlines]") {
     CHECK(d.at() >= now_ms() + 49000);
 }
 
+TEST_CASE("Deadline expire: true once when due, and disarms it", "[deadlines]") {
+    Deadline d;
+    CHECK_FALSE(d.expire(INT64_MAX));  // never armed
+    d.arm_in(1000);
+    CHECK_FALSE(d.expire(d.at() - 1));
+    CHECK(d.armed());
+    CHECK(d.expire(d.at()));
+    CHECK_FALSE(d.armed());
+    CHECK_FALSE(d.expire(INT64_MAX));  // only once
+}
+
 TEST_CASE("timeout_until_next", "[deadlines]") {
     std::array<Deadline, 4> ds{};
     auto now = now_ms();

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <cerrno>
+#include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
@@ -14,6 +15,7 @@
 
 #include "capture.hpp"
 #include "initd/log.hpp"
+#include "initd/sigmask.hpp"
 #include "initd/spawn.hpp"
 
 using capture::stderr_of;
@@ -145,4 +147,15 @@ TEST_CASE("log_spawn: 'started' only for a command that runs, else the failure",
     fork.failed_call = "fork";
     fork.failed_errno = EAGAIN;
     CHECK(stderr_of([&] { initd::log_spawn(setup, fork); }) == "initd: fork: Resource temporarily unavailable\n");
+}
+
+TEST_CASE("sigmask::set_disposition: ignore, default, and the one it replaced", "[spawn]") {
+    using initd::sigmask::set_disposition;
+    auto before = set_disposition(SIGTTIN, SIG_IGN);
+    CHECK(set_disposition(SIGTTIN, SIG_DFL) == SIG_IGN);
+    CHECK(set_disposition(SIGTTIN, SIG_IGN) == SIG_DFL);
+    struct sigaction now {};
+    REQUIRE(sigaction(SIGTTIN, nullptr, &now) == 0);
+    CHECK(now.sa_handler == SIG_IGN);
+    set_disposition(SIGTTIN, before);
 }
