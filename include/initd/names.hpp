@@ -38,8 +38,12 @@ enum class Opt : unsigned char {
 // (each part may be empty: no long name, a flag, not listed in --help): 16 bytes an
 // entry instead of 40 for three pointers; the tables are a sizeable part of the binary.
 struct OptionSpec {
+    constexpr OptionSpec(char short_name, Opt id, const char* text, bool has_variable = false)
+        : short_name(short_name), id(id), has_variable(has_variable), text(text) {}
     char short_name;  // 0: long only
     Opt id;
+    // initd's options only: INITD_<LONG NAME> sets it too (--kill-after: INITD_KILL_AFTER).
+    bool has_variable;
     const char* text;
     const char* long_name() const { return text; }
     const char* value_name() const { return after(text); }
@@ -52,7 +56,7 @@ struct OptionSpec {
 
 // How a variable's value is read. INITD_* are strict; the peers' variables are read
 // exactly as the peers read them, which is to say leniently.
-enum class EnvRule {
+enum class EnvRule : unsigned char {
     value,         // the option's value; lists comma-separated; a bad value stops initd
     boolean,       // "1" on, "0" off; anything else stops initd
     presence,      // set at all, even empty: on (TINI_SUBREAPER, CATATONIT_DEBUG)
@@ -63,7 +67,7 @@ enum class EnvRule {
 };
 
 struct EnvSpec {
-    std::string_view name;
+    const char* name;
     Opt id;
     EnvRule rule;
 };
