@@ -20,17 +20,26 @@ std::optional<std::uint64_t> parse_number(std::string_view text) {
     return text.empty() ? value : std::nullopt;
 }
 
-std::optional<std::uint64_t> parse_duration_ms(std::string_view text) {
-    auto value = take_number(text);  // what is left of `text` is the unit
-    std::uint64_t scale;
-    if (text.empty() || text == "s") scale = 1000;
-    else if (text == "ms") scale = 1;
-    else if (text == "m") scale = 60 * 1000;
-    else if (text == "h") scale = 60 * 60 * 1000;
-    else return std::nullopt;
+bool is_word(std::string_view text, const char* word) {
+    for (char c : text)
+        if (!*word || *word++ != c) return false;
+    return !*word;
+}
 
-    if (!value || *value > kMaxDurationMs / scale) return std::nullopt;
-    return *value * scale;
+int word_index(std::string_view text, const char* words) {
+    for (int i = 0; *words; ++i) {
+        if (is_word(text, words)) return i;
+        while (*words++) {}
+    }
+    return -1;
+}
+
+std::optional<std::uint64_t> parse_duration_ms(std::string_view text) {
+    constexpr std::uint64_t kScale[] = {1000, 1, 60 * 1000, 60 * 60 * 1000};
+    auto value = take_number(text);  // what is left of `text` is the unit
+    int unit = text.empty() ? 0 : word_index(text, "s\0ms\0m\0h\0");
+    if (!value || unit < 0 || *value > kMaxDurationMs / kScale[unit]) return std::nullopt;
+    return *value * kScale[unit];
 }
 
 }  // namespace initd

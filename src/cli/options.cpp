@@ -197,7 +197,7 @@ bool apply_delay(std::string_view item, Config& config) {
 
 // tini's -p: one of the classic signals by its full upper-case name ("SIGKILL").
 std::optional<int> parse_signal_name_only(std::string_view text) {
-    if (text.size() < 4 || text.substr(0, 3) != "SIG") return std::nullopt;
+    if (text.size() < 4 || text.substr(0, 3) != std::string_view("SIG", 3)) return std::nullopt;
     for (char c : text)
         if ((c < 'A' || c > 'Z') && (c < '0' || c > '9')) return std::nullopt;
     auto sig = parse_signal(text);
@@ -263,11 +263,11 @@ bool apply_value(Opt id, std::string_view value, Config& config, Text& error, So
         error << ": more than " << Config::kMaxScriptDirs << " start-up paths";
         return false;
     case Kind::restart:
-        if (value == "no") config.restart = RestartPolicy::no;
-        else if (value == "on-failure") config.restart = RestartPolicy::on_failure;
-        else if (value == "always") config.restart = RestartPolicy::always;
-        else break;
-        return true;
+        if (int policy = word_index(value, "no\0on-failure\0always\0"); policy >= 0) {
+            config.restart = static_cast<RestartPolicy>(policy);  // the words in the enum's order
+            return true;
+        }
+        break;
     case Kind::delay:
         if (apply_delay(value, config)) return true;
         break;
@@ -308,26 +308,26 @@ bool is_list(Opt id) {
 }
 
 bool apply_variable(EnvRule rule, Opt id, std::string_view value, Source source, Config& config, Text& error) {
+    int bit = word_index(value, "0\0" "1\0");  // what the flags' rules read: 0, 1 or -1
     switch (rule) {
     case EnvRule::presence:
-        apply_flag(id, true, config);
-        return true;
+        bit = 1;
+        break;
     case EnvRule::exactly_one:
-        if (value == "1") apply_flag(id, true, config);
-        return true;
+        if (bit != 1) return true;
+        break;
     case EnvRule::exactly_zero:
-        if (value == "0") apply_flag(id, false, config);
-        return true;
+        if (bit != 0) return true;
+        break;
+    case EnvRule::boolean:
+        if (bit < 0) return bad_value(error, source, value, "0 or 1");
+        break;
     case EnvRule::number:
         config.verbosity = lenient_level(value);
         return true;
     case EnvRule::reserved:
         error << source.name << " is reserved for future use";
         return false;
-    case EnvRule::boolean:
-        if (value != "0" && value != "1") return bad_value(error, source, value, "0 or 1");
-        apply_flag(id, value == "1", config);
-        return true;
     case EnvRule::value:
         if (!is_list(id)) return value.empty() || apply_value(id, value, config, error, source);
         while (!value.empty()) {
@@ -338,6 +338,7 @@ bool apply_variable(EnvRule rule, Opt id, std::string_view value, Source source,
         }
         return true;
     }
+    apply_flag(id, bit == 1, config);
     return true;
 }
 
@@ -420,11 +421,9 @@ bool is_option(std::string_view arg) { return arg.size() >= 2 && arg[0] == '-'; 
 
 // strconv.ParseBool, as Go's flag package reads "-flag=VALUE" for a boolean flag.
 std::optional<bool> parse_go_bool(std::string_view v) {
-    for (std::string_view t : {"1", "t", "T", "true", "TRUE", "True"})
-        if (v == t) return true;
-    for (std::string_view f : {"0", "f", "F", "false", "FALSE", "False"})
-        if (v == f) return false;
-    return std::nullopt;
+    int word = word_index(v, "1\0t\0T\0true\0TRUE\0True\0" "0\0f\0F\0false\0FALSE\0False\0");
+    if (word < 0) return std::nullopt;
+    return word < 6;  // the first six say true
 }
 
 // One argument that is an option (or a cluster of short ones) at argv[i]. Returns the
@@ -553,7 +552,7 @@ ParseResult parse_options(int argc, char** argv, char* const* envp, Config& conf
         config.rewrite.set(SIGINT, SIGTERM);
     }
 
-    if (row.version_only_alone && argc == 2 && std::string_view(argv[1]) == "--version") {
+    if (row.version_only_alone && argc == 2 && is_word(argv[1], "--version")) {
         result.action = Action::version;
         return result;
     }
@@ -570,7 +569,7 @@ ParseResult parse_options(int argc, char** argv, char* const* envp, Config& conf
     int i = 1, first_word = 1;
     while (i < argc) {
         std::string_view arg = argv[i];
-        if (arg == "--") {
+        if (is_word(arg, "--")) {
             move_before(argv, first_word, i, i + 1);
             first_word += 1;
             break;
@@ -580,7 +579,7 @@ ParseResult parse_options(int argc, char** argv, char* const* envp, Config& conf
             ++i;
             continue;
         }
-        if (row.version_only_alone && arg == "--version") {
+        if (row.version_only_alone && is_word(arg, "--version")) {
             error << "'--version' must be the only argument";
             result.action = Action::usage_error;
             return result;
@@ -600,7 +599,7 @@ ParseResult parse_options(int argc, char** argv, char* const* envp, Config& conf
         // dock's command-line library: a first word "help" or "h", or no command at
         // all, prints the help and exits 0.
         std::string_view first = first_word < argc ? argv[first_word] : "help";
-        if (first == "help" || first == "h") {
+        if (word_index(first, "help\0h\0") >= 0) {
             result.action = Action::help;
             return result;
         }
