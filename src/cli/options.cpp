@@ -383,14 +383,15 @@ const OptionSpec* find_short(const NameRow& row, char c) {
     return nullptr;
 }
 
-// Exact name, or an unambiguous prefix of one, as getopt_long accepts.
-const OptionSpec* find_long(const NameRow& row, std::string_view name, bool& ambiguous) {
+// Exact name or, unless `exact`, an unambiguous prefix of one, as getopt_long accepts.
+const OptionSpec* find_long(const NameRow& row, std::string_view name, bool exact, bool& ambiguous) {
     const OptionSpec* found = nullptr;
     ambiguous = false;
     for (const auto& spec : row.options) {
         std::string_view long_name = spec.long_name();
         if (long_name.empty() || long_name.substr(0, name.size()) != name) continue;
-        if (long_name == name) return &spec;
+        if (long_name.size() == name.size()) return &spec;
+        if (exact) continue;
         if (found && found->id != spec.id) ambiguous = true;
         found = &spec;
     }
@@ -427,91 +428,74 @@ std::optional<bool> parse_go_bool(std::string_view v) {
 }
 
 // One argument that is an option (or a cluster of short ones) at argv[i]. Returns the
-// index after it and any value it took, or sets `action` and returns -1.
+// index after it and any value it took, or sets `result.action` and returns -1.
+//   getopt_long: --name (or a prefix of it), --name=VALUE or --name VALUE; a cluster of
+//                short options -vvv, -gv, -rTERM:QUIT, -r TERM:QUIT.
+//   Go's flag package (dock): -name or --name (every name is "long", even "d"), exact
+//                names only, "=VALUE" or, unless a boolean, the next word whatever it is.
 int parse_option_at(int argc, char** argv, int i, Config& config, ParseResult& result) {
     const NameRow& row = *config.row;
     Text& error = result.error;
     std::string_view arg = argv[i];
-    auto stop = [&](Action a) {
-        result.action = a;
-        return -1;
-    };
-    if (row.go_flags) {
-        // Go's flag package: -name or --name (every name is "long", even "d"), exact
-        // names only, "=VALUE" or, unless a boolean, the next word whatever it is.
-        std::string_view body = arg.substr(arg[1] == '-' ? 2 : 1);
-        auto eq = body.find('=');
-        std::string_view name = body.substr(0, eq);
-        const OptionSpec* spec = nullptr;
-        for (const auto& s : row.options)
-            if (name == s.long_name()) spec = &s;
-        if (!spec || name.empty()) {
-            error << "unknown option '" << arg.substr(0, arg.size() - body.size() + name.size()) << "'";
-            return stop(Action::usage_error);
-        }
-        const char* value = eq == std::string_view::npos ? nullptr : argv[i] + (arg.size() - body.size()) + eq + 1;
-        if (!*spec->value_name()) {
-            auto on = value ? parse_go_bool(value) : true;
-            if (!on) {
-                error << "bad value for -" << name << ": '" << value << "' (expected true or false)";
-                return stop(Action::usage_error);
+    const bool long_form = row.go_flags || arg[1] == '-';
+    std::size_t at = arg[1] == '-' ? 2 : 1;  // the next name's first character
+    // A fault in the argument itself ends the loop with `error` said: a usage error.
+    while (at < arg.size()) {
+        const OptionSpec* spec;
+        const char* attached = nullptr;  // a value in the same argument: --grace=5s, -r15:3
+        if (long_form) {
+            auto eq = arg.find('=', at);
+            std::string_view name = arg.substr(at, eq - at);
+            bool ambiguous;
+            spec = find_long(row, name, row.go_flags, ambiguous);
+            if (!spec) {
+                error << (ambiguous ? "ambiguous option '" : "unknown option '") << arg.substr(0, at + name.size()) << "'";
+                break;
             }
-            if (!*on) return i + 1;
+            if (eq != std::string_view::npos) attached = argv[i] + eq + 1;
+            at = arg.size();
+        } else {
+            spec = find_short(row, arg[at]);
+            if (!spec) {
+                error << "unknown option '-" << arg[at] << "'";
+                break;
+            }
+            if (++at < arg.size() && *spec->value_name()) {
+                attached = argv[i] + at;  // the rest of the argument
+                at = arg.size();
+            }
+        }
+        // How errors name it: as getopt_long and Go's flag package do.
+        const char* dash = long_form && !row.go_flags ? "--" : "-";
+        std::string_view shown = long_form ? std::string_view(spec->long_name()) : std::string_view(&spec->short_name, 1);
+        const char* value = attached;
+        if (!*spec->value_name() && attached) {
+            if (!row.go_flags) {
+                error << "option '" << dash << shown << "' takes no value";
+                break;
+            }
+            auto on = parse_go_bool(attached);
+            if (!on) {
+                bad_value(error, {dash, shown}, attached, "true or false");
+                break;
+            }
+            if (!*on) continue;  // -flag=false: as if not given
             value = nullptr;
-        } else if (!value) {
+        } else if (*spec->value_name() && !attached) {
             if (i + 1 >= argc) {
-                error << "option '-" << name << "' needs a value (" << spec->value_name() << ")";
-                return stop(Action::usage_error);
+                error << "option '" << dash << shown << "' needs a value (" << spec->value_name() << ")";
+                break;
             }
             value = argv[++i];
         }
-        if (Action a = apply_option(*spec, value, config, error); a != Action::run) return stop(a);
-        return i + 1;
+        if (Action a = apply_option(*spec, value, config, error); a != Action::run) {
+            result.action = a;
+            return -1;
+        }
     }
-    if (arg[1] == '-') {
-        std::string_view body = arg.substr(2);
-        auto eq = body.find('=');
-        std::string_view name = body.substr(0, eq);
-        bool ambiguous = false;
-        const OptionSpec* spec = find_long(row, name, ambiguous);
-        if (!spec) {
-            error << (ambiguous ? "ambiguous option '--" : "unknown option '--") << name << "'";
-            return stop(Action::usage_error);
-        }
-        const char* value = nullptr;
-        if (*spec->value_name()) {
-            if (eq != std::string_view::npos) value = argv[i] + 2 + eq + 1;
-            else if (i + 1 < argc) value = argv[++i];
-            else {
-                error << "option '--" << spec->long_name() << "' needs a value (" << spec->value_name() << ")";
-                return stop(Action::usage_error);
-            }
-        } else if (eq != std::string_view::npos) {
-            error << "option '--" << spec->long_name() << "' takes no value";
-            return stop(Action::usage_error);
-        }
-        if (Action a = apply_option(*spec, value, config, error); a != Action::run) return stop(a);
-        return i + 1;
-    }
-    // A cluster of short options: -vvv, -gv, -rTERM:QUIT, -r TERM:QUIT.
-    for (std::size_t j = 1; j < arg.size(); ++j) {
-        const OptionSpec* spec = find_short(row, arg[j]);
-        if (!spec) {
-            error << "unknown option '-" << arg[j] << "'";
-            return stop(Action::usage_error);
-        }
-        const char* value = nullptr;
-        bool takes_rest = *spec->value_name();
-        if (takes_rest) {
-            if (j + 1 < arg.size()) value = argv[i] + j + 1;
-            else if (i + 1 < argc) value = argv[++i];
-            else {
-                error << "option '-" << arg[j] << "' needs a value (" << spec->value_name() << ")";
-                return stop(Action::usage_error);
-            }
-        }
-        if (Action a = apply_option(*spec, value, config, error); a != Action::run) return stop(a);
-        if (takes_rest) break;
+    if (!error.empty()) {
+        result.action = Action::usage_error;
+        return -1;
     }
     return i + 1;
 }
