@@ -1,5 +1,6 @@
 #include "initd/names.hpp"
 
+#include "initd/duration.hpp"
 #include "initd/tools.hpp"
 
 #include <array>
@@ -144,13 +145,6 @@ constexpr std::array kCatatonitVariables = {
     EnvSpec{"CATATONIT_LOG", Opt::debug, EnvRule::reserved},
 };
 
-constexpr std::array<std::string_view, 1> kInitdNames = {"initd"};
-constexpr std::array<std::string_view, 3> kTiniNames = {"tini", "tini-static", "docker-init"};
-constexpr std::array<std::string_view, 1> kDumbInitNames = {"dumb-init"};
-// podman runs its --init binary as /run/podman-init and expects catatonit of it.
-constexpr std::array<std::string_view, 2> kCatatonitNames = {"catatonit", "podman-init"};
-constexpr std::array<std::string_view, 1> kMyInitNames = {"my_init"};
-constexpr std::array<std::string_view, 1> kDockNames = {"dock"};
 
 // The signals the kernel sends a process that faulted. tini and catatonit leave them
 // unblocked, so they die of them (even sent with kill); initd forwards them.
@@ -160,65 +154,60 @@ constexpr SignalSet kFaultSignals = SignalSet::of(SIGFPE).with(SIGILL).with(SIGS
 // One row per name. Read a column to see how the names differ.
 constexpr std::array kRows = {
     NameRow{
-        .names = kInitdNames, .options = kInitdOptions, .variables = {},
+        .names = "initd\0", .options = kInitdOptions, .variables = {},
         .permute = false, .version_only_alone = false, .help_to_stderr = false,
         .usage_exit = 2, .default_verbosity = 0, .default_setsid = false,
         .subreaper = Subreaper::by_default,
         .exit_not_found = 127, .exit_cannot_run = 126, .exit_exec_other = 126,
-        .farewell = Farewell::grace, .job_control = JobControl::initd, .fatal = {},
-        .version = VersionStyle::initd,
+        .farewell = Farewell::grace, .job_control = JobControl::initd, .version = VersionStyle::initd, .fatal = {},
         .describe = "Runs COMMAND as a container's init: forwards signals, reaps zombies, exits with its status.",
     },
     NameRow{
-        .names = kTiniNames, .options = kTiniOptions, .variables = kTiniVariables,
+        .names = "tini\0tini-static\0docker-init\0", .options = kTiniOptions, .variables = kTiniVariables,
         .permute = true, .version_only_alone = true, .help_to_stderr = false,
         .usage_exit = 1, .default_verbosity = 1, .default_setsid = false,
         .subreaper = Subreaper::opt_in,
         .exit_not_found = 127, .exit_cannot_run = 126, .exit_exec_other = 1,
-        .farewell = Farewell::leave, .job_control = JobControl::tini, .fatal = kFaultSignals,
-        .version = VersionStyle::tini,
+        .farewell = Farewell::leave, .job_control = JobControl::tini, .version = VersionStyle::tini, .fatal = kFaultSignals,
         .describe = "initd, called as tini: runs PROGRAM, forwards signals, reaps zombies.",
     },
     NameRow{
-        .names = kDumbInitNames, .options = kDumbInitOptions, .variables = kDumbInitVariables,
+        .names = "dumb-init\0", .options = kDumbInitOptions, .variables = kDumbInitVariables,
         .permute = false, .version_only_alone = false, .help_to_stderr = true,
         .usage_exit = 1, .default_verbosity = 0, .default_setsid = true,
         .subreaper = Subreaper::never,
         .exit_not_found = 2, .exit_cannot_run = 2, .exit_exec_other = 2,
-        .farewell = Farewell::term_child, .job_control = JobControl::dumb_init, .fatal = {},
-        .version = VersionStyle::dumb_init,
+        .farewell = Farewell::term_child, .job_control = JobControl::dumb_init, .version = VersionStyle::dumb_init, .fatal = {},
         .describe = "initd, called as dumb-init: runs COMMAND in a new session and forwards signals to it.",
     },
+    // podman runs its --init binary as /run/podman-init and expects catatonit of it.
     NameRow{
-        .names = kCatatonitNames, .options = kCatatonitOptions, .variables = kCatatonitVariables,
+        .names = "catatonit\0podman-init\0", .options = kCatatonitOptions, .variables = kCatatonitVariables,
         .permute = true, .version_only_alone = false, .help_to_stderr = true,
         .usage_exit = 1, .default_verbosity = 0, .default_setsid = false,
         .subreaper = Subreaper::required,
         .exit_not_found = 1, .exit_cannot_run = 1, .exit_exec_other = 1,
-        .farewell = Farewell::leave, .job_control = JobControl::catatonit, .fatal = kFaultSignals,
-        .version = VersionStyle::tini,
+        .farewell = Farewell::leave, .job_control = JobControl::catatonit, .version = VersionStyle::tini, .fatal = kFaultSignals,
         .describe = "initd, called as catatonit: runs PROGRAM as a container's init.",
     },
     NameRow{
-        .names = kMyInitNames, .options = kMyInitOptions, .variables = kMyInitVariables,
+        .names = "my_init\0", .options = kMyInitOptions, .variables = kMyInitVariables,
         .permute = false, .version_only_alone = false, .help_to_stderr = false,
         .usage_exit = 2, .default_verbosity = 1, .default_setsid = false,
         .subreaper = Subreaper::by_default,
         .exit_not_found = 127, .exit_cannot_run = 126, .exit_exec_other = 126,
-        .farewell = Farewell::grace, .job_control = JobControl::initd, .fatal = {},
-        .version = VersionStyle::initd,
+        .farewell = Farewell::grace, .job_control = JobControl::initd, .version = VersionStyle::initd, .fatal = {},
         .describe = "initd, called as my_init: start-up scripts, runit services, then COMMAND.",
         .layout = &kMyInitLayout, .exit_when_stopped = 2, .no_command_needed = true,
         .container_environment = true,
     },
     NameRow{
-        .names = kDockNames, .options = kDockOptions, .variables = {},
+        .names = "dock\0", .options = kDockOptions, .variables = {},
         .permute = false, .go_flags = true, .version_only_alone = false, .help_to_stderr = false,
         .usage_exit = 1, .default_verbosity = 1, .default_setsid = false,
         .subreaper = Subreaper::by_default,
         .exit_not_found = 255, .exit_cannot_run = 255, .exit_exec_other = 255,
-        .farewell = Farewell::grace, .job_control = JobControl::initd, .fatal = {},
-        .version = VersionStyle::dock,
+        .farewell = Farewell::grace, .job_control = JobControl::initd, .version = VersionStyle::dock, .fatal = {},
         .describe = "initd, called as dock: a micro init system for containers.",
         .stderr_to_stdout = true, .child_pdeathsig = SIGTERM, .dropped_signal = SIGWINCH,
     },
@@ -241,14 +230,13 @@ Tool tool_for(const char* argv0) {
     std::string_view path(argv0);
     std::string_view name = path.substr(path.rfind('/') + 1);  // npos + 1 is 0
     for (const ToolName& t : kTools)
-        if (name == t.name) return t.tool;
+        if (is_word(name, t.name)) return t.tool;
     return nullptr;
 }
 
 const NameRow& name_row(std::string_view called_as) {
     for (const NameRow& row : kRows)
-        for (std::string_view name : row.names)
-            if (name == called_as) return row;
+        if (word_index(called_as, row.names) >= 0) return row;
     return initd_row();
 }
 

@@ -133,10 +133,12 @@ T& member(Config& config, std::size_t offset) {
     return *reinterpret_cast<T*>(reinterpret_cast<char*>(&config) + offset);
 }
 
-std::string_view base_name(const char* path) {
-    std::string_view p = path ? path : "initd";
-    auto slash = p.rfind('/');
-    return slash == std::string_view::npos ? p : p.substr(slash + 1);
+// What follows the last '/' of `path`.
+const char* base_name(const char* path) {
+    const char* name = path;
+    for (const char* c = path; *c; ++c)
+        if (*c == '/') name = c + 1;
+    return name;
 }
 
 // atoi() as tini reads TINI_VERBOSITY: leading digits count, the rest is ignored, and a
@@ -519,7 +521,7 @@ ParseResult parse_options(int argc, char** argv, char* const* envp, Config& conf
     ParseResult result{Action::run, {}};
     Text& error = result.error;
 
-    config.called_as = argc > 0 ? base_name(argv[0]).data() : "initd";
+    config.called_as = argc > 0 && argv[0] ? base_name(argv[0]) : "initd";
     config.row = &name_row(config.called_as);
     const NameRow& row = *config.row;
     config.subreaper = row.subreaper == Subreaper::by_default || row.subreaper == Subreaper::required;
