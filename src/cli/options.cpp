@@ -163,13 +163,13 @@ struct Source {
     std::string_view name;  // an option's: a variable's is spelled from it
 };
 
-void describe(Text& error, Source source) {
+void describe(Text& error, const Source& source) {
     error << "bad value for " << source.prefix;
     bool variable = *source.prefix != '-';
     for (char c : source.name) error << (variable ? spelled_as_variable(c) : c);
 }
 
-bool bad_value(Text& error, Source source, std::string_view value, const char* expected) {
+bool bad_value(Text& error, const Source& source, std::string_view value, const char* expected) {
     describe(error, source);
     error << ": '" << value << "' (expected " << expected << ")";
     return false;
@@ -215,7 +215,7 @@ std::optional<std::uint64_t> parse_hours_ms(std::string_view text) {
 }
 
 // One value of one option, from the command line or (one list item of) a variable.
-bool apply_value(Opt id, std::string_view value, Config& config, Text& error, Source source) {
+bool apply_value(Opt id, std::string_view value, Config& config, Text& error, const Source& source) {
     const Target target = kTargets[static_cast<std::size_t>(id)];
     auto number = parse_number(value);  // for the Kinds of numbers
     std::optional<std::uint64_t> ms;
@@ -309,7 +309,7 @@ bool is_list(Opt id) {
     return id == Opt::rewrite || id == Opt::expect_exit || id == Opt::delay || id == Opt::startup;
 }
 
-bool apply_variable(EnvRule rule, Opt id, std::string_view value, Source source, Config& config, Text& error) {
+bool apply_variable(EnvRule rule, Opt id, std::string_view value, const Source& source, Config& config, Text& error) {
     int bit = word_index(value, "0\0" "1\0");  // what the flags' rules read: 0, 1 or -1
     switch (rule) {
     case EnvRule::presence:
