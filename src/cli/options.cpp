@@ -221,13 +221,14 @@ bool apply_value(Opt id, std::string_view value, Config& config, Text& error, co
     std::optional<std::uint64_t> ms;
     std::optional<int> sig;
     switch (target.kind) {
-    case Kind::rewrite: {
-        Text detail;
-        if (parse_rewrite_rule(value, config.rewrite, detail)) return true;
+    case Kind::rewrite:
+        // The rule's own words follow ours. `error` is empty until something fails (the
+        // first failure ends the parse), so a rule that is good leaves it empty again.
         describe(error, source);
-        error << ": " << detail.view();
-        return false;
-    }
+        error << ": ";
+        if (!parse_rewrite_rule(value, config.rewrite, error)) return false;
+        error.clear();
+        return true;
     case Kind::numeric_rewrite:
         if (apply_numeric_rewrite(value, config)) return true;
         break;
