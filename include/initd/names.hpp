@@ -38,8 +38,12 @@ enum class Opt : unsigned char {
 // (each part may be empty: no long name, a flag, not listed in --help): 16 bytes an
 // entry instead of 40 for three pointers; the tables are a sizeable part of the binary.
 struct OptionSpec {
+    constexpr OptionSpec(char short_name, Opt id, const char* text, bool has_variable = false)
+        : short_name(short_name), id(id), has_variable(has_variable), text(text) {}
     char short_name;  // 0: long only
     Opt id;
+    // initd's options only: INITD_<LONG NAME> sets it too (--kill-after: INITD_KILL_AFTER).
+    bool has_variable;
     const char* text;
     const char* long_name() const { return text; }
     const char* value_name() const { return after(text); }
@@ -52,7 +56,7 @@ struct OptionSpec {
 
 // How a variable's value is read. INITD_* are strict; the peers' variables are read
 // exactly as the peers read them, which is to say leniently.
-enum class EnvRule {
+enum class EnvRule : unsigned char {
     value,         // the option's value; lists comma-separated; a bad value stops initd
     boolean,       // "1" on, "0" off; anything else stops initd
     presence,      // set at all, even empty: on (TINI_SUBREAPER, CATATONIT_DEBUG)
@@ -63,7 +67,7 @@ enum class EnvRule {
 };
 
 struct EnvSpec {
-    std::string_view name;
+    const char* name;
     Opt id;
     EnvRule rule;
 };
@@ -71,7 +75,7 @@ struct EnvSpec {
 // What happens to the rest when the main child has exited and initd is NOT PID 1. (As
 // PID 1 every name uses `grace`: the kernel kills everything the moment PID 1 exits, so
 // the grace period is the only chance the rest has to save its data.)
-enum class Farewell {
+enum class Farewell : unsigned char {
     grace,       // SIGTERM to the rest, --grace, SIGKILL, reap all (initd)
     leave,       // exit at once, signal nobody (tini, catatonit)
     term_child,  // SIGTERM (after --rewrite) to the child's group in setsid mode, else to
@@ -79,16 +83,16 @@ enum class Farewell {
 };
 
 // What a SIGTSTP, SIGTTIN or SIGTTOU sent to initd does (see job_control.hpp).
-enum class JobControl { initd, dumb_init, tini, catatonit };
+enum class JobControl : unsigned char { initd, dumb_init, tini, catatonit };
 
-enum class Subreaper {
+enum class Subreaper : unsigned char {
     by_default,  // registers unless told not to; a failure is logged (initd)
     opt_in,      // only with -s or TINI_SUBREAPER; a failure stops it, exit 1 (tini)
     never,       // dumb-init
     required,    // always when not PID 1; a failure stops it, exit 1 (catatonit)
 };
 
-enum class VersionStyle {
+enum class VersionStyle : unsigned char {
     initd,      // "initd X.Y.Z" on stdout
     tini,       // "tini version X.Y.Z - git.initd" on stdout: the line dockerd parses
     dumb_init,  // "dumb-init vX.Y.Z (initd)" on stderr, where dumb-init prints it
@@ -110,8 +114,9 @@ struct Layout {
 // an init: the tool gets argv and the environment before anything else happens.
 using Tool = int (*)(int argc, char** argv, char** envp);
 
+// Small types throughout (exit codes and signals fit a byte): there is one row per name.
 struct NameRow {
-    std::span<const std::string_view> names;  // argv[0]'s last component
+    const char* names;  // argv[0]'s last component, each ended by a NUL: "tini\0docker-init\0"
     std::span<const OptionSpec> options;
     std::span<const EnvSpec> variables;       // read after the command line, as the peers do
     bool permute;               // glibc getopt: options anywhere until "--" (not with POSIXLY_CORRECT)
@@ -120,25 +125,25 @@ struct NameRow {
     bool go_flags = false;
     bool version_only_alone;    // tini: "--version" is an option only as the sole argument
     bool help_to_stderr;        // dumb-init and catatonit print --help on stderr
-    int usage_exit;             // bad option, bad value or no command
-    int default_verbosity;
+    unsigned char usage_exit;   // bad option, bad value or no command
+    unsigned char default_verbosity;
     bool default_setsid;
     Subreaper subreaper;
-    int exit_not_found;         // the command's exec failed: ENOENT/ENOTDIR,
-    int exit_cannot_run;        //   EACCES,
-    int exit_exec_other;        //   anything else
+    unsigned char exit_not_found;   // the command's exec failed: ENOENT/ENOTDIR,
+    unsigned char exit_cannot_run;  //   EACCES,
+    unsigned char exit_exec_other;  //   anything else
     Farewell farewell;
     JobControl job_control;
-    SignalSet fatal;            // left unblocked at their default action: they kill initd
     VersionStyle version;
-    std::string_view describe;  // first line of --help
+    SignalSet fatal;            // left unblocked at their default action: they kill initd
+    const char* describe;       // first line of --help
     const Layout* layout = nullptr;  // set: the default scripts and services (my_init)
-    int exit_when_stopped = 0;  // set: the exit status after a TERM or INT to initd (my_init: 2)
+    unsigned char exit_when_stopped = 0;  // set: the exit status after a TERM or INT to initd (my_init: 2)
     bool no_command_needed = false;  // runs its services without one (my_init)
     bool container_environment = false;  // imports and exports /etc/container_environment (my_init)
     bool stderr_to_stdout = false;  // the child's stderr is its stdout, merged in order (dock)
-    int child_pdeathsig = 0;        // the child gets this signal when initd dies (dock: SIGTERM)
-    int dropped_signal = 0;         // not forwarded (dock: SIGWINCH, which only resizes its terminal)
+    unsigned char child_pdeathsig = 0;  // the child gets this signal when initd dies (dock: SIGTERM)
+    unsigned char dropped_signal = 0;   // not forwarded (dock: SIGWINCH, which only resizes its terminal)
 };
 
 // The row for argv[0]'s last component; initd's own row for any other name.

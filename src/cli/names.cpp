@@ -1,5 +1,6 @@
 #include "initd/names.hpp"
 
+#include "initd/duration.hpp"
 #include "initd/tools.hpp"
 
 #include <array>
@@ -16,38 +17,43 @@ constexpr char kBindPortText[] = "bind-port\0" "PORT\0" "the child is running on
 constexpr char kStrictText[] = "strict-port-binding\0" "\0" "... by a process started by initd";
 constexpr char kThugText[] = "thug\0" "\0" "SIGKILL for a TERM/INT/QUIT the child ignores or blocks";
 
-// initd's own options: a superset of the three peers', with initd's spellings.
+// initd's own options: a superset of the three peers', with initd's spellings. INITD_*
+// variables are read in this order.
+// Marks the options INITD_* variables set: every option with a value, and the flags
+// worth turning on for a whole image (not -c, -P, -s, -w).
+constexpr bool kVariable = true;
+
 constexpr std::array kInitdOptions = {
-    OptionSpec{'r', Opt::rewrite, "rewrite\0" "FROM:TO\0" "forward signal FROM as TO (TO 0 drops it); repeatable"},
-    OptionSpec{'g', Opt::process_group, "process-group\0" "\0" "forward signals to the child's whole process group"},
-    OptionSpec{0, Opt::setsid, "setsid\0" "\0" "run the child in a new session with the terminal (implies -g)"},
+    OptionSpec{'r', Opt::rewrite, "rewrite\0" "FROM:TO\0" "forward signal FROM as TO (TO 0 drops it); repeatable", kVariable},
+    OptionSpec{'g', Opt::process_group, "process-group\0" "\0" "forward signals to the child's whole process group", kVariable},
+    OptionSpec{0, Opt::setsid, "setsid\0" "\0" "run the child in a new session with the terminal (implies -g)", kVariable},
     OptionSpec{'c', Opt::single_child, "single-child\0" "\0" "forward to the child only (undoes -g, --setsid)"},
-    OptionSpec{0, Opt::grace, "grace\0" "DURATION\0" "when the child is gone, time the rest get after SIGTERM (5s)"},
-    OptionSpec{0, Opt::kill_after, "kill-after\0" "DURATION\0" "SIGKILL the child this long after a TERM/INT/QUIT/HUP"},
-    OptionSpec{0, Opt::restart, "restart\0" "POLICY\0" "no, on-failure or always: restart the child with back-off"},
-    OptionSpec{0, Opt::restart_max, "restart-max\0" "N\0" "give up after N restarts (0: no limit)"},
-    OptionSpec{0, Opt::delay, "delay\0" "SIGNAL:DURATION\0" "hold SIGNAL this long before forwarding it; repeatable"},
+    OptionSpec{0, Opt::grace, "grace\0" "DURATION\0" "when the child is gone, time the rest get after SIGTERM (5s)", kVariable},
+    OptionSpec{0, Opt::kill_after, "kill-after\0" "DURATION\0" "SIGKILL the child this long after a TERM/INT/QUIT/HUP", kVariable},
+    OptionSpec{0, Opt::restart, "restart\0" "POLICY\0" "no, on-failure or always: restart the child with back-off", kVariable},
+    OptionSpec{0, Opt::restart_max, "restart-max\0" "N\0" "give up after N restarts (0: no limit)", kVariable},
+    OptionSpec{0, Opt::delay, "delay\0" "SIGNAL:DURATION\0" "hold SIGNAL this long before forwarding it; repeatable", kVariable},
     OptionSpec{'P', Opt::pause, "pause\0" "\0" "run no child: reap, and exit 0 on SIGTERM or SIGINT"},
-    OptionSpec{'u', Opt::user, "user\0" "USER[:GROUP]\0" "run the child as USER (name or number)"},
+    OptionSpec{'u', Opt::user, "user\0" "USER[:GROUP]\0" "run the child as USER (name or number)", kVariable},
     OptionSpec{'s', Opt::subreaper, "subreaper\0" "\0" "register as child subreaper when not PID 1 (the default)"},
-    OptionSpec{'p', Opt::pdeathsig, "pdeathsig\0" "SIGNAL\0" "receive SIGNAL when initd's parent dies"},
-    OptionSpec{'e', Opt::expect_exit, "expect-exit\0" "CODE\0" "treat the child's exit status CODE as 0; repeatable"},
+    OptionSpec{'p', Opt::pdeathsig, "pdeathsig\0" "SIGNAL\0" "receive SIGNAL when initd's parent dies", kVariable},
+    OptionSpec{'e', Opt::expect_exit, "expect-exit\0" "CODE\0" "treat the child's exit status CODE as 0; repeatable", kVariable},
     OptionSpec{'w', Opt::warn_reap, "warn-reap\0" "\0" "log every reaped process that is not the child"},
-    OptionSpec{0, Opt::services, "services\0" "DIR\0" "supervise runit's service directories in DIR"},
-    OptionSpec{0, Opt::startup, "startup\0" "PATH\0" "run PATH (a script, or a directory's) before all; repeatable"},
-    OptionSpec{0, Opt::pre_shutdown, "pre-shutdown\0" "PATH\0" "run PATH once COMMAND is done, before the services stop"},
-    OptionSpec{0, Opt::post_shutdown, "post-shutdown\0" "PATH\0" "run PATH once the services are stopped"},
-    OptionSpec{0, Opt::prefix_services, "prefix-services\0" "\0" "a service's output lines start with its name"},
-    OptionSpec{0, Opt::termination_log, "termination-log\0" "PATH\0" "if the child fails, say why in PATH if empty ('': off)"},
-    OptionSpec{0, Opt::io, kIoText},
-    OptionSpec{0, Opt::stdout_prefix, kPrefixText},
-    OptionSpec{0, Opt::log_rotate, "log-rotate\0" "DURATION\0" "gzip the --io file this often; keep 5"},
-    OptionSpec{0, Opt::web_hook, kWebHookText},
-    OptionSpec{0, Opt::bind_port, kBindPortText},
-    OptionSpec{0, Opt::strict_port_binding, kStrictText},
-    OptionSpec{0, Opt::notify_socket, "notify-socket\0" "\0" "give the child a NOTIFY_SOCKET: READY=1 is running"},
-    OptionSpec{0, Opt::thug, kThugText},
-    OptionSpec{'v', Opt::verbose, "verbose\0" "\0" "more log lines on stderr; repeat for more"},
+    OptionSpec{0, Opt::services, "services\0" "DIR\0" "supervise runit's service directories in DIR", kVariable},
+    OptionSpec{0, Opt::startup, "startup\0" "PATH\0" "run PATH (a script, or a directory's) before all; repeatable", kVariable},
+    OptionSpec{0, Opt::pre_shutdown, "pre-shutdown\0" "PATH\0" "run PATH once COMMAND is done, before the services stop", kVariable},
+    OptionSpec{0, Opt::post_shutdown, "post-shutdown\0" "PATH\0" "run PATH once the services are stopped", kVariable},
+    OptionSpec{0, Opt::prefix_services, "prefix-services\0" "\0" "a service's output lines start with its name", kVariable},
+    OptionSpec{0, Opt::termination_log, "termination-log\0" "PATH\0" "if the child fails, say why in PATH if empty ('': off)", kVariable},
+    OptionSpec{0, Opt::io, kIoText, kVariable},
+    OptionSpec{0, Opt::stdout_prefix, kPrefixText, kVariable},
+    OptionSpec{0, Opt::log_rotate, "log-rotate\0" "DURATION\0" "gzip the --io file this often; keep 5", kVariable},
+    OptionSpec{0, Opt::web_hook, kWebHookText, kVariable},
+    OptionSpec{0, Opt::bind_port, kBindPortText, kVariable},
+    OptionSpec{0, Opt::strict_port_binding, kStrictText, kVariable},
+    OptionSpec{0, Opt::notify_socket, "notify-socket\0" "\0" "give the child a NOTIFY_SOCKET: READY=1 is running", kVariable},
+    OptionSpec{0, Opt::thug, kThugText, kVariable},
+    OptionSpec{'v', Opt::verbose, "verbose\0" "\0" "more log lines on stderr; repeat for more", kVariable},
     OptionSpec{'h', Opt::help, "help\0" "\0" "print this help and exit"},
     OptionSpec{'V', Opt::version, "version\0" "\0" "print the version and exit"},
     OptionSpec{'l', Opt::license, "license\0" "\0" "print the license and exit"},
@@ -139,13 +145,6 @@ constexpr std::array kCatatonitVariables = {
     EnvSpec{"CATATONIT_LOG", Opt::debug, EnvRule::reserved},
 };
 
-constexpr std::array<std::string_view, 1> kInitdNames = {"initd"};
-constexpr std::array<std::string_view, 3> kTiniNames = {"tini", "tini-static", "docker-init"};
-constexpr std::array<std::string_view, 1> kDumbInitNames = {"dumb-init"};
-// podman runs its --init binary as /run/podman-init and expects catatonit of it.
-constexpr std::array<std::string_view, 2> kCatatonitNames = {"catatonit", "podman-init"};
-constexpr std::array<std::string_view, 1> kMyInitNames = {"my_init"};
-constexpr std::array<std::string_view, 1> kDockNames = {"dock"};
 
 // The signals the kernel sends a process that faulted. tini and catatonit leave them
 // unblocked, so they die of them (even sent with kill); initd forwards them.
@@ -155,65 +154,60 @@ constexpr SignalSet kFaultSignals = SignalSet::of(SIGFPE).with(SIGILL).with(SIGS
 // One row per name. Read a column to see how the names differ.
 constexpr std::array kRows = {
     NameRow{
-        .names = kInitdNames, .options = kInitdOptions, .variables = {},
+        .names = "initd\0", .options = kInitdOptions, .variables = {},
         .permute = false, .version_only_alone = false, .help_to_stderr = false,
         .usage_exit = 2, .default_verbosity = 0, .default_setsid = false,
         .subreaper = Subreaper::by_default,
         .exit_not_found = 127, .exit_cannot_run = 126, .exit_exec_other = 126,
-        .farewell = Farewell::grace, .job_control = JobControl::initd, .fatal = {},
-        .version = VersionStyle::initd,
+        .farewell = Farewell::grace, .job_control = JobControl::initd, .version = VersionStyle::initd, .fatal = {},
         .describe = "Runs COMMAND as a container's init: forwards signals, reaps zombies, exits with its status.",
     },
     NameRow{
-        .names = kTiniNames, .options = kTiniOptions, .variables = kTiniVariables,
+        .names = "tini\0tini-static\0docker-init\0", .options = kTiniOptions, .variables = kTiniVariables,
         .permute = true, .version_only_alone = true, .help_to_stderr = false,
         .usage_exit = 1, .default_verbosity = 1, .default_setsid = false,
         .subreaper = Subreaper::opt_in,
         .exit_not_found = 127, .exit_cannot_run = 126, .exit_exec_other = 1,
-        .farewell = Farewell::leave, .job_control = JobControl::tini, .fatal = kFaultSignals,
-        .version = VersionStyle::tini,
+        .farewell = Farewell::leave, .job_control = JobControl::tini, .version = VersionStyle::tini, .fatal = kFaultSignals,
         .describe = "initd, called as tini: runs PROGRAM, forwards signals, reaps zombies.",
     },
     NameRow{
-        .names = kDumbInitNames, .options = kDumbInitOptions, .variables = kDumbInitVariables,
+        .names = "dumb-init\0", .options = kDumbInitOptions, .variables = kDumbInitVariables,
         .permute = false, .version_only_alone = false, .help_to_stderr = true,
         .usage_exit = 1, .default_verbosity = 0, .default_setsid = true,
         .subreaper = Subreaper::never,
         .exit_not_found = 2, .exit_cannot_run = 2, .exit_exec_other = 2,
-        .farewell = Farewell::term_child, .job_control = JobControl::dumb_init, .fatal = {},
-        .version = VersionStyle::dumb_init,
+        .farewell = Farewell::term_child, .job_control = JobControl::dumb_init, .version = VersionStyle::dumb_init, .fatal = {},
         .describe = "initd, called as dumb-init: runs COMMAND in a new session and forwards signals to it.",
     },
+    // podman runs its --init binary as /run/podman-init and expects catatonit of it.
     NameRow{
-        .names = kCatatonitNames, .options = kCatatonitOptions, .variables = kCatatonitVariables,
+        .names = "catatonit\0podman-init\0", .options = kCatatonitOptions, .variables = kCatatonitVariables,
         .permute = true, .version_only_alone = false, .help_to_stderr = true,
         .usage_exit = 1, .default_verbosity = 0, .default_setsid = false,
         .subreaper = Subreaper::required,
         .exit_not_found = 1, .exit_cannot_run = 1, .exit_exec_other = 1,
-        .farewell = Farewell::leave, .job_control = JobControl::catatonit, .fatal = kFaultSignals,
-        .version = VersionStyle::tini,
+        .farewell = Farewell::leave, .job_control = JobControl::catatonit, .version = VersionStyle::tini, .fatal = kFaultSignals,
         .describe = "initd, called as catatonit: runs PROGRAM as a container's init.",
     },
     NameRow{
-        .names = kMyInitNames, .options = kMyInitOptions, .variables = kMyInitVariables,
+        .names = "my_init\0", .options = kMyInitOptions, .variables = kMyInitVariables,
         .permute = false, .version_only_alone = false, .help_to_stderr = false,
         .usage_exit = 2, .default_verbosity = 1, .default_setsid = false,
         .subreaper = Subreaper::by_default,
         .exit_not_found = 127, .exit_cannot_run = 126, .exit_exec_other = 126,
-        .farewell = Farewell::grace, .job_control = JobControl::initd, .fatal = {},
-        .version = VersionStyle::initd,
+        .farewell = Farewell::grace, .job_control = JobControl::initd, .version = VersionStyle::initd, .fatal = {},
         .describe = "initd, called as my_init: start-up scripts, runit services, then COMMAND.",
         .layout = &kMyInitLayout, .exit_when_stopped = 2, .no_command_needed = true,
         .container_environment = true,
     },
     NameRow{
-        .names = kDockNames, .options = kDockOptions, .variables = {},
+        .names = "dock\0", .options = kDockOptions, .variables = {},
         .permute = false, .go_flags = true, .version_only_alone = false, .help_to_stderr = false,
         .usage_exit = 1, .default_verbosity = 1, .default_setsid = false,
         .subreaper = Subreaper::by_default,
         .exit_not_found = 255, .exit_cannot_run = 255, .exit_exec_other = 255,
-        .farewell = Farewell::grace, .job_control = JobControl::initd, .fatal = {},
-        .version = VersionStyle::dock,
+        .farewell = Farewell::grace, .job_control = JobControl::initd, .version = VersionStyle::dock, .fatal = {},
         .describe = "initd, called as dock: a micro init system for containers.",
         .stderr_to_stdout = true, .child_pdeathsig = SIGTERM, .dropped_signal = SIGWINCH,
     },
@@ -236,14 +230,13 @@ Tool tool_for(const char* argv0) {
     std::string_view path(argv0);
     std::string_view name = path.substr(path.rfind('/') + 1);  // npos + 1 is 0
     for (const ToolName& t : kTools)
-        if (name == t.name) return t.tool;
+        if (is_word(name, t.name)) return t.tool;
     return nullptr;
 }
 
 const NameRow& name_row(std::string_view called_as) {
     for (const NameRow& row : kRows)
-        for (std::string_view name : row.names)
-            if (name == called_as) return row;
+        if (word_index(called_as, row.names) >= 0) return row;
     return initd_row();
 }
 

@@ -1,9 +1,8 @@
 #include "initd/options.hpp"
 
-#include <charconv>
 #include <csignal>
+#include <cstddef>
 #include <optional>
-#include <span>
 #include <string_view>
 
 #include "initd/duration.hpp"
@@ -12,54 +11,134 @@
 namespace initd {
 namespace {
 
-// INITD_* is read under every name, before the command line (which wins over it); the
-// peers' variables are in their rows (names.cpp) and read after it, as the peers do.
-constexpr std::array kInitdVariables = {
-    EnvSpec{"INITD_REWRITE", Opt::rewrite, EnvRule::value},
-    EnvSpec{"INITD_PROCESS_GROUP", Opt::process_group, EnvRule::boolean},
-    EnvSpec{"INITD_SETSID", Opt::setsid, EnvRule::boolean},
-    EnvSpec{"INITD_GRACE", Opt::grace, EnvRule::value},
-    EnvSpec{"INITD_KILL_AFTER", Opt::kill_after, EnvRule::value},
-    EnvSpec{"INITD_RESTART", Opt::restart, EnvRule::value},
-    EnvSpec{"INITD_RESTART_MAX", Opt::restart_max, EnvRule::value},
-    EnvSpec{"INITD_USER", Opt::user, EnvRule::value},
-    EnvSpec{"INITD_PDEATHSIG", Opt::pdeathsig, EnvRule::value},
-    EnvSpec{"INITD_EXPECT_EXIT", Opt::expect_exit, EnvRule::value},
-    EnvSpec{"INITD_DELAY", Opt::delay, EnvRule::value},
-    EnvSpec{"INITD_VERBOSE", Opt::verbose, EnvRule::value},
-    EnvSpec{"INITD_SERVICES", Opt::services, EnvRule::value},
-    EnvSpec{"INITD_STARTUP", Opt::startup, EnvRule::value},
-    EnvSpec{"INITD_PRE_SHUTDOWN", Opt::pre_shutdown, EnvRule::value},
-    EnvSpec{"INITD_POST_SHUTDOWN", Opt::post_shutdown, EnvRule::value},
-    EnvSpec{"INITD_TERMINATION_LOG", Opt::termination_log, EnvRule::value},
-    EnvSpec{"INITD_IO", Opt::io, EnvRule::value},
-    EnvSpec{"INITD_WEB_HOOK", Opt::web_hook, EnvRule::value},
-    EnvSpec{"INITD_BIND_PORT", Opt::bind_port, EnvRule::value},
-    EnvSpec{"INITD_STRICT_PORT_BINDING", Opt::strict_port_binding, EnvRule::boolean},
-    EnvSpec{"INITD_STDOUT_PREFIX", Opt::stdout_prefix, EnvRule::value},
-    EnvSpec{"INITD_LOG_ROTATE", Opt::log_rotate, EnvRule::value},
-    EnvSpec{"INITD_THUG", Opt::thug, EnvRule::boolean},
-    EnvSpec{"INITD_PREFIX_SERVICES", Opt::prefix_services, EnvRule::boolean},
-    EnvSpec{"INITD_NOTIFY_SOCKET", Opt::notify_socket, EnvRule::boolean},
-};
-
 constexpr int kDebugLevel = 3;
 
-std::string_view base_name(const char* path) {
-    std::string_view p = path ? path : "initd";
-    auto slash = p.rfind('/');
-    return slash == std::string_view::npos ? p : p.substr(slash + 1);
+// What an option does with its value or, for a flag, what turning it on does.
+enum class Kind : unsigned char {
+    // Flags.
+    flag,           // a bool, on or off
+    inverted_flag,  // a bool the option turns off (my_init's --no-kill-all-on-exit)
+    single_child,   // --process-group and --setsid off
+    fixed_level,    // the verbosity: none (my_init's --quiet) or debug
+    // Values, in the order of their words in kExpected.
+    level,        // the verbosity: as a flag one level more, as a value (INITD_VERBOSE) 0-4
+    duration,     // a std::uint64_t of milliseconds
+    hours,        // the same, from a whole number of hours
+    port,         // an int, 1-65535
+    count,        // an unsigned, up to 1000000
+    exit_code,    // a bool of the array, by the code 0-255
+    path,         // a const char*, not empty
+    startup,      // the next free start-up path
+    restart,      // a RestartPolicy
+    delay,        // SIGNAL:DURATION, into the array by signal
+    user,         // a const char*, USER or USER:GROUP
+    signal,       // an int: any signal's name or number
+    signal_name,  // an int: a classic signal's full name only (tini's -p)
+    numeric_rewrite,
+    text,     // a const char*, checked where it is used: a URL's error names its fault
+    rewrite,  // parse_rewrite_rule says what is wrong
+};
+
+// What a bad value of each value Kind should have been.
+constexpr char kExpected[] =
+    "a level 0-4\0"
+    "a duration like 500ms, 5s, 2m or 1h\0"
+    "a whole number of hours\0"
+    "a port 1-65535\0"
+    "a number of restarts\0"
+    "an exit code 0-255\0"
+    "a path\0"
+    "a path\0"
+    "no, on-failure or always\0"
+    "SIGNAL:DURATION, like TERM:10s\0"
+    "USER or USER:GROUP\0"
+    "a signal like KILL or 9\0"
+    "a signal name like SIGKILL\0"
+    "s:r, with s from 1 to 31 and r from 0 to 31";
+
+const char* expected(Kind kind) {
+    const char* words = kExpected;
+    for (int n = static_cast<int>(kind) - static_cast<int>(Kind::level); n > 0; --n) words = OptionSpec::after(words);
+    return words;
 }
 
+// Where an option's value goes: its Kind, and the offset of its member in Config. One
+// table for every option of every name, so that one piece of code stores them all.
+struct Target {
+    Kind kind;
+    unsigned short offset;
+};
+
+constexpr Target target_of(Opt id) {
+    switch (id) {
+    case Opt::rewrite: return {Kind::rewrite, offsetof(Config, rewrite)};
+    case Opt::rewrite_numeric: return {Kind::numeric_rewrite, offsetof(Config, rewrite)};
+    case Opt::process_group: return {Kind::flag, offsetof(Config, process_group)};
+    case Opt::setsid: return {Kind::flag, offsetof(Config, setsid)};
+    case Opt::single_child: return {Kind::single_child, 0};
+    case Opt::grace: return {Kind::duration, offsetof(Config, grace_ms)};
+    case Opt::kill_after: return {Kind::duration, offsetof(Config, kill_after_ms)};
+    case Opt::restart: return {Kind::restart, offsetof(Config, restart)};
+    case Opt::restart_max: return {Kind::count, offsetof(Config, restart_max)};
+    case Opt::delay: return {Kind::delay, offsetof(Config, delay_ms)};
+    case Opt::pause: return {Kind::flag, offsetof(Config, pause)};
+    case Opt::user: return {Kind::user, offsetof(Config, user)};
+    case Opt::subreaper: return {Kind::flag, offsetof(Config, subreaper)};
+    case Opt::pdeathsig: return {Kind::signal, offsetof(Config, pdeathsig)};
+    case Opt::pdeathsig_named: return {Kind::signal_name, offsetof(Config, pdeathsig)};
+    case Opt::expect_exit: return {Kind::exit_code, offsetof(Config, expect_exit)};
+    case Opt::warn_reap: return {Kind::flag, offsetof(Config, warn_reap)};
+    case Opt::termination_log: return {Kind::text, offsetof(Config, termination_log)};
+    case Opt::services: return {Kind::path, offsetof(Config, services)};
+    case Opt::startup: return {Kind::startup, offsetof(Config, startup)};
+    case Opt::pre_shutdown: return {Kind::path, offsetof(Config, pre_shutdown)};
+    case Opt::post_shutdown: return {Kind::path, offsetof(Config, post_shutdown)};
+    case Opt::startup_directory: return {Kind::path, offsetof(Config, startup) + sizeof(const char*)};  // startup[1]
+    case Opt::skip_startup: return {Kind::flag, offsetof(Config, skip_startup)};
+    case Opt::skip_services: return {Kind::flag, offsetof(Config, skip_services)};
+    case Opt::keep_rest: return {Kind::inverted_flag, offsetof(Config, kill_all_on_exit)};
+    case Opt::quiet: return {Kind::fixed_level, offsetof(Config, verbosity)};
+    case Opt::insecure_key: return {Kind::flag, offsetof(Config, insecure_key)};
+    // and service_stop_ms: apply_value sets both
+    case Opt::stop_timeout: return {Kind::duration, offsetof(Config, kill_after_ms)};
+    case Opt::io: return {Kind::text, offsetof(Config, io)};
+    case Opt::web_hook: return {Kind::text, offsetof(Config, web_hook)};
+    case Opt::bind_port: return {Kind::port, offsetof(Config, bind_port)};
+    case Opt::strict_port_binding: return {Kind::flag, offsetof(Config, strict_port_binding)};
+    case Opt::stdout_prefix: return {Kind::text, offsetof(Config, stdout_prefix)};
+    case Opt::thug: return {Kind::flag, offsetof(Config, thug)};
+    case Opt::notify_socket: return {Kind::flag, offsetof(Config, notify_socket)};
+    case Opt::prefix_services: return {Kind::flag, offsetof(Config, prefix_services)};
+    case Opt::log_rotate: return {Kind::duration, offsetof(Config, log_rotate_ms)};
+    case Opt::log_rotate_hours: return {Kind::hours, offsetof(Config, log_rotate_ms)};
+    case Opt::verbose: return {Kind::level, offsetof(Config, verbosity)};
+    case Opt::debug: return {Kind::fixed_level, offsetof(Config, verbosity)};
+    case Opt::help:
+    case Opt::version:
+    case Opt::license: break;  // actions: parse_option_at ends the parse with them
+    }
+    return {Kind::flag, offsetof(Config, pause)};  // never stored: see action_of
+}
+
+constexpr std::size_t kOpts = static_cast<std::size_t>(Opt::license) + 1;
+constexpr auto kTargets = [] {
+    std::array<Target, kOpts> targets{};
+    for (std::size_t i = 0; i < kOpts; ++i) targets[i] = target_of(static_cast<Opt>(i));
+    return targets;
+}();
+
+// Config's member at `offset`, as a T: the type its Target's Kind stores.
 template <typename T>
-std::optional<T> parse_unsigned(std::string_view text, T max) {
-    T value{};
-    // from_chars takes a sign for a signed T; "-1" must not become a verbosity of -1.
-    if (text.empty() || text.front() < '0' || text.front() > '9') return std::nullopt;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec != std::errc() || end != text.data() + text.size() || value > max)
-        return std::nullopt;
-    return value;
+T& member(Config& config, std::size_t offset) {
+    return *reinterpret_cast<T*>(reinterpret_cast<char*>(&config) + offset);
+}
+
+// What follows the last '/' of `path`.
+const char* base_name(const char* path) {
+    const char* name = path;
+    for (const char* c = path; *c; ++c)
+        if (*c == '/') name = c + 1;
+    return name;
 }
 
 // atoi() as tini reads TINI_VERBOSITY: leading digits count, the rest is ignored, and a
@@ -75,28 +154,25 @@ int lenient_level(std::string_view text) {
     return negative && value > 0 ? 1000 : value;
 }
 
-// Says where a bad value came from: "--grace" or "INITD_GRACE".
+// An option's name as a variable's: "kill-after" is KILL_AFTER.
+char spelled_as_variable(char c) { return c == '-' ? '_' : c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c; }
+
+// Says where a bad value came from: "--grace", "-p", "INITD_GRACE", "KILL_PROCESS_TIMEOUT".
 struct Source {
-    std::string_view name;
-    bool is_option;
+    const char* prefix;     // "--" or "-" (an option); "INITD_" or "" (a variable)
+    std::string_view name;  // an option's: a variable's is spelled from it
 };
 
-void describe(Text& error, Source source) {
-    if (source.is_option) error << "bad value for " << (source.name.size() == 1 ? "-" : "--") << source.name;
-    else error << "bad value for " << source.name;
+void describe(Text& error, const Source& source) {
+    error << "bad value for " << source.prefix;
+    bool variable = *source.prefix != '-';
+    for (char c : source.name) error << (variable ? spelled_as_variable(c) : c);
 }
 
-bool apply_delay(std::string_view item, Config& config, Text& error, Source source) {
-    auto colon = item.rfind(':');
-    auto sig = colon == std::string_view::npos ? std::nullopt : parse_signal(item.substr(0, colon));
-    auto ms = colon == std::string_view::npos ? std::nullopt : parse_duration_ms(item.substr(colon + 1));
-    if (!sig || !ms) {
-        describe(error, source);
-        error << ": '" << item << "' (expected SIGNAL:DURATION, like TERM:10s)";
-        return false;
-    }
-    config.delay_ms[static_cast<std::size_t>(*sig)] = *ms;
-    return true;
+bool bad_value(Text& error, const Source& source, std::string_view value, const char* expected) {
+    describe(error, source);
+    error << ": '" << value << "' (expected " << expected << ")";
+    return false;
 }
 
 // dumb-init's "-r s:r": numbers only, s in 1-31, r in 0-31. dumb-init handles SIGCHLD
@@ -104,79 +180,83 @@ bool apply_delay(std::string_view item, Config& config, Text& error, Source sour
 bool apply_numeric_rewrite(std::string_view rule, Config& config) {
     auto colon = rule.find(':');
     if (colon == std::string_view::npos) return false;
-    auto from = parse_unsigned<int>(rule.substr(0, colon), 31);
-    auto to = parse_unsigned<int>(rule.substr(colon + 1), 31);
-    if (!from || !to || *from < 1) return false;
-    if (*from != SIGCHLD) config.rewrite.set(*from, *to);
+    auto from = parse_number(rule.substr(0, colon));
+    auto to = parse_number(rule.substr(colon + 1));
+    if (!from || !to || *from < 1 || *from > 31 || *to > 31) return false;
+    if (*from != SIGCHLD) config.rewrite.set(static_cast<int>(*from), static_cast<int>(*to));
+    return true;
+}
+
+bool apply_delay(std::string_view item, Config& config) {
+    auto colon = item.rfind(':');
+    if (colon == std::string_view::npos) return false;
+    auto sig = parse_signal(item.substr(0, colon));
+    auto ms = parse_duration_ms(item.substr(colon + 1));
+    if (!sig || !ms) return false;
+    config.delay_ms[static_cast<std::size_t>(*sig)] = *ms;
     return true;
 }
 
 // tini's -p: one of the classic signals by its full upper-case name ("SIGKILL").
 std::optional<int> parse_signal_name_only(std::string_view text) {
-    if (text.size() < 4 || text.substr(0, 3) != "SIG") return std::nullopt;
+    if (text.size() < 4 || text.substr(0, 3) != std::string_view("SIG", 3)) return std::nullopt;
     for (char c : text)
         if ((c < 'A' || c > 'Z') && (c < '0' || c > '9')) return std::nullopt;
     auto sig = parse_signal(text);
     return sig && *sig < 32 ? sig : std::nullopt;
 }
 
+// Go's strconv.Atoi: an optional sign, digits; 0 or less turns rotation off.
+std::optional<std::uint64_t> parse_hours_ms(std::string_view text) {
+    bool negative = text.starts_with('-');
+    auto hours = parse_number(text.substr(negative || text.starts_with('+')));
+    if (!hours || *hours > 1000000) return std::nullopt;
+    return negative ? 0 : *hours * 3600000;
+}
+
 // One value of one option, from the command line or (one list item of) a variable.
-bool apply_value(Opt id, std::string_view value, Config& config, Text& error, Source source) {
-    auto bad = [&](std::string_view expected) {
+bool apply_value(Opt id, std::string_view value, Config& config, Text& error, const Source& source) {
+    const Target target = kTargets[static_cast<std::size_t>(id)];
+    auto number = parse_number(value);  // for the Kinds of numbers
+    std::optional<std::uint64_t> ms;
+    std::optional<int> sig;
+    switch (target.kind) {
+    case Kind::rewrite:
+        // The rule's own words follow ours. `error` is empty until something fails (the
+        // first failure ends the parse), so a rule that is good leaves it empty again.
         describe(error, source);
-        error << ": '" << value << "' (expected " << expected << ")";
-        return false;
-    };
-    switch (id) {
-    case Opt::rewrite: {
-        Text detail;
-        if (parse_rewrite_rule(value, config.rewrite, detail)) return true;
-        describe(error, source);
-        error << ": " << detail.view();
-        return false;
-    }
-    case Opt::rewrite_numeric:
-        return apply_numeric_rewrite(value, config) || bad("s:r, with s from 1 to 31 and r from 0 to 31");
-    case Opt::grace:
-    case Opt::kill_after:
-    case Opt::stop_timeout:
-    case Opt::log_rotate: {
-        auto ms = parse_duration_ms(value);
-        if (!ms) return bad("a duration like 500ms, 5s, 2m or 1h");
-        (id == Opt::grace ? config.grace_ms : id == Opt::log_rotate ? config.log_rotate_ms : config.kill_after_ms) = *ms;
-        if (id == Opt::stop_timeout) config.service_stop_ms = *ms;
+        error << ": ";
+        if (!parse_rewrite_rule(value, config.rewrite, error)) return false;
+        error.clear();
         return true;
-    }
-    case Opt::log_rotate_hours: {
-        // Go's strconv.Atoi: an optional sign, digits; 0 or less turns rotation off.
-        bool negative = !value.empty() && value.front() == '-';
-        auto hours = parse_unsigned<unsigned>(value.substr(negative || value.starts_with('+')), 1000000);
-        if (!hours) return bad("a whole number of hours");
-        config.log_rotate_ms = negative ? 0 : *hours * 3600000ull;
+    case Kind::numeric_rewrite:
+        if (apply_numeric_rewrite(value, config)) return true;
+        break;
+    case Kind::duration:
+    case Kind::hours:
+        ms = target.kind == Kind::duration ? parse_duration_ms(value) : parse_hours_ms(value);
+        if (!ms) break;
+        member<std::uint64_t>(config, target.offset) = *ms;
+        if (id == Opt::stop_timeout) config.service_stop_ms = *ms;  // the services' stop too
         return true;
-    }
-    case Opt::bind_port: {
-        auto port = parse_unsigned<int>(value, 65535);
-        if (!port || *port == 0) return bad("a port 1-65535");
-        config.bind_port = *port;
+    case Kind::level:
+        if (!number || *number > 4) break;
+        member<int>(config, target.offset) = static_cast<int>(*number);
         return true;
-    }
-    case Opt::io:
-    case Opt::web_hook:
-    case Opt::stdout_prefix:
-        // Checked where they are used (src/dock/): a URL's errors name what is wrong in it.
-        (id == Opt::io ? config.io : id == Opt::web_hook ? config.web_hook : config.stdout_prefix) = value.data();
+    case Kind::port:
+        if (!number || *number < 1 || *number > 65535) break;
+        member<int>(config, target.offset) = static_cast<int>(*number);
         return true;
-    case Opt::services:
-    case Opt::pre_shutdown:
-    case Opt::post_shutdown:
-    case Opt::startup_directory:
-        if (value.empty()) return bad("a path");
-        (id == Opt::services ? config.services : id == Opt::pre_shutdown ? config.pre_shutdown
-                             : id == Opt::post_shutdown ? config.post_shutdown : config.startup[1]) = value.data();
+    case Kind::count:
+        if (!number || *number > 1000000) break;
+        member<unsigned>(config, target.offset) = static_cast<unsigned>(*number);
         return true;
-    case Opt::startup:
-        if (value.empty()) return bad("a path");
+    case Kind::exit_code:
+        if (!number || *number > 255) break;
+        member<bool>(config, target.offset + *number) = true;
+        return true;
+    case Kind::startup:
+        if (value.empty()) break;
         for (const char*& slot : config.startup)
             if (!slot) {
                 slot = value.data();
@@ -185,74 +265,43 @@ bool apply_value(Opt id, std::string_view value, Config& config, Text& error, So
         describe(error, source);
         error << ": more than " << Config::kMaxScriptDirs << " start-up paths";
         return false;
-    case Opt::restart:
-        if (value == "no") config.restart = RestartPolicy::no;
-        else if (value == "on-failure") config.restart = RestartPolicy::on_failure;
-        else if (value == "always") config.restart = RestartPolicy::always;
-        else return bad("no, on-failure or always");
+    case Kind::restart:
+        if (int policy = word_index(value, "no\0on-failure\0always\0"); policy >= 0) {
+            config.restart = static_cast<RestartPolicy>(policy);  // the words in the enum's order
+            return true;
+        }
+        break;
+    case Kind::delay:
+        if (apply_delay(value, config)) return true;
+        break;
+    case Kind::signal:
+    case Kind::signal_name:
+        sig = target.kind == Kind::signal ? parse_signal(value) : parse_signal_name_only(value);
+        if (!sig) break;
+        member<int>(config, target.offset) = *sig;
         return true;
-    case Opt::restart_max: {
-        auto n = parse_unsigned<unsigned>(value, 1000000);
-        if (!n) return bad("a number of restarts");
-        config.restart_max = *n;
+    case Kind::path:
+    case Kind::user:
+        if (value.empty() || (target.kind == Kind::user && value.front() == ':')) break;
+        [[fallthrough]];
+    case Kind::text:
+        member<const char*>(config, target.offset) = value.data();  // argv's or environ's: it outlives the parse
         return true;
-    }
-    case Opt::delay:
-        return apply_delay(value, config, error, source);
-    case Opt::user:
-        if (value.empty() || value.front() == ':') return bad("USER or USER:GROUP");
-        config.user = value.data();
-        return true;
-    case Opt::pdeathsig:
-    case Opt::pdeathsig_named: {
-        auto sig = id == Opt::pdeathsig ? parse_signal(value) : parse_signal_name_only(value);
-        if (!sig) return bad(id == Opt::pdeathsig ? "a signal like KILL or 9" : "a signal name like SIGKILL");
-        config.pdeathsig = *sig;
-        return true;
-    }
-    case Opt::expect_exit: {
-        auto code = parse_unsigned<unsigned>(value, 255);
-        if (!code) return bad("an exit code 0-255");
-        config.expect_exit[*code] = true;
-        return true;
-    }
-    case Opt::termination_log:
-        config.termination_log = value.data();  // argv's or environ's string: it outlives the parse
-        return true;
-    case Opt::verbose: {
-        auto level = parse_unsigned<int>(value, 4);
-        if (!level) return bad("a level 0-4");
-        config.verbosity = *level;
-        return true;
-    }
     default:
-        return bad("no value");
+        break;
     }
+    return bad_value(error, source, value, expected(target.kind));
 }
 
 // A flag option, or a variable turning it on or off.
 void apply_flag(Opt id, bool on, Config& config) {
-    switch (id) {
-    case Opt::process_group: config.process_group = on; break;
-    case Opt::setsid: config.setsid = on; break;
-    case Opt::single_child:
-        config.process_group = false;
-        config.setsid = false;
-        break;
-    case Opt::pause: config.pause = on; break;
-    case Opt::subreaper: config.subreaper = on; break;
-    case Opt::warn_reap: config.warn_reap = on; break;
-    case Opt::skip_startup: config.skip_startup = on; break;
-    case Opt::skip_services: config.skip_services = on; break;
-    case Opt::keep_rest: config.kill_all_on_exit = !on; break;
-    case Opt::quiet: config.verbosity = 0; break;
-    case Opt::insecure_key: config.insecure_key = on; break;
-    case Opt::strict_port_binding: config.strict_port_binding = on; break;
-    case Opt::thug: config.thug = on; break;
-    case Opt::prefix_services: config.prefix_services = on; break;
-    case Opt::notify_socket: config.notify_socket = on; break;
-    case Opt::verbose: ++config.verbosity; break;
-    case Opt::debug: config.verbosity = kDebugLevel; break;
+    const Target target = kTargets[static_cast<std::size_t>(id)];
+    switch (target.kind) {
+    case Kind::flag: member<bool>(config, target.offset) = on; break;
+    case Kind::inverted_flag: member<bool>(config, target.offset) = !on; break;
+    case Kind::single_child: config.process_group = config.setsid = false; break;
+    case Kind::level: ++config.verbosity; break;
+    case Kind::fixed_level: config.verbosity = id == Opt::debug ? kDebugLevel : 0; break;
     default: break;
     }
 }
@@ -261,60 +310,72 @@ bool is_list(Opt id) {
     return id == Opt::rewrite || id == Opt::expect_exit || id == Opt::delay || id == Opt::startup;
 }
 
-bool apply_variable(const EnvSpec& spec, std::string_view value, Config& config, Text& error) {
-    Source source{spec.name, false};
-    switch (spec.rule) {
+bool apply_variable(EnvRule rule, Opt id, std::string_view value, const Source& source, Config& config, Text& error) {
+    int bit = word_index(value, "0\0" "1\0");  // what the flags' rules read: 0, 1 or -1
+    switch (rule) {
     case EnvRule::presence:
-        apply_flag(spec.id, true, config);
-        return true;
+        bit = 1;
+        break;
     case EnvRule::exactly_one:
-        if (value == "1") apply_flag(spec.id, true, config);
-        return true;
+        if (bit != 1) return true;
+        break;
     case EnvRule::exactly_zero:
-        if (value == "0") apply_flag(spec.id, false, config);
-        return true;
+        if (bit != 0) return true;
+        break;
+    case EnvRule::boolean:
+        if (bit < 0) return bad_value(error, source, value, "0 or 1");
+        break;
     case EnvRule::number:
         config.verbosity = lenient_level(value);
         return true;
     case EnvRule::reserved:
-        error << spec.name << " is reserved for future use";
+        error << source.name << " is reserved for future use";
         return false;
-    case EnvRule::boolean:
-        if (value != "0" && value != "1") {
-            describe(error, source);
-            error << ": '" << value << "' (expected 0 or 1)";
-            return false;
-        }
-        apply_flag(spec.id, value == "1", config);
-        return true;
     case EnvRule::value:
-        if (!is_list(spec.id)) return value.empty() || apply_value(spec.id, value, config, error, source);
+        if (!is_list(id)) return value.empty() || apply_value(id, value, config, error, source);
         while (!value.empty()) {
             auto comma = value.find(',');
             auto item = value.substr(0, comma);
-            if (!item.empty() && !apply_value(spec.id, item, config, error, source)) return false;
+            if (!item.empty() && !apply_value(id, item, config, error, source)) return false;
             value = comma == std::string_view::npos ? std::string_view() : value.substr(comma + 1);
         }
         return true;
     }
+    apply_flag(id, bit == 1, config);
     return true;
 }
 
-// The value of NAME in the environment (the first NAME=, as getenv finds it), or nothing.
-std::optional<std::string_view> lookup(char* const* envp, std::string_view name) {
+// The value of PREFIX+NAME, NAME spelled as a variable, in the environment (the first
+// such entry, as getenv finds it), or null.
+const char* lookup(char* const* envp, const char* prefix, const char* name) {
     for (char* const* e = envp; e && *e; ++e) {
-        std::string_view entry = *e;
-        if (entry.size() > name.size() && entry[name.size()] == '=' && entry.substr(0, name.size()) == name)
-            return entry.substr(name.size() + 1);
+        const char* entry = *e;
+        const char* p = prefix;
+        while (*p && *entry == *p) ++p, ++entry;
+        const char* n = name;
+        while (!*p && *n && *entry == spelled_as_variable(*n)) ++n, ++entry;
+        if (!*p && !*n && *entry == '=') return entry + 1;
     }
-    return std::nullopt;
+    return nullptr;
 }
 
-bool read_variables(std::span<const EnvSpec> specs, char* const* envp, Config& config, Text& error) {
-    for (const auto& spec : specs) {
+// INITD_<NAME> for each of initd's options that has one, in the table's order.
+bool read_initd_variables(char* const* envp, Config& config, Text& error) {
+    for (const OptionSpec& spec : initd_row().options) {
+        const char* value = spec.has_variable ? lookup(envp, "INITD_", spec.long_name()) : nullptr;
+        // A flag's variable is 0 or 1, but for INITD_VERBOSE, which is the level.
+        EnvRule rule = *spec.value_name() || spec.id == Opt::verbose ? EnvRule::value : EnvRule::boolean;
+        if (value && !apply_variable(rule, spec.id, value, {"INITD_", spec.long_name()}, config, error)) return false;
+    }
+    return true;
+}
+
+// The peer's variables of the name's row, as the peer reads them.
+bool read_peer_variables(const NameRow& row, char* const* envp, Config& config, Text& error) {
+    for (const EnvSpec& spec : row.variables) {
         // `--user` keeps a pointer: the environment string outlives the parse.
-        auto value = lookup(envp, spec.name);
-        if (value && !apply_variable(spec, *value, config, error)) return false;
+        const char* value = lookup(envp, "", spec.name);
+        if (value && !apply_variable(spec.rule, spec.id, value, {"", spec.name}, config, error)) return false;
     }
     return true;
 }
@@ -325,14 +386,15 @@ const OptionSpec* find_short(const NameRow& row, char c) {
     return nullptr;
 }
 
-// Exact name, or an unambiguous prefix of one, as getopt_long accepts.
-const OptionSpec* find_long(const NameRow& row, std::string_view name, bool& ambiguous) {
+// Exact name or, unless `exact`, an unambiguous prefix of one, as getopt_long accepts.
+const OptionSpec* find_long(const NameRow& row, std::string_view name, bool exact, bool& ambiguous) {
     const OptionSpec* found = nullptr;
     ambiguous = false;
     for (const auto& spec : row.options) {
         std::string_view long_name = spec.long_name();
         if (long_name.empty() || long_name.substr(0, name.size()) != name) continue;
-        if (long_name == name) return &spec;
+        if (long_name.size() == name.size()) return &spec;
+        if (exact) continue;
         if (found && found->id != spec.id) ambiguous = true;
         found = &spec;
     }
@@ -355,107 +417,88 @@ Action apply_option(const OptionSpec& spec, const char* value, Config& config, T
         apply_flag(spec.id, true, config);
         return Action::run;
     }
-    Source source{*spec.long_name() ? std::string_view(spec.long_name()) : std::string_view(&spec.short_name, 1), true};
-    return apply_value(spec.id, value, config, error, source) ? Action::run : Action::bad_value;
+    std::string_view name = *spec.long_name() ? std::string_view(spec.long_name()) : std::string_view(&spec.short_name, 1);
+    return apply_value(spec.id, value, config, error, {name.size() == 1 ? "-" : "--", name}) ? Action::run : Action::bad_value;
 }
 
 bool is_option(std::string_view arg) { return arg.size() >= 2 && arg[0] == '-'; }
 
 // strconv.ParseBool, as Go's flag package reads "-flag=VALUE" for a boolean flag.
 std::optional<bool> parse_go_bool(std::string_view v) {
-    for (std::string_view t : {"1", "t", "T", "true", "TRUE", "True"})
-        if (v == t) return true;
-    for (std::string_view f : {"0", "f", "F", "false", "FALSE", "False"})
-        if (v == f) return false;
-    return std::nullopt;
+    int word = word_index(v, "1\0t\0T\0true\0TRUE\0True\0" "0\0f\0F\0false\0FALSE\0False\0");
+    if (word < 0) return std::nullopt;
+    return word < 6;  // the first six say true
 }
 
 // One argument that is an option (or a cluster of short ones) at argv[i]. Returns the
-// index after it and any value it took, or sets `action` and returns -1.
+// index after it and any value it took, or sets `result.action` and returns -1.
+//   getopt_long: --name (or a prefix of it), --name=VALUE or --name VALUE; a cluster of
+//                short options -vvv, -gv, -rTERM:QUIT, -r TERM:QUIT.
+//   Go's flag package (dock): -name or --name (every name is "long", even "d"), exact
+//                names only, "=VALUE" or, unless a boolean, the next word whatever it is.
 int parse_option_at(int argc, char** argv, int i, Config& config, ParseResult& result) {
     const NameRow& row = *config.row;
     Text& error = result.error;
     std::string_view arg = argv[i];
-    auto stop = [&](Action a) {
-        result.action = a;
-        return -1;
-    };
-    if (row.go_flags) {
-        // Go's flag package: -name or --name (every name is "long", even "d"), exact
-        // names only, "=VALUE" or, unless a boolean, the next word whatever it is.
-        std::string_view body = arg.substr(arg[1] == '-' ? 2 : 1);
-        auto eq = body.find('=');
-        std::string_view name = body.substr(0, eq);
-        const OptionSpec* spec = nullptr;
-        for (const auto& s : row.options)
-            if (name == s.long_name()) spec = &s;
-        if (!spec || name.empty()) {
-            error << "unknown option '" << arg.substr(0, arg.size() - body.size() + name.size()) << "'";
-            return stop(Action::usage_error);
-        }
-        const char* value = eq == std::string_view::npos ? nullptr : argv[i] + (arg.size() - body.size()) + eq + 1;
-        if (!*spec->value_name()) {
-            auto on = value ? parse_go_bool(value) : true;
-            if (!on) {
-                error << "bad value for -" << name << ": '" << value << "' (expected true or false)";
-                return stop(Action::usage_error);
+    const bool long_form = row.go_flags || arg[1] == '-';
+    std::size_t at = arg[1] == '-' ? 2 : 1;  // the next name's first character
+    // A fault in the argument itself ends the loop with `error` said: a usage error.
+    while (at < arg.size()) {
+        const OptionSpec* spec;
+        const char* attached = nullptr;  // a value in the same argument: --grace=5s, -r15:3
+        if (long_form) {
+            auto eq = arg.find('=', at);
+            std::string_view name = arg.substr(at, eq - at);
+            bool ambiguous;
+            spec = find_long(row, name, row.go_flags, ambiguous);
+            if (!spec) {
+                error << (ambiguous ? "ambiguous option '" : "unknown option '") << arg.substr(0, at + name.size()) << "'";
+                break;
             }
-            if (!*on) return i + 1;
+            if (eq != std::string_view::npos) attached = argv[i] + eq + 1;
+            at = arg.size();
+        } else {
+            spec = find_short(row, arg[at]);
+            if (!spec) {
+                error << "unknown option '-" << arg[at] << "'";
+                break;
+            }
+            if (++at < arg.size() && *spec->value_name()) {
+                attached = argv[i] + at;  // the rest of the argument
+                at = arg.size();
+            }
+        }
+        // How errors name it: as getopt_long and Go's flag package do.
+        const char* dash = long_form && !row.go_flags ? "--" : "-";
+        std::string_view shown = long_form ? std::string_view(spec->long_name()) : std::string_view(&spec->short_name, 1);
+        const char* value = attached;
+        if (!*spec->value_name() && attached) {
+            if (!row.go_flags) {
+                error << "option '" << dash << shown << "' takes no value";
+                break;
+            }
+            auto on = parse_go_bool(attached);
+            if (!on) {
+                bad_value(error, {dash, shown}, attached, "true or false");
+                break;
+            }
+            if (!*on) continue;  // -flag=false: as if not given
             value = nullptr;
-        } else if (!value) {
+        } else if (*spec->value_name() && !attached) {
             if (i + 1 >= argc) {
-                error << "option '-" << name << "' needs a value (" << spec->value_name() << ")";
-                return stop(Action::usage_error);
+                error << "option '" << dash << shown << "' needs a value (" << spec->value_name() << ")";
+                break;
             }
             value = argv[++i];
         }
-        if (Action a = apply_option(*spec, value, config, error); a != Action::run) return stop(a);
-        return i + 1;
+        if (Action a = apply_option(*spec, value, config, error); a != Action::run) {
+            result.action = a;
+            return -1;
+        }
     }
-    if (arg[1] == '-') {
-        std::string_view body = arg.substr(2);
-        auto eq = body.find('=');
-        std::string_view name = body.substr(0, eq);
-        bool ambiguous = false;
-        const OptionSpec* spec = find_long(row, name, ambiguous);
-        if (!spec) {
-            error << (ambiguous ? "ambiguous option '--" : "unknown option '--") << name << "'";
-            return stop(Action::usage_error);
-        }
-        const char* value = nullptr;
-        if (*spec->value_name()) {
-            if (eq != std::string_view::npos) value = argv[i] + 2 + eq + 1;
-            else if (i + 1 < argc) value = argv[++i];
-            else {
-                error << "option '--" << spec->long_name() << "' needs a value (" << spec->value_name() << ")";
-                return stop(Action::usage_error);
-            }
-        } else if (eq != std::string_view::npos) {
-            error << "option '--" << spec->long_name() << "' takes no value";
-            return stop(Action::usage_error);
-        }
-        if (Action a = apply_option(*spec, value, config, error); a != Action::run) return stop(a);
-        return i + 1;
-    }
-    // A cluster of short options: -vvv, -gv, -rTERM:QUIT, -r TERM:QUIT.
-    for (std::size_t j = 1; j < arg.size(); ++j) {
-        const OptionSpec* spec = find_short(row, arg[j]);
-        if (!spec) {
-            error << "unknown option '-" << arg[j] << "'";
-            return stop(Action::usage_error);
-        }
-        const char* value = nullptr;
-        bool takes_rest = *spec->value_name();
-        if (takes_rest) {
-            if (j + 1 < arg.size()) value = argv[i] + j + 1;
-            else if (i + 1 < argc) value = argv[++i];
-            else {
-                error << "option '-" << arg[j] << "' needs a value (" << spec->value_name() << ")";
-                return stop(Action::usage_error);
-            }
-        }
-        if (Action a = apply_option(*spec, value, config, error); a != Action::run) return stop(a);
-        if (takes_rest) break;
+    if (!error.empty()) {
+        result.action = Action::usage_error;
+        return -1;
     }
     return i + 1;
 }
@@ -479,7 +522,7 @@ ParseResult parse_options(int argc, char** argv, char* const* envp, Config& conf
     ParseResult result{Action::run, {}};
     Text& error = result.error;
 
-    config.called_as = argc > 0 ? base_name(argv[0]).data() : "initd";
+    config.called_as = argc > 0 && argv[0] ? base_name(argv[0]) : "initd";
     config.row = &name_row(config.called_as);
     const NameRow& row = *config.row;
     config.subreaper = row.subreaper == Subreaper::by_default || row.subreaper == Subreaper::required;
@@ -496,11 +539,11 @@ ParseResult parse_options(int argc, char** argv, char* const* envp, Config& conf
         config.rewrite.set(SIGINT, SIGTERM);
     }
 
-    if (row.version_only_alone && argc == 2 && std::string_view(argv[1]) == "--version") {
+    if (row.version_only_alone && argc == 2 && is_word(argv[1], "--version")) {
         result.action = Action::version;
         return result;
     }
-    if (!read_variables(kInitdVariables, envp, config, error)) {
+    if (!read_initd_variables(envp, config, error)) {
         result.action = Action::bad_value;
         return result;
     }
@@ -509,11 +552,11 @@ ParseResult parse_options(int argc, char** argv, char* const* envp, Config& conf
     // option: in `initd sh -c 'exit 3'` the -c is sh's. With permutation (glibc getopt,
     // as tini and catatonit are built), words are skipped and options after them still
     // count, unless POSIXLY_CORRECT is set. [first_word, i) holds the words skipped.
-    bool permute = row.permute && !lookup(envp, "POSIXLY_CORRECT");
+    bool permute = row.permute && !lookup(envp, "", "POSIXLY_CORRECT");
     int i = 1, first_word = 1;
     while (i < argc) {
         std::string_view arg = argv[i];
-        if (arg == "--") {
+        if (is_word(arg, "--")) {
             move_before(argv, first_word, i, i + 1);
             first_word += 1;
             break;
@@ -523,7 +566,7 @@ ParseResult parse_options(int argc, char** argv, char* const* envp, Config& conf
             ++i;
             continue;
         }
-        if (row.version_only_alone && arg == "--version") {
+        if (row.version_only_alone && is_word(arg, "--version")) {
             error << "'--version' must be the only argument";
             result.action = Action::usage_error;
             return result;
@@ -535,7 +578,7 @@ ParseResult parse_options(int argc, char** argv, char* const* envp, Config& conf
         i = next;
     }
 
-    if (!read_variables(row.variables, envp, config, error)) {
+    if (!read_peer_variables(row, envp, config, error)) {
         result.action = Action::bad_value;
         return result;
     }
@@ -543,7 +586,7 @@ ParseResult parse_options(int argc, char** argv, char* const* envp, Config& conf
         // dock's command-line library: a first word "help" or "h", or no command at
         // all, prints the help and exits 0.
         std::string_view first = first_word < argc ? argv[first_word] : "help";
-        if (first == "help" || first == "h") {
+        if (word_index(first, "help\0h\0") >= 0) {
             result.action = Action::help;
             return result;
         }

@@ -1,7 +1,8 @@
 #include "initd/signals.hpp"
 
-#include <charconv>
 #include <csignal>
+
+#include "initd/duration.hpp"
 
 namespace initd {
 namespace {
@@ -12,8 +13,9 @@ struct NamedSignal {
     char name[7];
 };
 
-// The classic signals, by libc's numbers for this architecture. Aliases come after
-// the canonical name so that looking up by number finds the canonical one first.
+// The classic signals, by libc's numbers for this architecture, and the ends of the
+// real-time range. Aliases come after the canonical name so that looking up by number
+// finds the canonical one first.
 constexpr std::array kNamedSignals = {
     NamedSignal{SIGHUP, "HUP"},       NamedSignal{SIGINT, "INT"},
     NamedSignal{SIGQUIT, "QUIT"},     NamedSignal{SIGILL, "ILL"},
@@ -32,79 +34,70 @@ constexpr std::array kNamedSignals = {
     NamedSignal{SIGIO, "IO"},         NamedSignal{SIGPWR, "PWR"},
     NamedSignal{SIGSYS, "SYS"},       NamedSignal{SIGABRT, "IOT"},
     NamedSignal{SIGCHLD, "CLD"},      NamedSignal{SIGIO, "POLL"},
+    NamedSignal{kRtMin, "RTMIN"},     NamedSignal{kSignalMax, "RTMAX"},
 };
 
 // Real-time signals are named as `kill -l` names them: RTMIN..RTMIN+15 for the
 // lower half, RTMAX-14..RTMAX for the upper half.
 constexpr int kRtSplit = kRtMin + 15;
 
-bool equal_ignoring_case(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        char x = a[i], y = b[i];
-        if (x >= 'a' && x <= 'z') x = static_cast<char>(x - 'a' + 'A');
-        if (y >= 'a' && y <= 'z') y = static_cast<char>(y - 'a' + 'A');
-        if (x != y) return false;
-    }
+char upper(char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c; }
+
+// Takes `prefix` (in upper case) off `text` if `text` starts with it, in any case.
+// (const char*, not std::string_view: a literal made a view costs a call at every use.)
+bool take_prefix(std::string_view& text, const char* prefix) {
+    std::size_t n = 0;
+    for (; prefix[n]; ++n)
+        if (n >= text.size() || upper(text[n]) != prefix[n]) return false;
+    text.remove_prefix(n);
     return true;
 }
 
-bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) {
-    return text.size() >= prefix.size() && equal_ignoring_case(text.substr(0, prefix.size()), prefix);
+// `text` is `name` (in upper case), in any case.
+bool is_name(std::string_view text, const char* name) { return take_prefix(text, name) && text.empty(); }
+
+// All of `text` as a number of at most three digits, nothing else: "RTMAX--1" must not mean 65.
+std::optional<int> small_number(std::string_view text) {
+    auto n = text.size() <= 3 ? parse_number(text) : std::nullopt;
+    if (!n) return std::nullopt;
+    return static_cast<int>(*n);
 }
 
-// All of `text` as a decimal number, nothing else.
-std::optional<int> parse_number(std::string_view text) {
-    // Digits only: from_chars would take a sign, and "RTMAX--1" must not mean 65.
-    if (text.empty() || text.size() > 3 || text[0] < '0' || text[0] > '9') return std::nullopt;
-    int value = 0;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
-    return value;
-}
-
+// "RTMIN+n", "RTMAX-n" (without SIG).
 std::optional<int> parse_realtime(std::string_view name) {
-    constexpr int kRtMaxOffset = kSignalMax - kRtMin;
-    if (equal_ignoring_case(name, "RTMIN")) return kRtMin;
-    if (equal_ignoring_case(name, "RTMAX")) return kSignalMax;
-    bool from_min = starts_with_ignoring_case(name, "RTMIN+");
-    bool from_max = starts_with_ignoring_case(name, "RTMAX-");
-    if (!from_min && !from_max) return std::nullopt;
-    auto offset = parse_number(name.substr(6));
-    if (!offset || *offset > kRtMaxOffset) return std::nullopt;
+    bool from_min = take_prefix(name, "RTMIN+");
+    if (!from_min && !take_prefix(name, "RTMAX-")) return std::nullopt;
+    auto offset = small_number(name);
+    if (!offset || *offset > kSignalMax - kRtMin) return std::nullopt;
     return from_min ? kRtMin + *offset : kSignalMax - *offset;
 }
 
 }  // namespace
 
 std::optional<int> parse_signal(std::string_view text) {
-    if (auto n = parse_number(text)) {
+    if (auto n = small_number(text)) {
         if (*n >= 1 && *n <= kSignalMax) return n;
         return std::nullopt;
     }
-    std::string_view name = starts_with_ignoring_case(text, "SIG") ? text.substr(3) : text;
+    take_prefix(text, "SIG");
     for (const auto& s : kNamedSignals)
-        if (equal_ignoring_case(name, s.name)) return int{s.number};
-    return parse_realtime(name);
+        if (is_name(text, s.name)) return int{s.number};
+    return parse_realtime(text);
 }
 
 SignalName signal_name(int sig) {
     SignalName out{};
     Text t;
-    bool named = false;
+    const NamedSignal* named = nullptr;
     for (const auto& s : kNamedSignals)
         if (s.number == sig) {
-            t << s.name;
-            named = true;
+            named = &s;
             break;
         }
-    if (!named) {
-        if (sig == kRtMin) t << "RTMIN";
-        else if (sig == kSignalMax) t << "RTMAX";
-        else if (sig > kRtMin && sig <= kRtSplit) t << "RTMIN+" << (sig - kRtMin);
-        else if (sig > kRtSplit && sig < kSignalMax) t << "RTMAX-" << (kSignalMax - sig);
-        else t << sig;
-    }
+    if (named) t << named->name;
+    else if (sig > kRtMin && sig <= kRtSplit) t << "RTMIN+" << (sig - kRtMin);
+    else if (sig > kRtSplit && sig < kSignalMax) t << "RTMAX-" << (kSignalMax - sig);
+    else t << sig;
     auto v = t.view();
     std::size_t n = v.size() < sizeof out.text - 1 ? v.size() : sizeof out.text - 1;
     for (std::size_t i = 0; i < n; ++i) out.text[i] = v[i];
@@ -119,35 +112,23 @@ bool is_job_control_stop(int sig) { return sig == SIGTSTP || sig == SIGTTIN || s
 
 bool parse_rewrite_rule(std::string_view rule, RewriteTable& table, Text& error) {
     auto colon = rule.find(':');
-    if (colon == std::string_view::npos) {
-        error << "bad rewrite rule '" << rule << "': expected FROM:TO";
-        return false;
-    }
-    std::string_view from_text = rule.substr(0, colon), to_text = rule.substr(colon + 1);
-    if (from_text.empty() || to_text.empty()) {
-        error << "bad rewrite rule '" << rule << "': expected FROM:TO, both signals";
-        return false;
-    }
+    std::string_view from_text = rule.substr(0, colon);
+    std::string_view to_text = colon == std::string_view::npos ? "" : rule.substr(colon + 1);
     auto from = parse_signal(from_text);
-    if (!from) {
-        error << "bad rewrite rule '" << rule << "': unknown signal '" << from_text << "'";
+    std::optional<int> to = is_word(to_text, "0") ? std::optional<int>(0) : parse_signal(to_text);
+    // Says what is wrong in words around one part of the rule.
+    auto fail = [&](const char* before, std::string_view part, const char* after) {
+        error << "bad rewrite rule '" << rule << "': " << before << part << after;
         return false;
-    }
-    if (*from == SIGKILL || *from == SIGSTOP) {
-        error << "bad rewrite rule '" << rule << "': " << signal_name(*from).view()
-              << " cannot be caught, so it cannot be rewritten";
-        return false;
-    }
-    if (*from == SIGCHLD) {
-        // initd waits for SIGCHLD to reap; it is never forwarded, so a rule would do nothing.
-        error << "bad rewrite rule '" << rule << "': CHLD tells initd to reap, it is never forwarded";
-        return false;
-    }
-    std::optional<int> to = to_text == "0" ? std::optional<int>(0) : parse_signal(to_text);
-    if (!to) {
-        error << "bad rewrite rule '" << rule << "': unknown signal '" << to_text << "'";
-        return false;
-    }
+    };
+    if (colon == std::string_view::npos) return fail("expected FROM:TO", {}, "");
+    if (from_text.empty() || to_text.empty()) return fail("expected FROM:TO, both signals", {}, "");
+    if (!from) return fail("unknown signal '", from_text, "'");
+    if (*from == SIGKILL || *from == SIGSTOP)
+        return fail("", signal_name(*from).view(), " cannot be caught, so it cannot be rewritten");
+    // initd waits for SIGCHLD to reap; it is never forwarded, so a rule would do nothing.
+    if (*from == SIGCHLD) return fail("CHLD tells initd to reap, it is never forwarded", {}, "");
+    if (!to) return fail("unknown signal '", to_text, "'");
     table.set(*from, *to);
     return true;
 }

@@ -64,3 +64,38 @@ TEST_CASE("parse_duration_ms reads only the given view", "[duration]") {
     std::string text2 = "500msXX";
     CHECK(parse_duration_ms(std::string_view(text2).substr(0, 5)) == ms(500));
 }
+
+TEST_CASE("parse_number: digits only, at least one", "[duration]") {
+    using initd::parse_number;
+    CHECK(parse_number("0") == ms(0));
+    CHECK(parse_number("007") == ms(7));
+    CHECK(parse_number("65535") == ms(65535));
+    CHECK(parse_number("1125899906842624") == ms(1ull << 50));
+    const char* bad = GENERATE("", "-1", "+1", " 1", "1 ", "1x", "0x10", "1125899906842625", "99999999999999999999");
+    INFO("input '" << bad << "'");
+    CHECK_FALSE(parse_number(bad).has_value());
+}
+
+TEST_CASE("take_number takes the leading digits off", "[duration]") {
+    std::string_view text = "500ms";
+    CHECK(initd::take_number(text) == ms(500));
+    CHECK(text == "ms");
+    std::string_view none = "ms";
+    CHECK_FALSE(initd::take_number(none).has_value());
+    CHECK(none == "ms");
+}
+
+TEST_CASE("is_word and word_index compare whole words", "[duration]") {
+    CHECK(initd::is_word("no", "no"));
+    CHECK_FALSE(initd::is_word("n", "no"));
+    CHECK_FALSE(initd::is_word("nope", "no"));
+    CHECK(initd::is_word("", ""));
+    CHECK_FALSE(initd::is_word(std::string_view("no\0", 3), "no"));
+    const char* words = "no\0on-failure\0always\0";
+    CHECK(initd::word_index("no", words) == 0);
+    CHECK(initd::word_index("on-failure", words) == 1);
+    CHECK(initd::word_index("always", words) == 2);
+    CHECK(initd::word_index("", words) == -1);
+    CHECK(initd::word_index("on", words) == -1);
+    CHECK(initd::word_index("alwaysx", words) == -1);
+}
