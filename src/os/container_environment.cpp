@@ -50,9 +50,10 @@ bool fits_a_file(std::string_view name) {
 // Whether the variable has a file in the directory.
 bool filed(std::string_view name) { return !personal(name) && fits_a_file(name); }
 
-bool failed(Text& why, const char* path) {
-    int err = errno;
-    why << path << ": " << std::strerror(err);
+// "PATH: PROBLEM", errno's words by default.
+bool failed(Text& why, const char* path, const char* problem = nullptr) {
+    if (!problem) problem = std::strerror(errno);
+    why << path << ": " << problem;
     return false;
 }
 
@@ -169,6 +170,30 @@ void put_shell_line(Output& out, std::string_view name, const char* value) {
         out.put('\'');
     }
     out.put('\n');
+}
+
+enum class Dump { shell, json };
+
+// container_environment.sh (a line for each variable but the personal ones) or .json (a
+// JSON object as json.dumps writes it: ", " and ": " between, nothing after).
+bool write_dump(const Environment& env, const char* path, Dump dump, Text& why) {
+    Output out(::open(path, kCreate, 0666));
+    const char* separator = "{";  // before the next name: the object's opening, then ", "
+    for (const char* variable : env.variables()) {
+        std::string_view name = name_of(variable);
+        const char* value = variable + name.size() + 1;
+        if (dump == Dump::shell) {
+            if (!personal(name)) put_shell_line(out, name, value);
+            continue;
+        }
+        out.put(separator);
+        put_json(out, name);
+        out.put(": ");
+        put_json(out, value);
+        separator = ", ";
+    }
+    if (dump == Dump::json) out.put(*separator == '{' ? "{}" : "}");  // still open when empty
+    return out.finish() || failed(why, path);
 }
 
 }  // namespace
@@ -334,8 +359,7 @@ bool import_directory(Environment& env, const Paths& paths, Import how, Text& wh
         if (fd < 0) return failed(why, path.c_str());
         const char* problem = env.take_file(name, fd);
         ::close(fd);
-        if (problem) why << path.view() << ": " << problem;
-        return !problem;
+        return !problem || failed(why, path.c_str(), problem);
     });
     bool ok = listed == 0 || (listed < 0 && failed(why, paths.dir));
     ::close(dir);
@@ -356,27 +380,7 @@ bool export_environment(const Environment& env, const Paths& paths, Export what,
         if (!out.finish()) return failed(why, path.c_str());
     }
 
-    Output sh(::open(paths.sh, kCreate, 0666));
-    for (const char* variable : env.variables()) {
-        std::string_view name = name_of(variable);
-        if (!personal(name)) put_shell_line(sh, name, variable + name.size() + 1);
-    }
-    if (!sh.finish()) return failed(why, paths.sh);
-
-    // A JSON object as json.dumps writes it: ", " and ": " between, nothing after.
-    Output json(::open(paths.json, kCreate, 0666));
-    json.put('{');
-    const char* separator = "";
-    for (const char* variable : env.variables()) {
-        std::string_view name = name_of(variable);
-        json.put(separator);
-        put_json(json, name);
-        json.put(": ");
-        put_json(json, variable + name.size() + 1);
-        separator = ", ";
-    }
-    json.put('}');
-    return json.finish() || failed(why, paths.json);
+    return write_dump(env, paths.sh, Dump::shell, why) && write_dump(env, paths.json, Dump::json, why);
 }
 
 }  // namespace initd::container_env
