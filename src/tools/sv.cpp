@@ -7,7 +7,6 @@
 #include <cstring>
 #include <ctime>
 #include <fcntl.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "initd/log.hpp"
@@ -31,10 +30,7 @@ struct Run {
     long long start_ms, now_ms;
 } run;
 
-// openat through syscall(), which initd links anyway: musl's wrapper would add 150 bytes.
-int open_at(int dir, const char* path, int flags) {
-    return static_cast<int>(syscall(SYS_openat, long{dir}, path, long{flags | O_CLOEXEC}));
-}
+int open_at(int dir, const char* path, int flags) { return openat(dir, path, flags | O_CLOEXEC); }
 
 long long clock_ms() {
     timespec ts;
