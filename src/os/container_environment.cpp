@@ -50,10 +50,12 @@ bool fits_a_file(std::string_view name) {
 // Whether the variable has a file in the directory.
 bool filed(std::string_view name) { return !personal(name) && fits_a_file(name); }
 
-// "PATH: PROBLEM", errno's words by default.
-bool failed(Text& why, const char* path, const char* problem = nullptr) {
+// "PATH[/NAME]: PROBLEM", errno's words by default.
+bool failed(Text& why, const char* path, std::string_view name = {}, const char* problem = nullptr) {
     if (!problem) problem = std::strerror(errno);
-    why << path << ": " << problem;
+    why << path;
+    if (!name.empty()) why << '/' << name;
+    why << ": " << problem;
     return false;
 }
 
@@ -88,17 +90,6 @@ private:
 
 // As Python's open(path, "w"): truncated in place, so an existing file keeps its mode.
 constexpr int kCreate = O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC;
-
-// Opens DIR/NAME, the path left in `path`. One path for open(), which initd links
-// already: openat would add to the binary.
-int open_in(Text& path, const char* dir, std::string_view name, int flags) {
-    path << dir << '/' << name;
-    if (path.truncated()) {
-        errno = ENAMETOOLONG;
-        return -1;
-    }
-    return ::open(path.c_str(), flags, 0666);
-}
 
 // The code point at s[at], advancing `at`. A byte that starts no valid UTF-8 sequence
 // is U+DC00 + byte, as Python's surrogateescape decodes the environment.
@@ -170,6 +161,20 @@ void put_shell_line(Output& out, std::string_view name, const char* value) {
         out.put('\'');
     }
     out.put('\n');
+}
+
+// A file for each variable that can have one, in the open directory `dir` (at `path`).
+bool write_files(const Environment& env, int dir, const char* path, Text& why) {
+    for (const char* variable : env.variables()) {
+        std::string_view name = name_of(variable);
+        if (!filed(name)) continue;
+        Text file;  // NAME, NUL-terminated for openat
+        file << name;
+        Output out(::openat(dir, file.c_str(), kCreate, 0666));
+        out.put(variable + name.size() + 1);
+        if (!out.finish()) return failed(why, path, name);
+    }
+    return true;
 }
 
 enum class Dump { shell, json };
@@ -354,12 +359,11 @@ bool import_directory(Environment& env, const Paths& paths, Import how, Text& wh
             (entry.d_type != DT_REG && entry.d_type != DT_LNK && entry.d_type != DT_UNKNOWN))
             return true;
         if (how == Import::add_missing && env.find(name) >= 0) return true;
-        Text path;
-        int fd = open_in(path, paths.dir, name, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-        if (fd < 0) return failed(why, path.c_str());
+        int fd = ::openat(dir, entry.d_name, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+        if (fd < 0) return failed(why, paths.dir, name);
         const char* problem = env.take_file(name, fd);
         ::close(fd);
-        return !problem || failed(why, path.c_str(), problem);
+        return !problem || failed(why, paths.dir, name, problem);
     });
     bool ok = listed == 0 || (listed < 0 && failed(why, paths.dir));
     ::close(dir);
@@ -370,17 +374,9 @@ bool import_directory(Environment& env, const Paths& paths, Import how, Text& wh
 bool export_environment(const Environment& env, const Paths& paths, Export what, Text& why) {
     int dir = ::open(paths.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dir < 0) return errno == ENOENT || failed(why, paths.dir);
+    bool ok = what == Export::dumps_only || write_files(env, dir, paths.dir, why);
     ::close(dir);
-    for (const char* variable : env.variables()) {
-        std::string_view name = name_of(variable);
-        if (what == Export::dumps_only || !filed(name)) continue;
-        Text path;
-        Output out(open_in(path, paths.dir, name, kCreate));
-        out.put(variable + name.size() + 1);
-        if (!out.finish()) return failed(why, path.c_str());
-    }
-
-    return write_dump(env, paths.sh, Dump::shell, why) && write_dump(env, paths.json, Dump::json, why);
+    return ok && write_dump(env, paths.sh, Dump::shell, why) && write_dump(env, paths.json, Dump::json, why);
 }
 
 }  // namespace initd::container_env
