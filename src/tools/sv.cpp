@@ -38,7 +38,9 @@ long long clock_ms() {
     return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
-void flush() {
+// Ends the line and writes it out.
+void end_line() {
+    *run.out << '\n';
     log::write_all(STDOUT_FILENO, run.out->view());
     run.out->clear();
 }
@@ -49,8 +51,7 @@ int say(const char* prefix, const char* what, bool with_errno = true) {
     int err = errno;
     *run.out << prefix << run.service << (run.log ? "/log: " : ": ") << what;
     if (with_errno) *run.out << ": " << runit::error_text(err);
-    *run.out << '\n';
-    flush();
+    end_line();
     run.rc += *prefix != 'o';
     return -1;
 }
@@ -107,18 +108,17 @@ void status(int dir) {
     run.log = true;
     int log = open_at(dir, "log", O_PATH | O_DIRECTORY);
     if (log < 0) {
-        if (errno == ENOENT) *run.out << '\n';
+        if (errno == ENOENT) end_line();
         else *run.out << "; ", warn("unable to change directory");
     } else {
         *run.out << "; ";
         if (get_status(log, s)) {  // -1 too: runit then repeats the service's record, as here
             print_status(log, "log", s);
-            *run.out << '\n';
+            end_line();
         }
         close(log);
     }
     run.log = false;
-    flush();
 }
 
 // Whether the command has taken effect: 1 (and "ok: ..."), 0 not yet, -1 never.
@@ -142,8 +142,7 @@ int check(int dir) {
     }
     *run.out << "ok: ";
     print_status(dir, run.service, s);
-    *run.out << '\n';
-    flush();
+    end_line();
     return 1;
 }
 
@@ -224,8 +223,7 @@ int sv(int, char** argv, char** envp) {
                 *run.out << (action.kill ? "kill: " : "timeout: ");
                 Status st;
                 if (get_status(dir, st) > 0) print_status(dir, run.service, st), ++run.rc;
-                *run.out << '\n';
-                flush();
+                end_line();
                 if (action.kill) control(dir, "k");
                 over = true;
             }
