@@ -36,11 +36,13 @@ bool before(const char* a, const char* b) {
     return byte(a) < byte(b);
 }
 
-// A name a file can have; others stay out of the directory (my_init crashes on them).
+// A name both a file and a variable can have (no '/', no '='): a variable of another
+// name stays out of the directory, and a file of another name is no variable (my_init
+// crashes on both).
 bool fits_a_file(std::string_view name) {
     bool dots_only = true;
     for (char c : name) {
-        if (c == '/') return false;
+        if (c == '/' || c == '=') return false;
         dots_only = dots_only && c == '.';
     }
     // Not empty nor longer than a file name can be, and not "." or "..".
@@ -261,12 +263,12 @@ bool Environment::adopt(char** envp) {
     bool ok = true;
     for (char** e = envp; e && *e; ++e) {
         const char* equals = std::strchr(*e, '=');
-        // No '=' or no name (neither is a variable), or a second one of the name.
-        if (!equals || equals == *e || find({*e, equals}) >= 0) continue;
+        if (!equals || equals == *e) continue;  // no '=' or no name: no variable
         // set() without its checks: an entry holds no NUL and its name no '='.
         long old;
         std::size_t value_size = std::strlen(equals + 1);
         char* value = begin({*e, equals}, value_size, old);
+        if (old >= 0) continue;  // a second one of the name (what begin() wrote is left unused)
         if (value) {
             std::memcpy(value, equals + 1, value_size + 1);
             commit(value + value_size, old);
@@ -353,10 +355,8 @@ bool import_directory(Environment& env, const Paths& paths, Import how, Text& wh
     alignas(8) char buffer[2048];
     long listed = for_each_entry(dir, buffer, [&](const LinuxDirent64& entry) {
         std::string_view name = entry.d_name;
-        // A name with '=' cannot be a variable's (my_init crashes on it). No
-        // subdirectory, FIFO (it would hang the start) or device is one either.
-        if (!fits_a_file(name) || name.find('=') != std::string_view::npos ||
-            (entry.d_type != DT_REG && entry.d_type != DT_LNK && entry.d_type != DT_UNKNOWN))
+        // No subdirectory, FIFO (it would hang the start) or device is a variable.
+        if (!fits_a_file(name) || (entry.d_type != DT_REG && entry.d_type != DT_LNK && entry.d_type != DT_UNKNOWN))
             return true;
         if (how == Import::add_missing && env.find(name) >= 0) return true;
         int fd = ::openat(dir, entry.d_name, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
