@@ -36,11 +36,13 @@ bool before(const char* a, const char* b) {
     return byte(a) < byte(b);
 }
 
-// A name a file can have; others stay out of the directory (my_init crashes on them).
+// A name both a file and a variable can have (no '/', no '='): a variable of another
+// name stays out of the directory, and a file of another name is no variable (my_init
+// crashes on both).
 bool fits_a_file(std::string_view name) {
     bool dots_only = true;
     for (char c : name) {
-        if (c == '/') return false;
+        if (c == '/' || c == '=') return false;
         dots_only = dots_only && c == '.';
     }
     // Not empty nor longer than a file name can be, and not "." or "..".
@@ -50,9 +52,12 @@ bool fits_a_file(std::string_view name) {
 // Whether the variable has a file in the directory.
 bool filed(std::string_view name) { return !personal(name) && fits_a_file(name); }
 
-bool failed(Text& why, const char* path) {
-    int err = errno;
-    why << path << ": " << std::strerror(err);
+// "PATH[/NAME]: PROBLEM", errno's words by default.
+bool failed(Text& why, const char* path, std::string_view name = {}, const char* problem = nullptr) {
+    if (!problem) problem = std::strerror(errno);
+    why << path;
+    if (!name.empty()) why << '/' << name;
+    why << ": " << problem;
     return false;
 }
 
@@ -87,17 +92,6 @@ private:
 
 // As Python's open(path, "w"): truncated in place, so an existing file keeps its mode.
 constexpr int kCreate = O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC;
-
-// Opens DIR/NAME, the path left in `path`. One path for open(), which initd links
-// already: openat would add to the binary.
-int open_in(Text& path, const char* dir, std::string_view name, int flags) {
-    path << dir << '/' << name;
-    if (path.truncated()) {
-        errno = ENAMETOOLONG;
-        return -1;
-    }
-    return ::open(path.c_str(), flags, 0666);
-}
 
 // The code point at s[at], advancing `at`. A byte that starts no valid UTF-8 sequence
 // is U+DC00 + byte, as Python's surrogateescape decodes the environment.
@@ -171,6 +165,44 @@ void put_shell_line(Output& out, std::string_view name, const char* value) {
     out.put('\n');
 }
 
+// A file for each variable that can have one, in the open directory `dir` (at `path`).
+bool write_files(const Environment& env, int dir, const char* path, Text& why) {
+    for (const char* variable : env.variables()) {
+        std::string_view name = name_of(variable);
+        if (!filed(name)) continue;
+        Text file;  // NAME, NUL-terminated for openat
+        file << name;
+        Output out(::openat(dir, file.c_str(), kCreate, 0666));
+        out.put(variable + name.size() + 1);
+        if (!out.finish()) return failed(why, path, name);
+    }
+    return true;
+}
+
+enum class Dump { shell, json };
+
+// container_environment.sh (a line for each variable but the personal ones) or .json (a
+// JSON object as json.dumps writes it: ", " and ": " between, nothing after).
+bool write_dump(const Environment& env, const char* path, Dump dump, Text& why) {
+    Output out(::open(path, kCreate, 0666));
+    const char* separator = "{";  // before the next name: the object's opening, then ", "
+    for (const char* variable : env.variables()) {
+        std::string_view name = name_of(variable);
+        const char* value = variable + name.size() + 1;
+        if (dump == Dump::shell) {
+            if (!personal(name)) put_shell_line(out, name, value);
+            continue;
+        }
+        out.put(separator);
+        put_json(out, name);
+        out.put(": ");
+        put_json(out, value);
+        separator = ", ";
+    }
+    if (dump == Dump::json) out.put(*separator == '{' ? "{}" : "}");  // still open when empty
+    return out.finish() || failed(why, path);
+}
+
 }  // namespace
 
 // --- Environment: strings packed at the start of text_, vars_ pointing at them. ---
@@ -231,12 +263,12 @@ bool Environment::adopt(char** envp) {
     bool ok = true;
     for (char** e = envp; e && *e; ++e) {
         const char* equals = std::strchr(*e, '=');
-        // No '=' or no name (neither is a variable), or a second one of the name.
-        if (!equals || equals == *e || find({*e, equals}) >= 0) continue;
+        if (!equals || equals == *e) continue;  // no '=' or no name: no variable
         // set() without its checks: an entry holds no NUL and its name no '='.
         long old;
         std::size_t value_size = std::strlen(equals + 1);
         char* value = begin({*e, equals}, value_size, old);
+        if (old >= 0) continue;  // a second one of the name (what begin() wrote is left unused)
         if (value) {
             std::memcpy(value, equals + 1, value_size + 1);
             commit(value + value_size, old);
@@ -323,19 +355,15 @@ bool import_directory(Environment& env, const Paths& paths, Import how, Text& wh
     alignas(8) char buffer[2048];
     long listed = for_each_entry(dir, buffer, [&](const LinuxDirent64& entry) {
         std::string_view name = entry.d_name;
-        // A name with '=' cannot be a variable's (my_init crashes on it). No
-        // subdirectory, FIFO (it would hang the start) or device is one either.
-        if (!fits_a_file(name) || name.find('=') != std::string_view::npos ||
-            (entry.d_type != DT_REG && entry.d_type != DT_LNK && entry.d_type != DT_UNKNOWN))
+        // No subdirectory, FIFO (it would hang the start) or device is a variable.
+        if (!fits_a_file(name) || (entry.d_type != DT_REG && entry.d_type != DT_LNK && entry.d_type != DT_UNKNOWN))
             return true;
         if (how == Import::add_missing && env.find(name) >= 0) return true;
-        Text path;
-        int fd = open_in(path, paths.dir, name, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-        if (fd < 0) return failed(why, path.c_str());
+        int fd = ::openat(dir, entry.d_name, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+        if (fd < 0) return failed(why, paths.dir, name);
         const char* problem = env.take_file(name, fd);
         ::close(fd);
-        if (problem) why << path.view() << ": " << problem;
-        return !problem;
+        return !problem || failed(why, paths.dir, name, problem);
     });
     bool ok = listed == 0 || (listed < 0 && failed(why, paths.dir));
     ::close(dir);
@@ -346,37 +374,9 @@ bool import_directory(Environment& env, const Paths& paths, Import how, Text& wh
 bool export_environment(const Environment& env, const Paths& paths, Export what, Text& why) {
     int dir = ::open(paths.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dir < 0) return errno == ENOENT || failed(why, paths.dir);
+    bool ok = what == Export::dumps_only || write_files(env, dir, paths.dir, why);
     ::close(dir);
-    for (const char* variable : env.variables()) {
-        std::string_view name = name_of(variable);
-        if (what == Export::dumps_only || !filed(name)) continue;
-        Text path;
-        Output out(open_in(path, paths.dir, name, kCreate));
-        out.put(variable + name.size() + 1);
-        if (!out.finish()) return failed(why, path.c_str());
-    }
-
-    Output sh(::open(paths.sh, kCreate, 0666));
-    for (const char* variable : env.variables()) {
-        std::string_view name = name_of(variable);
-        if (!personal(name)) put_shell_line(sh, name, variable + name.size() + 1);
-    }
-    if (!sh.finish()) return failed(why, paths.sh);
-
-    // A JSON object as json.dumps writes it: ", " and ": " between, nothing after.
-    Output json(::open(paths.json, kCreate, 0666));
-    json.put('{');
-    const char* separator = "";
-    for (const char* variable : env.variables()) {
-        std::string_view name = name_of(variable);
-        json.put(separator);
-        put_json(json, name);
-        json.put(": ");
-        put_json(json, variable + name.size() + 1);
-        separator = ", ";
-    }
-    json.put('}');
-    return json.finish() || failed(why, paths.json);
+    return ok && write_dump(env, paths.sh, Dump::shell, why) && write_dump(env, paths.json, Dump::json, why);
 }
 
 }  // namespace initd::container_env

@@ -1,88 +1,96 @@
 #include "initd/users.hpp"
 
-#include <charconv>
 #include <cstring>
-#include <optional>
 
 #include "initd/line_reader.hpp"
 
 namespace initd {
 namespace {
 
-// The colon-separated fields of a passwd or group line.
-template <std::size_t N>
-bool split_fields(std::string_view line, std::array<std::string_view, N>& fields) {
-    for (std::size_t i = 0; i < N; ++i) {
-        auto colon = line.find(':');
-        fields[i] = line.substr(0, colon);
-        if (colon == std::string_view::npos) return i == N - 1;
-        line.remove_prefix(colon + 1);
+constexpr std::size_t kPasswdFields = 7, kGroupFields = 4;
+using Fields = std::string_view[kPasswdFields];
+
+// A passwd or group file, entry by entry.
+class Entries {
+public:
+    explicit Entries(const char* path) : reader_(path, buffer_) {}
+
+    // The colon-separated fields of the next line that has at least `count` of them
+    // (lines with fewer are no entry: comments, garbage); false at the end.
+    bool next(Fields& f, std::size_t count) {
+        while (auto line = reader_.next()) {
+            std::string_view rest = *line;
+            std::size_t i = 0;
+            for (; i < count; ++i) {
+                auto colon = rest.find(':');
+                f[i] = rest.substr(0, colon);
+                if (colon == std::string_view::npos) break;
+                rest.remove_prefix(colon + 1);
+            }
+            if (i + 1 >= count) return true;
+        }
+        return false;
     }
-    return true;
-}
 
-template <typename T>
-std::optional<T> parse_id(std::string_view text) {
-    unsigned long value = 0;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (text.empty() || ec != std::errc() || end != text.data() + text.size() || value > 0xFFFFFFFEul)
-        return std::nullopt;
-    return static_cast<T>(value);
-}
-
-struct PasswdEntry {
-    char name[64];
-    uid_t uid;
-    gid_t gid;
-    char home[200];
+private:
+    char buffer_[4096];  // a longer line is skipped: no user or group entry initd can use
+    LineReader reader_;
 };
 
+// A uid or gid: digits only, none past 4294967294 ((uid_t)-1 is no id).
+bool parse_id(std::string_view text, unsigned& id) {
+    unsigned long long value = 0;
+    for (char c : text) {
+        if (c < '0' || c > '9') return false;
+        value = value * 10 + static_cast<unsigned>(c - '0');
+        if (value > 0xFFFFFFFEu) return false;
+    }
+    id = static_cast<unsigned>(value);
+    return !text.empty();
+}
+
+// The bytes of `from` that fit `to` (of `size` bytes) with a NUL after them.
 void copy(std::string_view from, char* to, std::size_t size) {
     std::size_t n = from.size() < size - 1 ? from.size() : size - 1;
     std::memcpy(to, from.data(), n);
     to[n] = '\0';
 }
 
-// The passwd entry whose name is `name`, or (when `by_id`) whose uid is `id`.
-std::optional<PasswdEntry> find_passwd(const char* path, std::string_view name, std::optional<uid_t> by_id) {
-    char buffer[4096];  // a longer line is skipped: no user or group entry initd can use
-    LineReader reader(path, buffer);
-    while (auto line = reader.next()) {
-        std::array<std::string_view, 7> f;
-        if (!split_fields(*line, f)) continue;
-        auto uid = parse_id<uid_t>(f[2]);
-        auto gid = parse_id<gid_t>(f[3]);
-        if (!uid || !gid) continue;
-        if (by_id ? *uid != *by_id : f[0] != name) continue;
-        PasswdEntry e{};
-        copy(f[0], e.name, sizeof e.name);
-        e.uid = *uid;
-        e.gid = *gid;
-        copy(f[5], e.home, sizeof e.home);
-        return e;
+// The first passwd entry named `name`, or (when `by_id`) with the uid `id`: its uid, gid
+// and home in `out`, its name in `found_name`.
+bool find_passwd(const char* path, std::string_view name, bool by_id, uid_t id, Credentials& out,
+                 char (&found_name)[64]) {
+    Entries entries(path);
+    Fields f;
+    while (entries.next(f, kPasswdFields)) {
+        uid_t uid;
+        gid_t gid;
+        if (!parse_id(f[2], uid) || !parse_id(f[3], gid) || (by_id ? uid != id : f[0] != name)) continue;
+        copy(f[0], found_name, sizeof found_name);
+        out.uid = uid;
+        out.gid = gid;
+        // An empty home field leaves the default "HOME=/". (At most 199 bytes of it.)
+        if (!f[5].empty()) copy(f[5], out.home_variable + 5, 200);
+        return true;
     }
-    return std::nullopt;
+    return false;
 }
 
-std::optional<gid_t> find_group(const char* path, std::string_view name) {
-    char buffer[4096];  // a longer line is skipped: no user or group entry initd can use
-    LineReader reader(path, buffer);
-    while (auto line = reader.next()) {
-        std::array<std::string_view, 4> f;
-        if (!split_fields(*line, f) || f[0] != name) continue;
-        if (auto gid = parse_id<gid_t>(f[2])) return gid;
-    }
-    return std::nullopt;
+bool find_group(const char* path, std::string_view name, gid_t& gid) {
+    Entries entries(path);
+    Fields f;
+    while (entries.next(f, kGroupFields))
+        if (f[0] == name && parse_id(f[2], gid)) return true;
+    return false;
 }
 
 bool has_member(std::string_view members, std::string_view user) {
-    while (!members.empty()) {
+    for (;;) {
         auto comma = members.find(',');
         if (members.substr(0, comma) == user) return true;
-        if (comma == std::string_view::npos) break;
+        if (comma == std::string_view::npos) return false;
         members.remove_prefix(comma + 1);
     }
-    return false;
 }
 
 bool add_group(Credentials& out, gid_t gid) {
@@ -96,13 +104,11 @@ bool add_group(Credentials& out, gid_t gid) {
 // The primary group, then every group of /etc/group that lists `user` as a member.
 bool collect_groups(const char* path, std::string_view user, Credentials& out, Text& error) {
     add_group(out, out.gid);
-    char buffer[4096];  // a longer line is skipped: no user or group entry initd can use
-    LineReader reader(path, buffer);
-    while (auto line = reader.next()) {
-        std::array<std::string_view, 4> f;
-        if (!split_fields(*line, f) || !has_member(f[3], user)) continue;
-        auto gid = parse_id<gid_t>(f[2]);
-        if (gid && !add_group(out, *gid)) {
+    Entries entries(path);
+    Fields f;
+    while (entries.next(f, kGroupFields)) {
+        gid_t gid;
+        if (has_member(f[3], user) && parse_id(f[2], gid) && !add_group(out, gid)) {
             error << "user '" << user << "' is in more than " << Credentials::kMaxGroups << " groups";
             return false;
         }
@@ -122,36 +128,26 @@ bool resolve_user(std::string_view spec, Credentials& out, Text& error, UserFile
     }
 
     out = Credentials{};
-    auto numeric_uid = parse_id<uid_t>(user);
-    auto entry = find_passwd(files.passwd, user, numeric_uid);
-    if (!entry && !numeric_uid) {
-        error << "unknown user '" << user << "' (not in " << files.passwd << ")";
-        return false;
-    }
-    if (entry) {
-        out.uid = entry->uid;
-        out.gid = entry->gid;
-        Text home;
-        home << "HOME=" << (entry->home[0] ? entry->home : "/");
-        copy(home.view(), out.home_variable, sizeof out.home_variable);
-    } else {
-        // A uid with no passwd entry runs with gid 0 and HOME=/, as `docker run -u UID` does.
-        out.uid = *numeric_uid;
-        out.gid = 0;
-    }
-
-    if (!group.empty()) {
-        auto gid = parse_id<gid_t>(group);
-        if (!gid) gid = find_group(files.group, group);
-        if (!gid) {
-            error << "unknown group '" << group << "' (not in " << files.group << ")";
+    uid_t numeric_uid = 0;
+    bool by_id = parse_id(user, numeric_uid);
+    char name[64];  // the entry's, for its memberships
+    bool found = find_passwd(files.passwd, user, by_id, numeric_uid, out, name);
+    if (!found) {
+        if (!by_id) {
+            error << "unknown user '" << user << "' (not in " << files.passwd << ")";
             return false;
         }
-        out.gid = *gid;
+        // A uid with no passwd entry runs with gid 0 and HOME=/, as `docker run -u UID` does.
+        out.uid = numeric_uid;
     }
 
-    if (!entry) return add_group(out, out.gid);
-    return collect_groups(files.group, entry->name, out, error);
+    if (!group.empty() && !parse_id(group, out.gid) && !find_group(files.group, group, out.gid)) {
+        error << "unknown group '" << group << "' (not in " << files.group << ")";
+        return false;
+    }
+
+    if (!found) return add_group(out, out.gid);
+    return collect_groups(files.group, name, out, error);
 }
 
 }  // namespace initd

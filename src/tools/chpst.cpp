@@ -86,7 +86,7 @@ void envdir(const char* dir, runit::Env& env, char* store, std::size_t room, boo
         what << "unable to read " << dir << '/' << name;
         std::size_t len = std::strlen(name);
         if (room < len + 3) fatal("out of memory.", nullptr, 0);
-        int file = static_cast<int>(syscall(SYS_openat, long{fd}, name, long{O_RDONLY | O_CLOEXEC}));
+        int file = openat(fd, name, O_RDONLY | O_CLOEXEC);
         ssize_t got = file < 0 ? -1 : read(file, store + len + 1, room - len - 2);
         int err = errno;
         if (file >= 0) close(file);
@@ -165,7 +165,7 @@ int chpst(int, char** argv, char** envp) {
     if (flag[new_session]) setsid();
     if (word[dir]) envdir(word[dir], env, store, sizeof store, flag[verbose]);
     if (const char* root = word[root_word]) {
-        if (syscall(SYS_chdir, root) < 0) die("unable to change directory", root);
+        if (chdir(root) < 0) die("unable to change directory", root);
         if (syscall(SYS_chroot, ".") < 0) die("unable to change root directory");
     }
     if (nice) {

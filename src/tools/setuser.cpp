@@ -24,9 +24,11 @@ int setuser(int argc, char** argv, char** envp) {
     const char* p = name;
     while (*p >= '0' && *p <= '9') ++p;
     Credentials user;
-    Text vars, ignored;  // "UID=...\0USER=..."
+    // resolve_user's complaint (unused: phusion's words are said instead), then, once
+    // resolve_user has succeeded and left it empty, "UID=...\0USER=...".
+    Text vars;
     // phusion looks a name up with getpwnam only: a uid or USER:GROUP names nobody.
-    if (!*p || std::strchr(name, ':') || !resolve_user(name, user, ignored)) {
+    if (!*p || std::strchr(name, ':') || !resolve_user(name, user, vars)) {
         line << "user " << name << " not found\n";
     } else if (const char* call = become_user(user)) {
         line << call << ": " << std::strerror(errno) << '\n';

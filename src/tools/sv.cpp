@@ -7,7 +7,6 @@
 #include <cstring>
 #include <ctime>
 #include <fcntl.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "initd/log.hpp"
@@ -31,10 +30,7 @@ struct Run {
     long long start_ms, now_ms;
 } run;
 
-// openat through syscall(), which initd links anyway: musl's wrapper would add 150 bytes.
-int open_at(int dir, const char* path, int flags) {
-    return static_cast<int>(syscall(SYS_openat, long{dir}, path, long{flags | O_CLOEXEC}));
-}
+int open_at(int dir, const char* path, int flags) { return openat(dir, path, flags | O_CLOEXEC); }
 
 long long clock_ms() {
     timespec ts;
@@ -42,7 +38,9 @@ long long clock_ms() {
     return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
-void flush() {
+// Ends the line and writes it out.
+void end_line() {
+    *run.out << '\n';
     log::write_all(STDOUT_FILENO, run.out->view());
     run.out->clear();
 }
@@ -53,8 +51,7 @@ int say(const char* prefix, const char* what, bool with_errno = true) {
     int err = errno;
     *run.out << prefix << run.service << (run.log ? "/log: " : ": ") << what;
     if (with_errno) *run.out << ": " << runit::error_text(err);
-    *run.out << '\n';
-    flush();
+    end_line();
     run.rc += *prefix != 'o';
     return -1;
 }
@@ -111,18 +108,17 @@ void status(int dir) {
     run.log = true;
     int log = open_at(dir, "log", O_PATH | O_DIRECTORY);
     if (log < 0) {
-        if (errno == ENOENT) *run.out << '\n';
+        if (errno == ENOENT) end_line();
         else *run.out << "; ", warn("unable to change directory");
     } else {
         *run.out << "; ";
         if (get_status(log, s)) {  // -1 too: runit then repeats the service's record, as here
             print_status(log, "log", s);
-            *run.out << '\n';
+            end_line();
         }
         close(log);
     }
     run.log = false;
-    flush();
 }
 
 // Whether the command has taken effect: 1 (and "ok: ..."), 0 not yet, -1 never.
@@ -146,8 +142,7 @@ int check(int dir) {
     }
     *run.out << "ok: ";
     print_status(dir, run.service, s);
-    *run.out << '\n';
-    flush();
+    end_line();
     return 1;
 }
 
@@ -228,8 +223,7 @@ int sv(int, char** argv, char** envp) {
                 *run.out << (action.kill ? "kill: " : "timeout: ");
                 Status st;
                 if (get_status(dir, st) > 0) print_status(dir, run.service, st), ++run.rc;
-                *run.out << '\n';
-                flush();
+                end_line();
                 if (action.kill) control(dir, "k");
                 over = true;
             }
