@@ -2,6 +2,7 @@
 
 #include <csignal>
 #include <ctime>
+#include <new>
 #include <unistd.h>
 
 #include "initd/deadlines.hpp"
@@ -42,12 +43,17 @@ struct Parts {
     GzipWriter gzip;
 };
 
-// Made on first use, which only a dock option brings: a namespace-scope object would
-// be constructed (its descriptors set to -1) at every start, touching its pages.
-Parts& parts() {
-    INITD_LARGE_BSS static Parts made;
-    return made;
-}
+// Zeroed storage, constructed by prepare(), which only a dock option brings and which
+// comes before any other use: a namespace-scope Parts would be constructed (its
+// descriptors set to -1) at every start, touching its pages, and a function's static
+// would test its guard at every one of the many uses below.
+union Storage {
+    constexpr Storage() {}  // no member yet: all zeros, in .lbss
+    Parts parts;
+};
+INITD_LARGE_BSS Storage storage;
+
+Parts& parts() { return storage.parts; }
 
 void hook(const char* status) {
     if (parts().hook.configured()) parts().hook.send(status);
@@ -86,6 +92,7 @@ bool wanted(const Config& c) {
 }
 
 bool Features::prepare(const Config& config, char* const* envp, ChildSetup& setup, Text& why) {
+    new (&storage.parts) Parts;
     parts().config = &config;
     parts().envp = envp;
     // --io first: if it cannot be set up, nothing runs and no hook is sent (as dock).
