@@ -90,13 +90,14 @@ int dial(const Url& url, Text& why) {
         std::memcpy(&address, &host.to, sizeof host.to);
         size = host.to.any.sa_family == AF_INET6 ? sizeof address.v6 : sizeof address.v4;
     }
-    // Raw calls, as the web hook's: musl's socket carries a fallback for kernels before 2.6.27.
+    // Raw calls, as the web hook's: musl's socket carries a fallback for kernels before 2.6.27,
+    // and its connect is a wrapper linked for these two alone.
     int fd = static_cast<int>(syscall(SYS_socket, address.any.sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0));
     // Linux bounds a blocking connect by the send timeout; it is also the limit on the
     // last copy at exit (see OutputRelay::drain_at_exit).
     timeval five{5, 0};
     if (fd >= 0 && syscall(SYS_setsockopt, fd, SOL_SOCKET, SO_SNDTIMEO, &five, sizeof five) == 0 &&
-        connect(fd, &address.any, size) == 0) {
+        syscall(SYS_connect, fd, &address.any, size) == 0) {
         why.clear();
         return fd;
     }

@@ -45,7 +45,7 @@ void remove_old_archives(int dir, const char* path, const char* base, std::size_
             return true;
         });
         if (listed < 0) count = 0, failed(why, path, "getdents64", ".");
-        else if (count > kLogArchivesKept && ::unlinkat(dir, oldest, 0) != 0) count = 0, failed(why, path, "unlink", oldest);
+        else if (count > kLogArchivesKept && syscall(SYS_unlinkat, dir, oldest, 0) != 0) count = 0, failed(why, path, "unlink", oldest);
     }
 }
 
@@ -126,11 +126,12 @@ bool rotate_log(const char* path, int log_fd, std::int64_t unix_seconds, GzipWri
         else if (!gz.write(buffer, static_cast<std::size_t>(got))) call = "write";
     }
     if (!call && !gz.finish()) call = "write";
-    if (!call && ::fsync(fd.archive) != 0) call = "fsync";
-    if (!call && ::ftruncate(log_fd, 0) != 0) call = "ftruncate", object = path;
+    // Raw calls: musl's wrappers are linked for this file alone.
+    if (!call && syscall(SYS_fsync, fd.archive) != 0) call = "fsync";
+    if (!call && syscall(SYS_ftruncate, log_fd, 0L) != 0) call = "ftruncate", object = path;
     if (call) {
         int err = errno;
-        ::unlinkat(fd.dir, name, 0);  // unfinished, or the log still holds its lines
+        syscall(SYS_unlinkat, fd.dir, name, 0);  // unfinished, or the log still holds its lines
         errno = err;
         return failed(why, path, call, object);
     }

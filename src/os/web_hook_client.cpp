@@ -99,7 +99,7 @@ bool WebHook::open_request() {
         syscall(SYS_socket, target_.to.any.sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
     if (fd_ >= 0) raw_fs::signal_when_readable(fd_);  // and writable, and failed: SIGIO for every change
     // sockaddr_in6's size for both: Linux reads only as much as the family needs.
-    if (fd_ < 0 || (::connect(fd_, &target_.to.any, sizeof target_.to.v6) < 0 && errno != EINPROGRESS)) {
+    if (fd_ < 0 || (syscall(SYS_connect, fd_, &target_.to.any, sizeof target_.to.v6) < 0 && errno != EINPROGRESS)) {
         finish(errno);
         return false;
     }
