@@ -41,7 +41,7 @@ void remove_old_archives(int dir, const char* path, const char* base, std::size_
         ::lseek(dir, 0, SEEK_SET);
         long listed = for_each_entry(dir, buffer, [&](const LinuxDirent64& entry) {
             if (is_archive(entry.d_name, base, n) && (count++ == 0 || std::strcmp(entry.d_name, oldest) < 0))
-                std::strcpy(oldest, entry.d_name);
+                std::memcpy(oldest, entry.d_name, n + 19);  // base_YYYYmmddHHMMSS.gz and its '\0'
             return true;
         });
         if (listed < 0) count = 0, failed(why, path, "getdents64", ".");
@@ -85,8 +85,9 @@ void utc_stamp(std::int64_t unix_seconds, char out[14]) {
 
 bool rotate_log(const char* path, int log_fd, std::int64_t unix_seconds, GzipWriter& gz, Text& why) {
     why.clear();
-    const char* slash = std::strrchr(path, '/');
-    const char* base = slash ? slash + 1 : path;
+    const char *base = path, *slash = nullptr;  // strrchr, without linking it for this alone
+    for (const char* p = path; *p; ++p)
+        if (*p == '/') slash = p, base = p + 1;
     std::size_t n = std::strlen(base);
     // The log is read by its name: the writer's descriptor may be write-only. It must
     // still be the writer's file, or emptying it would lose what was not archived.
