@@ -36,6 +36,14 @@ struct HookTarget {
 // what is wrong.
 const char* parse_hook_url(std::string_view url, HookTarget& out);
 
+// A URL's port, 1 to 65535, all of `digits`; 0 when it is not one ("" neither).
+unsigned parse_port(std::string_view digits);
+
+// The host of a URL (an IPv6 address in brackets) and its port: the name and, for a
+// numeric address or localhost, the address (to.any.sa_family stays 0 for a name).
+// False when the host is empty.
+bool set_host(std::string_view host, unsigned port, HookTarget& out);
+
 // One /etc/hosts line: when it names target.name, sets target's address and says true.
 bool parse_hosts_line(std::string_view line, HookTarget& target);
 // The first line of the hosts file `path` that names target.name.

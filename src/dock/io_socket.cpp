@@ -42,15 +42,13 @@ bool parse_url(std::string_view url, Url& out, Text& why) {
     out.path = rest;
     if (out.kind == Kind::tcp) {
         std::size_t colon = rest.rfind(':');
-        unsigned port = colon + 1 < rest.size() ? 0 : 65536;
-        for (std::size_t k = colon + 1; k < rest.size(); ++k)
-            port = rest[k] >= '0' && rest[k] <= '9' && port < 65536 ? port * 10 + unsigned(rest[k] - '0') : 65536;
-        if (colon == 0 || colon == std::string_view::npos || port - 1 > 65534) {
+        std::size_t digits = colon + 1;  // 0, all of it, without a ':'
+        out.port = parse_port({rest.data() + digits, rest.size() - digits});
+        if (colon == 0 || colon == std::string_view::npos || !out.port) {
             why << "expected tcp://HOST:PORT";
             return false;
         }
         out.path = std::string_view(rest.data(), colon);
-        out.port = port;
     }
     if (out.path.empty()) {
         why << "no path";
@@ -81,9 +79,8 @@ int dial(const Url& url, Text& why) {
         // The web hook's parser reads the host: a numeric IPv4, [IPv6] or localhost
         // (getaddrinfo would allocate; musl's inet_pton was linked for --io alone).
         HookTarget host;
-        Text spec;
-        spec << "http://" << url.path << ':' << url.port;
-        if (parse_hook_url(spec.view(), host) || !host.to.any.sa_family || !host.path.empty()) {
+        set_host(url.path, url.port, host);
+        if (!host.to.any.sa_family) {
             why << "not a numeric address (or localhost)";
             return -1;
         }
