@@ -7,7 +7,6 @@
 
 #include "initd/deadlines.hpp"
 #include "initd/gzip.hpp"
-#include "initd/io_socket.hpp"
 #include "initd/large_bss.hpp"
 #include "initd/log.hpp"
 #include "initd/log_rotate.hpp"
@@ -35,7 +34,6 @@ struct Parts {
     bool relay_on = false;
     bool waiting_port = false;   // --bind-port: "running" once it is bound
     bool waiting_ready = false;  // --notify-socket: "running" once READY=1 came
-    const char* log_path = nullptr;  // the --io file, for --log-rotate
     Deadline port_poll, rotate;
     OutputRelay relay;
     WebHook hook;
@@ -70,7 +68,7 @@ bool rotate_now(void*) {
     Text why;
     timespec ts{};
     clock_gettime(CLOCK_REALTIME, &ts);
-    bool rotated = rotate_log(parts().log_path, parts().relay.target_fd(), ts.tv_sec, parts().gzip, why);
+    bool rotated = rotate_log(parts().relay.file_path(), parts().relay.target_fd(), ts.tv_sec, parts().gzip, why);
     if (!why.empty()) log::line(rotated ? log::Level::warning : log::Level::error, why);
     return rotated;
 }
@@ -101,12 +99,7 @@ bool Features::prepare(const Config& config, char* const* envp, ChildSetup& setu
         if (config.io ? !parts().relay.open_io(config.io, prefix, why) : !parts().relay.open_stdout(prefix, why)) return false;
         parts().relay.give_to(setup);
         parts().relay_on = true;
-        io::Url url;
-        Text ignored;
-        if (config.io && config.log_rotate_ms && io::parse_url(config.io, url, ignored) && url.kind == io::Kind::file) {
-            parts().log_path = url.path.data();  // the rest of argv's (or environ's) string
-            parts().rotate.arm_in(config.log_rotate_ms);
-        }
+        if (config.log_rotate_ms && parts().relay.file_path()) parts().rotate.arm_in(config.log_rotate_ms);
     }
     if (config.notify_socket) {
         if (!parts().notify.open(why)) return false;

@@ -88,7 +88,8 @@ bool OutputRelay::open_io(const char* url, std::string_view prefix, Text& why) {
         struct stat st;
         if (where.kind == io::Kind::file) {
             // O_APPEND: after rotate_log empties the file, the next line is at 0.
-            target_ = open(where.path.data(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0600);
+            file_path_ = where.path.data();  // the rest of the URL's string: null-terminated
+            target_ = open(file_path_, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0600);
             if (target_ < 0) {
                 why << "--io " << where.path << ": " << std::strerror(errno);
                 return false;
