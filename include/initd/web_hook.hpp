@@ -13,6 +13,7 @@
 #include <span>
 #include <string_view>
 
+#include "initd/deadlines.hpp"
 #include "initd/net_interfaces.hpp"
 #include "initd/text.hpp"
 
@@ -75,8 +76,9 @@ public:
     void send(const char* status);
     // After any SIGIO: moves the request under way as far as it can go without waiting.
     void on_io();
-    // The request under way's time limit (monotonic ms, as now_ms()), or -1.
-    std::int64_t deadline_ms() const { return fd_ >= 0 ? deadline_ : -1; }
+    // The request under way's time limit (monotonic ms, as now_ms()), disarmed while none is.
+    const Deadline& deadline() const { return deadline_; }
+    std::int64_t deadline_ms() const { return deadline_.at(); }  // -1: none
     // When deadline_ms() has come: gives the request up and starts the next.
     void on_deadline(std::int64_t now);
     // Nothing under way and nothing waiting.
@@ -100,7 +102,7 @@ private:
     int fd_ = -1;
     bool reading_ = false;
     int timeout_ms_ = kRequestTimeoutMs;
-    std::int64_t deadline_ = -1;
+    Deadline deadline_;
     std::size_t done_ = 0, length_ = 0;  // bytes sent (then read) and the request's length
     char buffer_[4096];                  // the request, then the response's headers
 };

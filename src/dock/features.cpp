@@ -141,12 +141,7 @@ void Features::on_io() {
 }
 
 long long Features::timeout_ms(std::int64_t now) const {
-    long long wait = timeout_until_next(std::array{parts().port_poll, parts().rotate}, now);
-    if (std::int64_t at = parts().hook.deadline_ms(); at >= 0) {
-        long long hook_wait = at > now ? at - now : 0;
-        if (wait < 0 || hook_wait < wait) wait = hook_wait;
-    }
-    return wait;
+    return timeout_until_next(std::array{parts().port_poll, parts().rotate, parts().hook.deadline()}, now);
 }
 
 void Features::on_deadlines(std::int64_t now) {
@@ -158,7 +153,7 @@ void Features::on_deadlines(std::int64_t now) {
         parts().rotate.arm_in(parts().config->log_rotate_ms);
         parts().relay.request_rotation(rotate_now, nullptr);
     }
-    if (std::int64_t at = parts().hook.deadline_ms(); at >= 0 && now >= at) parts().hook.on_deadline(now);
+    parts().hook.on_deadline(now);
 }
 
 int Features::stop_signal(pid_t child, int sig) const {

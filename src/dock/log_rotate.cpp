@@ -65,9 +65,8 @@ void utc_stamp(std::int64_t unix_seconds, char out[14]) {
     if (unix_seconds < 0) unix_seconds = 0;
     auto second = static_cast<unsigned>(unix_seconds % 86400);
     auto days = static_cast<unsigned>(unix_seconds / 86400);
-    // 400 years are always 146097 days; then a year, and a month, at a time.
-    unsigned year = 1970 + days / 146097 * 400, month = 0, leap;
-    days %= 146097;
+    // A year, then a month, at a time: at most 8030 turns, once per rotation.
+    unsigned year = 1970, month = 0, leap;
     for (;; ++year) {
         leap = (year % 4 == 0) - (year % 100 == 0) + (year % 400 == 0);
         if (days < 365 + leap) break;

@@ -36,7 +36,7 @@ void WebHook::on_io() {
 }
 
 void WebHook::on_deadline(std::int64_t now) {
-    if (fd_ < 0 || now < deadline_) return;
+    if (!deadline_.due(now)) return;
     finish(ETIMEDOUT);
     pump();
 }
@@ -46,13 +46,13 @@ bool WebHook::send_and_wait(const char* status, int timeout_ms) {
     std::int64_t end = now_ms() + timeout_ms;
     while (!idle()) {  // so a request is under way: fd_ is open
         std::int64_t now = now_ms();
-        if (now >= deadline_) {
+        if (deadline_.due(now)) {
             on_deadline(now);
             continue;
         }
         if (now >= end) return false;
         pollfd p{fd_, static_cast<short>(reading_ ? POLLIN : POLLOUT), 0};
-        ::poll(&p, 1, static_cast<int>((deadline_ < end ? deadline_ : end) - now));
+        ::poll(&p, 1, static_cast<int>((deadline_.at() < end ? deadline_.at() : end) - now));
         pump();
     }
     return true;
@@ -93,7 +93,7 @@ bool WebHook::open_request() {
     length_ = format_hook_request(queue_[0], {interfaces, static_cast<std::size_t>(count)}, target_, buffer_);
     done_ = 0;
     reading_ = false;
-    deadline_ = now_ms() + timeout_ms_;
+    deadline_.arm_in(static_cast<std::uint64_t>(timeout_ms_));
     // The raw call: musl's socket() carries a fallback for kernels older than 2.6.27.
     fd_ = static_cast<int>(
         syscall(SYS_socket, target_.to.any.sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
@@ -110,6 +110,7 @@ bool WebHook::open_request() {
 void WebHook::finish(int err) {
     if (fd_ >= 0) ::close(fd_);
     fd_ = -1;
+    deadline_.disarm();
     std::size_t line = 0;  // the answer's status line
     while (line < done_ && buffer_[line] != '\r') ++line;
     Text t;
