@@ -72,9 +72,9 @@ void WebHook::pump() {
             done_ += static_cast<std::size_t>(n);
             // The status line is all initd wants: stop at the end of the headers, at the
             // end of the connection, or when the headers fill the buffer.
-            bool end = n == 0 || done_ == sizeof buffer_;
-            for (std::size_t i = 3; i < done_; ++i) end |= std::memcmp(buffer_ + i - 3, "\r\n\r\n", 4) == 0;
-            if (end) finish(done_ ? 0 : ENODATA);  // ENODATA: closed without an answer
+            std::string_view got(buffer_, done_);
+            if (n == 0 || done_ == sizeof buffer_ || got.find("\r\n\r\n") != std::string_view::npos)
+                finish(done_ ? 0 : ENODATA);  // ENODATA: closed without an answer
         }
         if (n < 0) {
             if (errno == EAGAIN) return;
