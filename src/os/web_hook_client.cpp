@@ -21,7 +21,8 @@ bool WebHook::configure(std::string_view url, Text& why) {
     if (!problem && !configured() && !find_in_hosts("/etc/hosts", target_))
         problem = "host not in /etc/hosts (no DNS)";
     if (!problem) return true;
-    why << "web hook '" << url.substr(0, 200) << "': " << problem;  // the problem must fit
+    // The first 200 bytes of the URL: the problem must fit. (A view, not substr: no range check.)
+    why << "web hook '" << std::string_view(url.data(), url.size() < 200 ? url.size() : 200) << "': " << problem;
     return false;
 }
 
