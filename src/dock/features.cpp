@@ -54,7 +54,7 @@ INITD_LARGE_BSS Storage storage;
 Parts& parts() { return storage.parts; }
 
 void hook(const char* status) {
-    if (parts().hook.configured()) parts().hook.send(status);
+    parts().hook.send(status);  // nothing without --web-hook
     log::line(log::Level::debug, Text() << "process state: " << status);
 }
 
@@ -132,7 +132,7 @@ void Features::ended() {
 
 void Features::on_io() {
     if (parts().relay_on) parts().relay.on_io();
-    if (parts().hook.configured()) parts().hook.on_io();
+    parts().hook.on_io();  // nothing unless a request is under way
     if (parts().config->notify_socket && parts().notify.on_io()) {
         log::line(log::Level::debug, Text() << "READY=1 from the child");
         NotifySocket::forward_ready(parts().envp);
@@ -165,7 +165,7 @@ int Features::stop_signal(pid_t child, int sig) const {
 
 void Features::finish() {
     if (parts().relay_on) parts().relay.drain_at_exit();
-    if (parts().hook.configured() && !parts().hook.idle()) parts().hook.send_and_wait(nullptr, kHookWaitMs);
+    parts().hook.send_and_wait(nullptr, kHookWaitMs);  // at once when nothing is queued
 }
 
 }  // namespace initd::dock
