@@ -101,9 +101,9 @@ private:
     bool at_line_start_ = true;
     bool complained_ = false;
     Rotate rotate_ = nullptr;
-    void* rotate_ctx_ = nullptr;
+    void* rotate_ctx_;  // read only with rotate_: no initial value
     relay::Prefix prefix_;
-    const char* pending_ = nullptr;  // output not yet taken by the target
+    const char* pending_;  // output not yet taken by the target (read only while pending_size_ > 0)
     std::size_t pending_size_ = 0;
     std::size_t in_begin_ = 0, in_end_ = 0;
     std::size_t typed_begin_ = 0, typed_end_ = 0;

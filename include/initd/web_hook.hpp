@@ -97,14 +97,15 @@ private:
     void finish(int err);
 
     HookTarget target_;
-    const char* queue_[kQueue] = {};  // queue_[0] is the one under way when fd_ >= 0
+    const char* queue_[kQueue];  // [0, queued_) are set; queue_[0] is the one under way when fd_ >= 0
     int queued_ = 0;
     int fd_ = -1;
-    bool reading_ = false;
     int timeout_ms_ = kRequestTimeoutMs;
     Deadline deadline_;
-    std::size_t done_ = 0, length_ = 0;  // bytes sent (then read) and the request's length
-    char buffer_[4096];                  // the request, then the response's headers
+    // Set by open_request, read only while its request is under way: no initial values.
+    bool reading_;
+    std::size_t done_, length_;  // bytes sent (then read) and the request's length
+    char buffer_[4096];          // the request, then the response's headers
 };
 
 }  // namespace initd
