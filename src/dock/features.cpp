@@ -64,11 +64,14 @@ void running() {
     hook(WebHook::running);
 }
 
-bool rotate_now(void*) {
+// `gzip` is the parts' GzipWriter, passed as the rotation's context: named here, its
+// one address would have the compiler copy every GzipWriter function for it, larger.
+bool rotate_now(void* gzip) {
     Text why;
     timespec ts{};
     clock_gettime(CLOCK_REALTIME, &ts);
-    bool rotated = rotate_log(parts().relay.file_path(), parts().relay.target_fd(), ts.tv_sec, parts().gzip, why);
+    bool rotated = rotate_log(parts().relay.file_path(), parts().relay.target_fd(), ts.tv_sec,
+                              *static_cast<GzipWriter*>(gzip), why);
     if (!why.empty()) log::line(rotated ? log::Level::warning : log::Level::error, why);
     return rotated;
 }
@@ -151,7 +154,7 @@ void Features::on_deadlines(std::int64_t now) {
     }
     if (parts().rotate.due(now)) {
         parts().rotate.arm_in(parts().config->log_rotate_ms);
-        parts().relay.request_rotation(rotate_now, nullptr);
+        parts().relay.request_rotation(rotate_now, &parts().gzip);
     }
     parts().hook.on_deadline(now);
 }
