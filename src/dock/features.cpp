@@ -148,10 +148,8 @@ long long Features::timeout_ms(std::int64_t now) const {
 }
 
 void Features::on_deadlines(std::int64_t now) {
-    if (parts().port_poll.due(now)) {
-        parts().port_poll.disarm();
-        if (parts().waiting_port) probe_port();
-    }
+    // Armed only while the port is waited for; probe_port arms it again or disarms it.
+    if (parts().port_poll.due(now)) probe_port();
     if (parts().rotate.due(now)) {
         parts().rotate.arm_in(parts().config->log_rotate_ms);
         parts().relay.request_rotation(rotate_now, &parts().gzip);
