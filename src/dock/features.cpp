@@ -32,9 +32,9 @@ struct Parts {
     const Config* config = nullptr;
     char* const* envp = nullptr;
     bool relay_on = false;
-    bool waiting_port = false;   // --bind-port: "running" once it is bound
     bool waiting_ready = false;  // --notify-socket: "running" once READY=1 came
-    Deadline port_poll, rotate;
+    Deadline port_poll;  // --bind-port: armed while the port is waited for ("running" once bound)
+    Deadline rotate;
     OutputRelay relay;
     WebHook hook;
     NotifySocket notify;
@@ -59,7 +59,7 @@ void hook(const char* status) {
 }
 
 void running() {
-    parts().waiting_port = parts().waiting_ready = false;
+    parts().waiting_ready = false;
     parts().port_poll.disarm();
     hook(WebHook::running);
 }
@@ -120,13 +120,12 @@ void Features::started() {
     // and sees the end of the output at its own exit instead.
     if (parts().relay_on && parts().config->restart == RestartPolicy::no) parts().relay.after_spawn();
     parts().waiting_ready = parts().config->notify_socket;
-    parts().waiting_port = parts().config->bind_port != 0;
-    if (parts().waiting_port) probe_port();
+    if (parts().config->bind_port) probe_port();
     else if (!parts().waiting_ready) running();
 }
 
 void Features::ended() {
-    parts().waiting_port = parts().waiting_ready = false;
+    parts().waiting_ready = false;
     parts().port_poll.disarm();
     if (parts().relay_on) parts().relay.on_io();
     // dock says "crashed" for every end, a clean exit too.
