@@ -48,7 +48,7 @@ public:
 private:
     int fd_ = -1;
     bool ready_ = false;
-    char entry_[24] = {};  // "NOTIFY_SOCKET=@" + five hex digits
+    char entry_[24];  // "NOTIFY_SOCKET=@" + five hex digits, made by open()
 };
 
 // --- The parsing, pure, for the unit tests. ---

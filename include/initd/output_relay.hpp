@@ -76,6 +76,8 @@ public:
 
     // Where the output goes: for a file (O_APPEND), what rotate_log (log_rotate.hpp) empties.
     int target_fd() const { return target_; }
+    // The file's path (the tail of open_io's URL), or null when the target is no file.
+    const char* file_path() const { return file_path_; }
 
     // Log rotation at a line boundary (a file target's): the relay copies up to and including the next newline, calls rotate(ctx), then goes
     // on; at once when it is idle at a boundary.
@@ -92,15 +94,16 @@ private:
     int child_end_ = -1;  // the pipe's write end, or the terminal's slave
     int target_ = -1;
     int input_ = -1;      // the socket whose bytes are typed into the terminal, until it ends
+    const char* file_path_ = nullptr;
     bool terminal_ = false;
     bool async_on_block_ = false;  // a pipe target: SIGIO from it only while it is full
     bool async_on_ = false;
     bool at_line_start_ = true;
     bool complained_ = false;
     Rotate rotate_ = nullptr;
-    void* rotate_ctx_ = nullptr;
+    void* rotate_ctx_;  // read only with rotate_: no initial value
     relay::Prefix prefix_;
-    const char* pending_ = nullptr;  // output not yet taken by the target
+    const char* pending_;  // output not yet taken by the target (read only while pending_size_ > 0)
     std::size_t pending_size_ = 0;
     std::size_t in_begin_ = 0, in_end_ = 0;
     std::size_t typed_begin_ = 0, typed_end_ = 0;

@@ -13,6 +13,7 @@
 #include <span>
 #include <string_view>
 
+#include "initd/deadlines.hpp"
 #include "initd/net_interfaces.hpp"
 #include "initd/text.hpp"
 
@@ -35,6 +36,14 @@ struct HookTarget {
 // brackets), localhost (127.0.0.1) or a name, left for find_in_hosts. Returns null, or
 // what is wrong.
 const char* parse_hook_url(std::string_view url, HookTarget& out);
+
+// A URL's port, 1 to 65535, all of `digits`; 0 when it is not one ("" neither).
+unsigned parse_port(std::string_view digits);
+
+// The host of a URL (an IPv6 address in brackets) and its port: the name and, for a
+// numeric address or localhost, the address (to.any.sa_family stays 0 for a name).
+// False when the host is empty.
+bool set_host(std::string_view host, unsigned port, HookTarget& out);
 
 // One /etc/hosts line: when it names target.name, sets target's address and says true.
 bool parse_hosts_line(std::string_view line, HookTarget& target);
@@ -67,8 +76,9 @@ public:
     void send(const char* status);
     // After any SIGIO: moves the request under way as far as it can go without waiting.
     void on_io();
-    // The request under way's time limit (monotonic ms, as now_ms()), or -1.
-    std::int64_t deadline_ms() const { return fd_ >= 0 ? deadline_ : -1; }
+    // The request under way's time limit (monotonic ms, as now_ms()), disarmed while none is.
+    const Deadline& deadline() const { return deadline_; }
+    std::int64_t deadline_ms() const { return deadline_.at(); }  // -1: none
     // When deadline_ms() has come: gives the request up and starts the next.
     void on_deadline(std::int64_t now);
     // Nothing under way and nothing waiting.
@@ -87,14 +97,15 @@ private:
     void finish(int err);
 
     HookTarget target_;
-    const char* queue_[kQueue] = {};  // queue_[0] is the one under way when fd_ >= 0
+    const char* queue_[kQueue];  // [0, queued_) are set; queue_[0] is the one under way when fd_ >= 0
     int queued_ = 0;
     int fd_ = -1;
-    bool reading_ = false;
     int timeout_ms_ = kRequestTimeoutMs;
-    std::int64_t deadline_ = -1;
-    std::size_t done_ = 0, length_ = 0;  // bytes sent (then read) and the request's length
-    char buffer_[4096];                  // the request, then the response's headers
+    Deadline deadline_;
+    // Set by open_request, read only while its request is under way: no initial values.
+    bool reading_;
+    std::size_t done_, length_;  // bytes sent (then read) and the request's length
+    char buffer_[4096];          // the request, then the response's headers
 };
 
 }  // namespace initd

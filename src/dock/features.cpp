@@ -2,11 +2,11 @@
 
 #include <csignal>
 #include <ctime>
+#include <new>
 #include <unistd.h>
 
 #include "initd/deadlines.hpp"
 #include "initd/gzip.hpp"
-#include "initd/io_socket.hpp"
 #include "initd/large_bss.hpp"
 #include "initd/log.hpp"
 #include "initd/log_rotate.hpp"
@@ -32,39 +32,46 @@ struct Parts {
     const Config* config = nullptr;
     char* const* envp = nullptr;
     bool relay_on = false;
-    bool waiting_port = false;   // --bind-port: "running" once it is bound
     bool waiting_ready = false;  // --notify-socket: "running" once READY=1 came
-    const char* log_path = nullptr;  // the --io file, for --log-rotate
-    Deadline port_poll, rotate;
+    Deadline port_poll;  // --bind-port: armed while the port is waited for ("running" once bound)
+    Deadline rotate;
     OutputRelay relay;
     WebHook hook;
     NotifySocket notify;
     GzipWriter gzip;
 };
 
-// Made on first use, which only a dock option brings: a namespace-scope object would
-// be constructed (its descriptors set to -1) at every start, touching its pages.
-Parts& parts() {
-    INITD_LARGE_BSS static Parts made;
-    return made;
-}
+// Zeroed storage, constructed by prepare(), which only a dock option brings and which
+// comes before any other use: a namespace-scope Parts would be constructed (its
+// descriptors set to -1) at every start, touching its pages, and a function's static
+// would test its guard at every one of the many uses below.
+union Storage {
+    constexpr Storage() {}  // no member yet: all zeros, in .lbss
+    Parts parts;
+};
+INITD_LARGE_BSS Storage storage;
+
+Parts& parts() { return storage.parts; }
 
 void hook(const char* status) {
-    if (parts().hook.configured()) parts().hook.send(status);
+    parts().hook.send(status);  // nothing without --web-hook
     log::line(log::Level::debug, Text() << "process state: " << status);
 }
 
 void running() {
-    parts().waiting_port = parts().waiting_ready = false;
+    parts().waiting_ready = false;
     parts().port_poll.disarm();
     hook(WebHook::running);
 }
 
-bool rotate_now(void*) {
+// `gzip` is the parts' GzipWriter, passed as the rotation's context: named here, its
+// one address would have the compiler copy every GzipWriter function for it, larger.
+bool rotate_now(void* gzip) {
     Text why;
     timespec ts{};
     clock_gettime(CLOCK_REALTIME, &ts);
-    bool rotated = rotate_log(parts().log_path, parts().relay.target_fd(), ts.tv_sec, parts().gzip, why);
+    bool rotated = rotate_log(parts().relay.file_path(), parts().relay.target_fd(), ts.tv_sec,
+                              *static_cast<GzipWriter*>(gzip), why);
     if (!why.empty()) log::line(rotated ? log::Level::warning : log::Level::error, why);
     return rotated;
 }
@@ -86,6 +93,7 @@ bool wanted(const Config& c) {
 }
 
 bool Features::prepare(const Config& config, char* const* envp, ChildSetup& setup, Text& why) {
+    new (&storage.parts) Parts;
     parts().config = &config;
     parts().envp = envp;
     // --io first: if it cannot be set up, nothing runs and no hook is sent (as dock).
@@ -94,12 +102,7 @@ bool Features::prepare(const Config& config, char* const* envp, ChildSetup& setu
         if (config.io ? !parts().relay.open_io(config.io, prefix, why) : !parts().relay.open_stdout(prefix, why)) return false;
         parts().relay.give_to(setup);
         parts().relay_on = true;
-        io::Url url;
-        Text ignored;
-        if (config.io && config.log_rotate_ms && io::parse_url(config.io, url, ignored) && url.kind == io::Kind::file) {
-            parts().log_path = url.path.data();  // the rest of argv's (or environ's) string
-            parts().rotate.arm_in(config.log_rotate_ms);
-        }
+        if (config.log_rotate_ms && parts().relay.file_path()) parts().rotate.arm_in(config.log_rotate_ms);
     }
     if (config.notify_socket) {
         if (!parts().notify.open(why)) return false;
@@ -117,13 +120,12 @@ void Features::started() {
     // and sees the end of the output at its own exit instead.
     if (parts().relay_on && parts().config->restart == RestartPolicy::no) parts().relay.after_spawn();
     parts().waiting_ready = parts().config->notify_socket;
-    parts().waiting_port = parts().config->bind_port != 0;
-    if (parts().waiting_port) probe_port();
+    if (parts().config->bind_port) probe_port();
     else if (!parts().waiting_ready) running();
 }
 
 void Features::ended() {
-    parts().waiting_port = parts().waiting_ready = false;
+    parts().waiting_ready = false;
     parts().port_poll.disarm();
     if (parts().relay_on) parts().relay.on_io();
     // dock says "crashed" for every end, a clean exit too.
@@ -132,7 +134,7 @@ void Features::ended() {
 
 void Features::on_io() {
     if (parts().relay_on) parts().relay.on_io();
-    if (parts().hook.configured()) parts().hook.on_io();
+    parts().hook.on_io();  // nothing unless a request is under way
     if (parts().config->notify_socket && parts().notify.on_io()) {
         log::line(log::Level::debug, Text() << "READY=1 from the child");
         NotifySocket::forward_ready(parts().envp);
@@ -141,24 +143,17 @@ void Features::on_io() {
 }
 
 long long Features::timeout_ms(std::int64_t now) const {
-    long long wait = timeout_until_next(std::array{parts().port_poll, parts().rotate}, now);
-    if (std::int64_t at = parts().hook.deadline_ms(); at >= 0) {
-        long long hook_wait = at > now ? at - now : 0;
-        if (wait < 0 || hook_wait < wait) wait = hook_wait;
-    }
-    return wait;
+    return timeout_until_next(std::array{parts().port_poll, parts().rotate, parts().hook.deadline()}, now);
 }
 
 void Features::on_deadlines(std::int64_t now) {
-    if (parts().port_poll.due(now)) {
-        parts().port_poll.disarm();
-        if (parts().waiting_port) probe_port();
-    }
+    // Armed only while the port is waited for; probe_port arms it again or disarms it.
+    if (parts().port_poll.due(now)) probe_port();
     if (parts().rotate.due(now)) {
         parts().rotate.arm_in(parts().config->log_rotate_ms);
-        parts().relay.request_rotation(rotate_now, nullptr);
+        parts().relay.request_rotation(rotate_now, &parts().gzip);
     }
-    if (std::int64_t at = parts().hook.deadline_ms(); at >= 0 && now >= at) parts().hook.on_deadline(now);
+    parts().hook.on_deadline(now);
 }
 
 int Features::stop_signal(pid_t child, int sig) const {
@@ -170,7 +165,7 @@ int Features::stop_signal(pid_t child, int sig) const {
 
 void Features::finish() {
     if (parts().relay_on) parts().relay.drain_at_exit();
-    if (parts().hook.configured() && !parts().hook.idle()) parts().hook.send_and_wait(nullptr, kHookWaitMs);
+    parts().hook.send_and_wait(nullptr, kHookWaitMs);  // at once when nothing is queued
 }
 
 }  // namespace initd::dock

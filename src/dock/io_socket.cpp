@@ -42,15 +42,13 @@ bool parse_url(std::string_view url, Url& out, Text& why) {
     out.path = rest;
     if (out.kind == Kind::tcp) {
         std::size_t colon = rest.rfind(':');
-        unsigned port = colon + 1 < rest.size() ? 0 : 65536;
-        for (std::size_t k = colon + 1; k < rest.size(); ++k)
-            port = rest[k] >= '0' && rest[k] <= '9' && port < 65536 ? port * 10 + unsigned(rest[k] - '0') : 65536;
-        if (colon == 0 || colon == std::string_view::npos || port - 1 > 65534) {
+        std::size_t digits = colon + 1;  // 0, all of it, without a ':'
+        out.port = parse_port({rest.data() + digits, rest.size() - digits});
+        if (colon == 0 || colon == std::string_view::npos || !out.port) {
             why << "expected tcp://HOST:PORT";
             return false;
         }
         out.path = std::string_view(rest.data(), colon);
-        out.port = port;
     }
     if (out.path.empty()) {
         why << "no path";
@@ -61,42 +59,38 @@ bool parse_url(std::string_view url, Url& out, Text& why) {
 }
 
 int dial(const Url& url, Text& why) {
-    union {
-        sockaddr any;
-        sockaddr_in v4;
-        sockaddr_in6 v6;
-        sockaddr_un local;
-    } address{};
-    socklen_t size;
     why << "--io: " << url.path << ": ";
+    HookTarget host;    // a tcp:// address
+    sockaddr_un local;  // a unix:// one
+    const sockaddr* to = &host.to.any;
+    socklen_t size = sizeof host.to.v6;  // for both families: Linux reads only what the family needs
     if (url.kind == Kind::unix_socket) {
-        if (url.path.size() >= sizeof address.local.sun_path) {
+        if (url.path.size() >= sizeof local.sun_path) {
             why << "path too long for a socket";
             return -1;
         }
-        address.local.sun_family = AF_UNIX;
-        std::memcpy(address.local.sun_path, url.path.data(), url.path.size());
-        size = offsetof(sockaddr_un, sun_path) + url.path.size() + 1;
+        local.sun_family = AF_UNIX;
+        std::memcpy(local.sun_path, url.path.data(), url.path.size());
+        local.sun_path[url.path.size()] = '\0';
+        to = reinterpret_cast<const sockaddr*>(&local);
+        size = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + url.path.size() + 1);
     } else {
         // The web hook's parser reads the host: a numeric IPv4, [IPv6] or localhost
         // (getaddrinfo would allocate; musl's inet_pton was linked for --io alone).
-        HookTarget host;
-        Text spec;
-        spec << "http://" << url.path << ':' << url.port;
-        if (parse_hook_url(spec.view(), host) || !host.to.any.sa_family || !host.path.empty()) {
+        set_host(url.path, url.port, host);
+        if (!host.to.any.sa_family) {
             why << "not a numeric address (or localhost)";
             return -1;
         }
-        std::memcpy(&address, &host.to, sizeof host.to);
-        size = host.to.any.sa_family == AF_INET6 ? sizeof address.v6 : sizeof address.v4;
     }
-    // Raw calls, as the web hook's: musl's socket carries a fallback for kernels before 2.6.27.
-    int fd = static_cast<int>(syscall(SYS_socket, address.any.sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    // Raw calls, as the web hook's: musl's socket carries a fallback for kernels before 2.6.27,
+    // and its connect is a wrapper linked for these two alone.
+    int fd = static_cast<int>(syscall(SYS_socket, to->sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0));
     // Linux bounds a blocking connect by the send timeout; it is also the limit on the
     // last copy at exit (see OutputRelay::drain_at_exit).
     timeval five{5, 0};
     if (fd >= 0 && syscall(SYS_setsockopt, fd, SOL_SOCKET, SO_SNDTIMEO, &five, sizeof five) == 0 &&
-        connect(fd, &address.any, size) == 0) {
+        syscall(SYS_connect, fd, to, size) == 0) {
         why.clear();
         return fd;
     }

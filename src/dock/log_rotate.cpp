@@ -41,11 +41,11 @@ void remove_old_archives(int dir, const char* path, const char* base, std::size_
         ::lseek(dir, 0, SEEK_SET);
         long listed = for_each_entry(dir, buffer, [&](const LinuxDirent64& entry) {
             if (is_archive(entry.d_name, base, n) && (count++ == 0 || std::strcmp(entry.d_name, oldest) < 0))
-                std::strcpy(oldest, entry.d_name);
+                std::memcpy(oldest, entry.d_name, n + 19);  // base_YYYYmmddHHMMSS.gz and its '\0'
             return true;
         });
         if (listed < 0) count = 0, failed(why, path, "getdents64", ".");
-        else if (count > kLogArchivesKept && ::unlinkat(dir, oldest, 0) != 0) count = 0, failed(why, path, "unlink", oldest);
+        else if (count > kLogArchivesKept && syscall(SYS_unlinkat, dir, oldest, 0) != 0) count = 0, failed(why, path, "unlink", oldest);
     }
 }
 
@@ -65,9 +65,8 @@ void utc_stamp(std::int64_t unix_seconds, char out[14]) {
     if (unix_seconds < 0) unix_seconds = 0;
     auto second = static_cast<unsigned>(unix_seconds % 86400);
     auto days = static_cast<unsigned>(unix_seconds / 86400);
-    // 400 years are always 146097 days; then a year, and a month, at a time.
-    unsigned year = 1970 + days / 146097 * 400, month = 0, leap;
-    days %= 146097;
+    // A year, then a month, at a time: at most 8030 turns, once per rotation.
+    unsigned year = 1970, month = 0, leap;
     for (;; ++year) {
         leap = (year % 4 == 0) - (year % 100 == 0) + (year % 400 == 0);
         if (days < 365 + leap) break;
@@ -85,8 +84,9 @@ void utc_stamp(std::int64_t unix_seconds, char out[14]) {
 
 bool rotate_log(const char* path, int log_fd, std::int64_t unix_seconds, GzipWriter& gz, Text& why) {
     why.clear();
-    const char* slash = std::strrchr(path, '/');
-    const char* base = slash ? slash + 1 : path;
+    const char *base = path, *slash = nullptr;  // strrchr, without linking it for this alone
+    for (const char* p = path; *p; ++p)
+        if (*p == '/') slash = p, base = p + 1;
     std::size_t n = std::strlen(base);
     // The log is read by its name: the writer's descriptor may be write-only. It must
     // still be the writer's file, or emptying it would lose what was not archived.
@@ -126,11 +126,12 @@ bool rotate_log(const char* path, int log_fd, std::int64_t unix_seconds, GzipWri
         else if (!gz.write(buffer, static_cast<std::size_t>(got))) call = "write";
     }
     if (!call && !gz.finish()) call = "write";
-    if (!call && ::fsync(fd.archive) != 0) call = "fsync";
-    if (!call && ::ftruncate(log_fd, 0) != 0) call = "ftruncate", object = path;
+    // Raw calls: musl's wrappers are linked for this file alone.
+    if (!call && syscall(SYS_fsync, fd.archive) != 0) call = "fsync";
+    if (!call && syscall(SYS_ftruncate, log_fd, 0L) != 0) call = "ftruncate", object = path;
     if (call) {
         int err = errno;
-        ::unlinkat(fd.dir, name, 0);  // unfinished, or the log still holds its lines
+        syscall(SYS_unlinkat, fd.dir, name, 0);  // unfinished, or the log still holds its lines
         errno = err;
         return failed(why, path, call, object);
     }

@@ -36,6 +36,7 @@ bool NotifySocket::open(Text& why) {
     }
     std::memcpy(entry_, "NOTIFY_SOCKET=@", 15);
     std::memcpy(entry_ + 15, address.sun_path + 1, name - 1);
+    entry_[14 + name] = '\0';
     raw_fs::signal_when_readable(fd_);
     return true;
 }

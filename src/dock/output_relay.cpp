@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <csignal>
+#include <cstdint>
 #include <cstring>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -17,14 +18,17 @@ namespace initd {
 namespace relay {
 
 bool make_prefix(std::string_view spec, Prefix& out, Text& why) {
-    // ANSI's order: ESC[31m is red ... ESC[37m white. (Views, not substr: no range checks.)
-    const char* name = "red\0green\0yellow\0blue\0magenta\0cyan\0white";
-    std::size_t colon = spec.rfind(':'), first = spec.find(':');
-    std::string_view colour =
-        colon == std::string_view::npos ? "" : std::string_view(spec.data() + colon + 1, spec.size() - colon - 1);
+    // ANSI's order: ESC[31m is red ... ESC[37m white. Each name zero-padded to 8 bytes,
+    // matched as one word against the colour's, zero-padded too (none, or a longer one,
+    // stays 0). (Views, not substr: no range checks.)
+    const char names[] = "red\0\0\0\0\0green\0\0\0yellow\0\0blue\0\0\0\0magenta\0cyan\0\0\0\0white\0\0";
+    std::size_t colon = spec.rfind(':'), first = spec.find(':'), from = colon + 1;  // 0 without a ':'
+    std::uint64_t colour = 0;
+    if (colon != std::string_view::npos && spec.size() - from < 8)
+        std::memcpy(&colour, spec.data() + from, spec.size() - from);
     char code = 0;
-    for (char c = '1'; c <= '7'; ++c, name += std::strlen(name) + 1)
-        if (colour == name) code = c;
+    for (int i = 0; i < 7; ++i)
+        if (std::memcmp(&colour, names + 8 * i, 8) == 0) code = static_cast<char>('1' + i);
     char start[] = "\x1b[3X;1m";
     start[3] = code;
     out.clear();
@@ -88,7 +92,8 @@ bool OutputRelay::open_io(const char* url, std::string_view prefix, Text& why) {
         struct stat st;
         if (where.kind == io::Kind::file) {
             // O_APPEND: after rotate_log empties the file, the next line is at 0.
-            target_ = open(where.path.data(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0600);
+            file_path_ = where.path.data();  // the rest of the URL's string: null-terminated
+            target_ = open(file_path_, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0600);
             if (target_ < 0) {
                 why << "--io " << where.path << ": " << std::strerror(errno);
                 return false;

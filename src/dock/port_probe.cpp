@@ -26,7 +26,8 @@ bool parse_number(std::string_view text, unsigned base, std::uint64_t& out) {
 // The next field of a line of fields separated by runs of spaces ("" past the end).
 std::string_view next_field(std::string_view& rest) {
     while (!rest.empty() && rest[0] == ' ') rest.remove_prefix(1);
-    std::string_view field = rest.substr(0, rest.find(' '));
+    std::size_t end = rest.find(' ');
+    std::string_view field(rest.data(), end < rest.size() ? end : rest.size());
     rest.remove_prefix(field.size());
     return field;
 }
@@ -99,9 +100,10 @@ bool held_below(pid_t root, const Batch& batch) {
 std::optional<Entry> parse_net_line(std::string_view line) {
     std::string_view slot = next_field(line), local = next_field(line), inode_field;
     for (int field = 2; field <= 9; ++field) inode_field = next_field(line);
-    std::size_t colon = local.rfind(':');
+    std::size_t colon = local.rfind(':'), digits = colon + 1;  // (views, not substr: no range checks)
     std::uint64_t port, inode;
-    if (!slot.ends_with(':') || colon == std::string_view::npos || !parse_number(local.substr(colon + 1), 16, port) ||
+    if (!slot.ends_with(':') || colon == std::string_view::npos ||
+        !parse_number({local.data() + digits, local.size() - digits}, 16, port) ||
         port > 0xFFFF || !parse_number(inode_field, 10, inode))
         return std::nullopt;
     return Entry{static_cast<unsigned>(port), inode};
@@ -110,7 +112,7 @@ std::optional<Entry> parse_net_line(std::string_view line) {
 std::optional<std::uint64_t> socket_inode(std::string_view link) {
     std::uint64_t inode;
     if (!link.starts_with("socket:[") || !link.ends_with(']') ||
-        !parse_number(link.substr(8, link.size() - 9), 10, inode))
+        !parse_number({link.data() + 8, link.size() - 9}, 10, inode))
         return std::nullopt;
     return inode;
 }

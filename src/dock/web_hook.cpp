@@ -139,21 +139,28 @@ const char* parse_hook_url(std::string_view url, HookTarget& out) {
     out.path = {path, static_cast<std::size_t>(p - path)};
     unsigned port = 80;
     if (colon < path) {
-        port = colon + 1 < path ? 0 : 80;
-        for (p = colon + 1; p < path; ++p)
-            port = port < 65536 && *p >= '0' && *p <= '9' ? port * 10 + (*p - '0') : 65536;
+        if (colon + 1 < path) port = parse_port({colon + 1, static_cast<std::size_t>(path - colon - 1)});
         path = colon;  // now the end of the name
     }
-    if (path - host > 1 && *host == '[' && path[-1] == ']') ++host, --path;
-    out.name = {host, static_cast<std::size_t>(path - host)};
-    if (host == path || port - 1 > 65534) return bad;
+    return !port || !set_host({host, static_cast<std::size_t>(path - host)}, port, out) ? bad : nullptr;
+}
+
+unsigned parse_port(std::string_view digits) {
+    unsigned port = 0;
+    for (char c : digits) port = port < 65536 && c >= '0' && c <= '9' ? port * 10 + (c - '0') : 65536;
+    return port < 65536 ? port : 0;
+}
+
+bool set_host(std::string_view host, unsigned port, HookTarget& out) {
+    if (host.size() > 1 && host[0] == '[' && host.back() == ']') host = {host.data() + 1, host.size() - 2};
+    out.name = host;
     out.to.v4.sin_port = big_endian16(port);  // the same place in both
-    if (!numeric(out.name, out) && out.name.size() == 9 && starts(out.name, "localhost", 9)) {
+    if (!numeric(host, out) && host.size() == 9 && starts(host, "localhost", 9)) {
         out.to.any.sa_family = AF_INET;
         constexpr std::uint32_t loopback = INADDR_LOOPBACK;
         out.to.v4.sin_addr.s_addr = std::endian::native == std::endian::big ? loopback : __builtin_bswap32(loopback);
     }
-    return nullptr;
+    return !host.empty();
 }
 
 bool parse_hosts_line(std::string_view line, HookTarget& target) {

@@ -90,11 +90,11 @@ int list_net_interfaces(std::span<NetInterface> out) {
     alignas(nlmsghdr) char buffer[8192];
     // Two dumps, links then addresses, each read to its end (write and read: on a
     // netlink socket they are send and recv).
-    for (unsigned short type = RTM_GETLINK; type <= RTM_GETADDR; type += RTM_GETADDR - RTM_GETLINK) {
-        struct {
-            nlmsghdr header;
-            ifinfomsg family;  // AF_UNSPEC: all; the kernel reads ifaddrmsg's family at the same place
-        } request{{sizeof request, type, NLM_F_REQUEST | NLM_F_DUMP, 0, 0}, {}};
+    struct {
+        nlmsghdr header;
+        ifinfomsg family;  // AF_UNSPEC: all; the kernel reads ifaddrmsg's family at the same place
+    } request{{sizeof request, RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP, 0, 0}, {}};
+    for (auto& type = request.header.nlmsg_type; type <= RTM_GETADDR; type += RTM_GETADDR - RTM_GETLINK) {
         if (::write(fd, &request, sizeof request) < 0) count = -1;
         for (bool done = count < 0; !done;) {
             ssize_t n = ::read(fd, buffer, sizeof buffer);

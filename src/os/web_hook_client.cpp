@@ -21,7 +21,8 @@ bool WebHook::configure(std::string_view url, Text& why) {
     if (!problem && !configured() && !find_in_hosts("/etc/hosts", target_))
         problem = "host not in /etc/hosts (no DNS)";
     if (!problem) return true;
-    why << "web hook '" << url.substr(0, 200) << "': " << problem;  // the problem must fit
+    // The first 200 bytes of the URL: the problem must fit. (A view, not substr: no range check.)
+    why << "web hook '" << std::string_view(url.data(), url.size() < 200 ? url.size() : 200) << "': " << problem;
     return false;
 }
 
@@ -36,7 +37,7 @@ void WebHook::on_io() {
 }
 
 void WebHook::on_deadline(std::int64_t now) {
-    if (fd_ < 0 || now < deadline_) return;
+    if (!deadline_.due(now)) return;
     finish(ETIMEDOUT);
     pump();
 }
@@ -46,13 +47,13 @@ bool WebHook::send_and_wait(const char* status, int timeout_ms) {
     std::int64_t end = now_ms() + timeout_ms;
     while (!idle()) {  // so a request is under way: fd_ is open
         std::int64_t now = now_ms();
-        if (now >= deadline_) {
+        if (deadline_.due(now)) {
             on_deadline(now);
             continue;
         }
         if (now >= end) return false;
         pollfd p{fd_, static_cast<short>(reading_ ? POLLIN : POLLOUT), 0};
-        ::poll(&p, 1, static_cast<int>((deadline_ < end ? deadline_ : end) - now));
+        ::poll(&p, 1, static_cast<int>((deadline_.at() < end ? deadline_.at() : end) - now));
         pump();
     }
     return true;
@@ -72,9 +73,9 @@ void WebHook::pump() {
             done_ += static_cast<std::size_t>(n);
             // The status line is all initd wants: stop at the end of the headers, at the
             // end of the connection, or when the headers fill the buffer.
-            bool end = n == 0 || done_ == sizeof buffer_;
-            for (std::size_t i = 3; i < done_; ++i) end |= std::memcmp(buffer_ + i - 3, "\r\n\r\n", 4) == 0;
-            if (end) finish(done_ ? 0 : ENODATA);  // ENODATA: closed without an answer
+            std::string_view got(buffer_, done_);
+            if (n == 0 || done_ == sizeof buffer_ || got.find("\r\n\r\n") != std::string_view::npos)
+                finish(done_ ? 0 : ENODATA);  // ENODATA: closed without an answer
         }
         if (n < 0) {
             if (errno == EAGAIN) return;
@@ -93,13 +94,13 @@ bool WebHook::open_request() {
     length_ = format_hook_request(queue_[0], {interfaces, static_cast<std::size_t>(count)}, target_, buffer_);
     done_ = 0;
     reading_ = false;
-    deadline_ = now_ms() + timeout_ms_;
+    deadline_.arm_in(static_cast<std::uint64_t>(timeout_ms_));
     // The raw call: musl's socket() carries a fallback for kernels older than 2.6.27.
     fd_ = static_cast<int>(
         syscall(SYS_socket, target_.to.any.sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
     if (fd_ >= 0) raw_fs::signal_when_readable(fd_);  // and writable, and failed: SIGIO for every change
     // sockaddr_in6's size for both: Linux reads only as much as the family needs.
-    if (fd_ < 0 || (::connect(fd_, &target_.to.any, sizeof target_.to.v6) < 0 && errno != EINPROGRESS)) {
+    if (fd_ < 0 || (syscall(SYS_connect, fd_, &target_.to.any, sizeof target_.to.v6) < 0 && errno != EINPROGRESS)) {
         finish(errno);
         return false;
     }
@@ -110,6 +111,7 @@ bool WebHook::open_request() {
 void WebHook::finish(int err) {
     if (fd_ >= 0) ::close(fd_);
     fd_ = -1;
+    deadline_.disarm();
     std::size_t line = 0;  // the answer's status line
     while (line < done_ && buffer_[line] != '\r') ++line;
     Text t;
