@@ -122,7 +122,7 @@ bool port_bound(int port, pid_t holders_below) {
     char buffer[4096];
     for (int table = 0; table < 4; ++table) {
         // Packed, 15 bytes each. tcp6 and udp6 are missing where IPv6 is off.
-        LineReader lines("/proc/net/tcp\0\0/proc/net/tcp6\0/proc/net/udp\0\0/proc/net/udp6" + 15 * table, buffer);
+        LineReader lines(&"/proc/net/tcp\0\0/proc/net/tcp6\0/proc/net/udp\0\0/proc/net/udp6"[15 * table], buffer);
         while (auto line = lines.next()) {
             auto entry = parse_net_line(*line);
             if (!entry || entry->port != static_cast<unsigned>(port)) continue;

@@ -209,7 +209,7 @@ std::size_t format_hook_request(const char* status, std::span<const NetInterface
     put(interfaces.empty() ? "\",\"net_interfaces\":null}}" : "\",\"net_interfaces\":[");
     for (const NetInterface& it : interfaces) {
         std::size_t before = request.length;
-        put(",{\"name\":\"" + (&it == interfaces.data()));  // no comma before the first
+        put(&",{\"name\":\""[&it == interfaces.data()]);  // no comma before the first
         // Interface names are short ASCII: only quotes, backslashes and control
         // characters need escaping.
         for (std::size_t i = 0; i < sizeof it.name && it.name[i]; ++i) {
