@@ -86,6 +86,14 @@ void probe_port() {
     }
 }
 
+// READY=1 from the child: passed on, and "running" if it was awaited.
+void take_ready() {
+    if (!parts().config->notify_socket || !parts().notify.on_io()) return;
+    log::line(log::Level::debug, Text() << "READY=1 from the child");
+    NotifySocket::forward_ready(parts().envp);
+    if (parts().waiting_ready) running();
+}
+
 }  // namespace
 
 bool wanted(const Config& c) {
@@ -125,6 +133,8 @@ void Features::started() {
 }
 
 void Features::ended() {
+    // The child's end is dequeued before the SIGIO of a READY=1 it sent just before.
+    take_ready();
     parts().waiting_ready = false;
     parts().port_poll.disarm();
     if (parts().relay_on) parts().relay.on_io();
@@ -135,11 +145,7 @@ void Features::ended() {
 void Features::on_io() {
     if (parts().relay_on) parts().relay.on_io();
     parts().hook.on_io();  // nothing unless a request is under way
-    if (parts().config->notify_socket && parts().notify.on_io()) {
-        log::line(log::Level::debug, Text() << "READY=1 from the child");
-        NotifySocket::forward_ready(parts().envp);
-        if (parts().waiting_ready) running();
-    }
+    take_ready();
 }
 
 long long Features::timeout_ms(std::int64_t now) const {

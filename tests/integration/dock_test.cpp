@@ -333,6 +333,38 @@ TEST_CASE("initd --notify-socket: READY=1 from the child is running, and reaches
     close(own);
 }
 
+TEST_CASE("initd --notify-socket: a READY=1 still unread when the child ends is not lost", "[dock]") {
+    // The child stops initd, sends READY=1 and exits; the test resumes initd once the
+    // child is a zombie, so that its end (SIGCHLD, the lower number) and the datagram
+    // (SIGIO) wait together and the end is dequeued first.
+    std::string dir = temp_dir(), path = dir + "/notify.sock";
+    int own = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    sockaddr_un a{};
+    a.sun_family = AF_UNIX;
+    std::strcpy(a.sun_path, path.c_str());
+    REQUIRE(bind(own, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+    HookServer hooks;
+    auto launch = initd_launch(Mode::subreaper, {"--notify-socket", "--web-hook", hooks.url()},
+                               {"sh", "-c", "kill -STOP $PPID; exec " + helper("notify_ready") + " " +
+                                                helper("exit_with") + " 0"});
+    launch.extra_env = {"NOTIFY_SOCKET=" + path};
+    Started s(launch);
+    REQUIRE(wait_for_state(s.process.pid(), 'T', 5000));
+    auto children = children_of(s.process.pid());
+    REQUIRE(children.size() == 1);
+    REQUIRE(wait_for_state(children[0], 'Z', 5000));
+    s.process.signal(SIGCONT);
+    CHECK(s.process.wait() == 0);
+    char message[64] = {};
+    pollfd p{own, POLLIN, 0};
+    REQUIRE(poll(&p, 1, 5000) == 1);
+    CHECK(std::string(message, static_cast<std::size_t>(recv(own, message, sizeof message - 1, 0))) == "READY=1");
+    REQUIRE(hooks.wait_for(3));
+    CHECK(hooks.status(1) == "running");
+    CHECK(hooks.status(2) == "crashed");
+    close(own);
+}
+
 TEST_CASE("initd --log-rotate: gzip archives beside the --io file, no line lost or cut", "[dock]") {
     std::string dir = temp_dir(), log = dir + "/out.log";
     // 2.5 s of numbered lines, one every 10 ms; the log is rotated every second.
