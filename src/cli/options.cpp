@@ -639,8 +639,9 @@ void format_help(const Config& config, void (*emit)(std::string_view)) {
         emit(line.view());
     }
     if (&row == &initd_row())
-        emit("\nDURATION: a number with unit ms, s (default), m or h. Every option has an INITD_*\n"
-             "variable (INITD_REWRITE=15:3,2:15, INITD_GRACE=10s, ...); the command line wins.\n"
+        emit("\nDURATION: a number with unit ms, s (default), m or h. Every option but -c -P -s -w\n"
+             "-h -V -l has an INITD_* variable (INITD_REWRITE=15:3,2:15, INITD_GRACE=10s, ...);\n"
+             "the command line wins.\n"
              "Exit status: the child's; 128+N if signal N killed it; 2 for bad usage;\n"
              "127 command not found; 126 command not executable; 1 initd's own failure.\n");
     else

@@ -48,7 +48,15 @@ install_layout() {
     for short in $("$build/initd" --help | grep -oE -- '^  -[a-zA-Z]' | sort -u); do
         grep -qF -- "$short" <<<"$text" || missing+=("$short")
     done
-    for variable in $(grep -ohE 'EnvSpec\{"[A-Z_]+"' "$src/src/cli/options.cpp" "$src/src/cli/names.cpp" | cut -d'"' -f2) \
+    # initd's variables are its long options marked kVariable in names.cpp (the name
+    # inline, or in a shared k...Text constant); the other names' are EnvSpec rows.
+    local names=$src/src/cli/names.cpp initd_variables=()
+    for spec in $(grep -oE '(k[A-Za-z]+Text|"[a-z-]+\\0)[^}]*kVariable\}' "$names" | grep -oE '^(k[A-Za-z]+Text|"[a-z-]+)'); do
+        [[ $spec == k* ]] && spec=$(grep -oE "$spec\\[\\] = \"[a-z-]+" "$names" | cut -d'"' -f2)
+        spec=${spec#\"}; spec=${spec^^}; initd_variables+=("INITD_${spec//-/_}")
+    done
+    [ ${#initd_variables[@]} -ge 26 ] || fail "only ${#initd_variables[@]} INITD_* variables found in names.cpp"
+    for variable in "${initd_variables[@]}" $(grep -ohE 'EnvSpec\{"[A-Z_]+"' "$names" | cut -d'"' -f2) \
         tini tini-static docker-init dumb-init catatonit LISTEN_PID 126 127 137; do
         grep -qF -- "$variable" <<<"$text" || missing+=("$variable")
     done
