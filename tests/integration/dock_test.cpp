@@ -309,45 +309,52 @@ TEST_CASE("dock: --thug sends SIGKILL for a stop signal the child ignores or blo
     s.process.kill_all();
 }
 
+// initd's own NOTIFY_SOCKET, as a service manager holds it: a datagram socket at `path`.
+struct NotifyListener {
+    std::string path;
+    int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    explicit NotifyListener(std::string at) : path(std::move(at)) {
+        sockaddr_un a{};
+        a.sun_family = AF_UNIX;
+        std::strcpy(a.sun_path, path.c_str());
+        REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+    }
+    ~NotifyListener() { close(fd); }
+    // The next datagram, or "" when none comes within 5 s.
+    std::string next() {
+        pollfd p{fd, POLLIN, 0};
+        if (poll(&p, 1, 5000) != 1) return "";
+        char message[64];
+        ssize_t n = recv(fd, message, sizeof message, 0);
+        return n > 0 ? std::string(message, static_cast<std::size_t>(n)) : "";
+    }
+};
+
 TEST_CASE("initd --notify-socket: READY=1 from the child is running, and reaches initd's own NOTIFY_SOCKET", "[dock]") {
-    std::string dir = temp_dir(), path = dir + "/notify.sock";
-    int own = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    sockaddr_un a{};
-    a.sun_family = AF_UNIX;
-    std::strcpy(a.sun_path, path.c_str());
-    REQUIRE(bind(own, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+    NotifyListener own(temp_dir() + "/notify.sock");
     HookServer hooks;
     auto launch = initd_launch(Mode::subreaper, {"--notify-socket", "--web-hook", hooks.url()},
                                {helper("notify_ready"), helper("exit_with"), "0"});
-    launch.extra_env = {"NOTIFY_SOCKET=" + path};
+    launch.extra_env = {"NOTIFY_SOCKET=" + own.path};
     auto r = run(launch);
     CHECK(r.code == 0);
-    CHECK(r.out.find("NOTIFY_SOCKET=" + path) == std::string::npos);  // the child got initd's own
+    CHECK(r.out.find("NOTIFY_SOCKET=" + own.path) == std::string::npos);  // the child got initd's own
     CHECK(r.out.find("NOTIFY_SOCKET=") != std::string::npos);
-    char message[64] = {};
-    pollfd p{own, POLLIN, 0};
-    REQUIRE(poll(&p, 1, 5000) == 1);
-    CHECK(std::string(message, static_cast<std::size_t>(recv(own, message, sizeof message - 1, 0))) == "READY=1");
+    CHECK(own.next() == "READY=1");
     REQUIRE(hooks.wait_for(3));
     CHECK(hooks.status(1) == "running");
-    close(own);
 }
 
 TEST_CASE("initd --notify-socket: a READY=1 still unread when the child ends is not lost", "[dock]") {
     // The child stops initd, sends READY=1 and exits; the test resumes initd once the
     // child is a zombie, so that its end (SIGCHLD, the lower number) and the datagram
     // (SIGIO) wait together and the end is dequeued first.
-    std::string dir = temp_dir(), path = dir + "/notify.sock";
-    int own = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    sockaddr_un a{};
-    a.sun_family = AF_UNIX;
-    std::strcpy(a.sun_path, path.c_str());
-    REQUIRE(bind(own, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+    NotifyListener own(temp_dir() + "/notify.sock");
     HookServer hooks;
     auto launch = initd_launch(Mode::subreaper, {"--notify-socket", "--web-hook", hooks.url()},
                                {"sh", "-c", "kill -STOP $PPID; exec " + helper("notify_ready") + " " +
                                                 helper("exit_with") + " 0"});
-    launch.extra_env = {"NOTIFY_SOCKET=" + path};
+    launch.extra_env = {"NOTIFY_SOCKET=" + own.path};
     Started s(launch);
     REQUIRE(wait_for_state(s.process.pid(), 'T', 5000));
     auto children = children_of(s.process.pid());
@@ -355,14 +362,10 @@ TEST_CASE("initd --notify-socket: a READY=1 still unread when the child ends is 
     REQUIRE(wait_for_state(children[0], 'Z', 5000));
     s.process.signal(SIGCONT);
     CHECK(s.process.wait() == 0);
-    char message[64] = {};
-    pollfd p{own, POLLIN, 0};
-    REQUIRE(poll(&p, 1, 5000) == 1);
-    CHECK(std::string(message, static_cast<std::size_t>(recv(own, message, sizeof message - 1, 0))) == "READY=1");
+    CHECK(own.next() == "READY=1");
     REQUIRE(hooks.wait_for(3));
     CHECK(hooks.status(1) == "running");
     CHECK(hooks.status(2) == "crashed");
-    close(own);
 }
 
 TEST_CASE("initd --log-rotate: gzip archives beside the --io file, no line lost or cut", "[dock]") {
