@@ -23,7 +23,7 @@ constexpr char kThugText[] = "thug\0" "\0" "SIGKILL for a TERM/INT/QUIT the chil
 // worth turning on for a whole image (not -c, -P, -s, -w).
 constexpr bool kVariable = true;
 
-constexpr std::array kInitdOptions = {
+constexpr OptionSpec kInitdOptions[] = {
     OptionSpec{'r', Opt::rewrite, "rewrite\0" "FROM:TO\0" "forward signal FROM as TO (TO 0 drops it); repeatable", kVariable},
     OptionSpec{'g', Opt::process_group, "process-group\0" "\0" "forward signals to the child's whole process group", kVariable},
     OptionSpec{0, Opt::setsid, "setsid\0" "\0" "run the child in a new session with the terminal (implies -g)", kVariable},
@@ -61,7 +61,7 @@ constexpr std::array kInitdOptions = {
 };
 
 // tini 0.19: getopt("p:hvwgle:s"), and "--version" alone.
-constexpr std::array kTiniOptions = {
+constexpr OptionSpec kTiniOptions[] = {
     OptionSpec{'s', Opt::subreaper, "\0" "\0" "register as a child subreaper"},
     OptionSpec{'p', Opt::pdeathsig_named, "\0" "SIGNAL\0" "receive SIGNAL (a name like SIGKILL) when the parent dies"},
     OptionSpec{'v', Opt::verbose, "\0" "\0" "more log lines; repeat up to 3 times"},
@@ -74,7 +74,7 @@ constexpr std::array kTiniOptions = {
 };
 
 // dumb-init 1.2.5: getopt_long("+hvVcr:").
-constexpr std::array kDumbInitOptions = {
+constexpr OptionSpec kDumbInitOptions[] = {
     OptionSpec{'c', Opt::single_child, "single-child\0" "\0" "forward signals to the child only, not its session"},
     OptionSpec{'r', Opt::rewrite_numeric, "rewrite\0" "s:r\0" "forward signal s (1-31) as r (0-31; 0 drops it); repeatable"},
     OptionSpec{'v', Opt::debug, "verbose\0" "\0" "debug output on stderr"},
@@ -83,7 +83,7 @@ constexpr std::array kDumbInitOptions = {
 };
 
 // catatonit 0.1.7: getopt_long("ghLPV", {"version"}).
-constexpr std::array kCatatonitOptions = {
+constexpr OptionSpec kCatatonitOptions[] = {
     OptionSpec{'g', Opt::process_group, "\0" "\0" "forward signals to the child's process group"},
     OptionSpec{'P', Opt::pause, "\0" "\0" "run no program: reap, and exit 0 on SIGTERM or SIGINT"},
     OptionSpec{'h', Opt::help, "\0" "\0" "print this help and exit"},
@@ -92,7 +92,7 @@ constexpr std::array kCatatonitOptions = {
 };
 
 // baseimage-docker's my_init (its options, not its argparse: see README).
-constexpr std::array kMyInitOptions = {
+constexpr OptionSpec kMyInitOptions[] = {
     OptionSpec{0, Opt::insecure_key, "enable-insecure-key\0" "\0" "run /usr/sbin/enable_insecure_key first"},
     OptionSpec{0, Opt::skip_startup, "skip-startup-files\0" "\0" "do not run /etc/my_init.d/* and /etc/rc.local"},
     OptionSpec{0, Opt::skip_services, "skip-runit\0" "\0" "do not run the services of /etc/service"},
@@ -101,7 +101,7 @@ constexpr std::array kMyInitOptions = {
     OptionSpec{'h', Opt::help, "help\0" "\0" "print this help and exit"},
 };
 // dock 0.x: Go flags, each name usable with one dash or two.
-constexpr std::array kDockOptions = {
+constexpr OptionSpec kDockOptions[] = {
     OptionSpec{0, Opt::io, kIoText},
     OptionSpec{0, Opt::web_hook, kWebHookText},
     OptionSpec{0, Opt::bind_port, kBindPortText},
@@ -117,7 +117,7 @@ constexpr std::array kDockOptions = {
     OptionSpec{0, Opt::version, "v\0" "\0" ""},
 };
 
-constexpr std::array kMyInitVariables = {
+constexpr EnvSpec kMyInitVariables[] = {
     EnvSpec{"KILL_PROCESS_TIMEOUT", Opt::stop_timeout, EnvRule::value},
     EnvSpec{"KILL_ALL_PROCESSES_TIMEOUT", Opt::grace, EnvRule::value},
     EnvSpec{"ENV_INIT_DIRECTORY", Opt::startup_directory, EnvRule::value},
@@ -131,16 +131,16 @@ constexpr Layout kMyInitLayout = {
     .grace_ms = 30000,
 };
 
-constexpr std::array kTiniVariables = {
+constexpr EnvSpec kTiniVariables[] = {
     EnvSpec{"TINI_SUBREAPER", Opt::subreaper, EnvRule::presence},
     EnvSpec{"TINI_KILL_PROCESS_GROUP", Opt::process_group, EnvRule::presence},
     EnvSpec{"TINI_VERBOSITY", Opt::verbose, EnvRule::number},
 };
-constexpr std::array kDumbInitVariables = {
+constexpr EnvSpec kDumbInitVariables[] = {
     EnvSpec{"DUMB_INIT_SETSID", Opt::setsid, EnvRule::exactly_zero},
     EnvSpec{"DUMB_INIT_DEBUG", Opt::debug, EnvRule::exactly_one},
 };
-constexpr std::array kCatatonitVariables = {
+constexpr EnvSpec kCatatonitVariables[] = {
     EnvSpec{"CATATONIT_DEBUG", Opt::debug, EnvRule::presence},
     EnvSpec{"CATATONIT_LOG", Opt::debug, EnvRule::reserved},
 };
@@ -152,7 +152,7 @@ constexpr SignalSet kFaultSignals = SignalSet::of(SIGFPE).with(SIGILL).with(SIGS
                                         .with(SIGABRT).with(SIGTRAP).with(SIGSYS);
 
 // One row per name. Read a column to see how the names differ.
-constexpr std::array kRows = {
+constexpr NameRow kRows[] = {
     NameRow{
         .names = "initd\0", .options = kInitdOptions, .variables = {},
         .permute = false, .version_only_alone = false, .help_to_stderr = false,

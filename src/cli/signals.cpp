@@ -16,7 +16,7 @@ struct NamedSignal {
 // The classic signals, by libc's numbers for this architecture, and the ends of the
 // real-time range. Aliases come after the canonical name so that looking up by number
 // finds the canonical one first.
-constexpr std::array kNamedSignals = {
+constexpr NamedSignal kNamedSignals[] = {
     NamedSignal{SIGHUP, "HUP"},       NamedSignal{SIGINT, "INT"},
     NamedSignal{SIGQUIT, "QUIT"},     NamedSignal{SIGILL, "ILL"},
     NamedSignal{SIGTRAP, "TRAP"},     NamedSignal{SIGABRT, "ABRT"},
