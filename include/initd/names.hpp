@@ -35,8 +35,9 @@ enum class Opt : unsigned char {
 };
 
 // One option. Its long name, value name and help are one string, "rewrite\0FROM:TO\0help"
-// (each part may be empty: no long name, a flag, not listed in --help): 16 bytes an
-// entry instead of 40 for three pointers; the tables are a sizeable part of the binary.
+// (each part may be empty: no long name, a flag, initd's help for the same Opt): 16 bytes
+// an entry instead of 40 for three pointers; the tables are a sizeable part of the binary.
+// An entry with the same Opt as the one before it is an alias, not listed in --help.
 struct OptionSpec {
     constexpr OptionSpec(char short_name, Opt id, const char* text, bool has_variable = false)
         : short_name(short_name), id(id), has_variable(has_variable), text(text) {}

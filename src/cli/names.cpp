@@ -60,16 +60,18 @@ constexpr OptionSpec kInitdOptions[] = {
     OptionSpec{'L', Opt::license, "\0" "\0" ""},
 };
 
+// The peers' rows: an empty help is initd's for the same Opt (help_text in options.cpp).
+
 // tini 0.19: getopt("p:hvwgle:s"), and "--version" alone.
 constexpr OptionSpec kTiniOptions[] = {
     OptionSpec{'s', Opt::subreaper, "\0" "\0" "register as a child subreaper"},
     OptionSpec{'p', Opt::pdeathsig_named, "\0" "SIGNAL\0" "receive SIGNAL (a name like SIGKILL) when the parent dies"},
-    OptionSpec{'v', Opt::verbose, "\0" "\0" "more log lines; repeat up to 3 times"},
-    OptionSpec{'w', Opt::warn_reap, "\0" "\0" "log every reaped zombie"},
-    OptionSpec{'g', Opt::process_group, "\0" "\0" "forward signals to the child's process group"},
+    OptionSpec{'v', Opt::verbose, "\0" "\0" ""},
+    OptionSpec{'w', Opt::warn_reap, "\0" "\0" ""},
+    OptionSpec{'g', Opt::process_group, "\0" "\0" ""},
     OptionSpec{'e', Opt::expect_exit, "\0" "EXIT_CODE\0" "treat the child's exit status EXIT_CODE as 0; repeatable"},
-    OptionSpec{'l', Opt::license, "\0" "\0" "print the license and exit"},
-    OptionSpec{'h', Opt::help, "\0" "\0" "print this help and exit"},
+    OptionSpec{'l', Opt::license, "\0" "\0" ""},
+    OptionSpec{'h', Opt::help, "\0" "\0" ""},
     OptionSpec{0, Opt::version, "version\0" "\0" "print the version and exit (as the only argument)"},
 };
 
@@ -78,17 +80,17 @@ constexpr OptionSpec kDumbInitOptions[] = {
     OptionSpec{'c', Opt::single_child, "single-child\0" "\0" "forward signals to the child only, not its session"},
     OptionSpec{'r', Opt::rewrite_numeric, "rewrite\0" "s:r\0" "forward signal s (1-31) as r (0-31; 0 drops it); repeatable"},
     OptionSpec{'v', Opt::debug, "verbose\0" "\0" "debug output on stderr"},
-    OptionSpec{'h', Opt::help, "help\0" "\0" "print this help and exit"},
-    OptionSpec{'V', Opt::version, "version\0" "\0" "print the version and exit"},
+    OptionSpec{'h', Opt::help, "help\0" "\0" ""},
+    OptionSpec{'V', Opt::version, "version\0" "\0" ""},
 };
 
 // catatonit 0.1.7: getopt_long("ghLPV", {"version"}).
 constexpr OptionSpec kCatatonitOptions[] = {
-    OptionSpec{'g', Opt::process_group, "\0" "\0" "forward signals to the child's process group"},
-    OptionSpec{'P', Opt::pause, "\0" "\0" "run no program: reap, and exit 0 on SIGTERM or SIGINT"},
-    OptionSpec{'h', Opt::help, "\0" "\0" "print this help and exit"},
-    OptionSpec{'L', Opt::license, "\0" "\0" "print the license and exit"},
-    OptionSpec{'V', Opt::version, "version\0" "\0" "print the version and exit"},
+    OptionSpec{'g', Opt::process_group, "\0" "\0" ""},
+    OptionSpec{'P', Opt::pause, "\0" "\0" ""},
+    OptionSpec{'h', Opt::help, "\0" "\0" ""},
+    OptionSpec{'L', Opt::license, "\0" "\0" ""},
+    OptionSpec{'V', Opt::version, "version\0" "\0" ""},
 };
 
 // baseimage-docker's my_init (its options, not its argparse: see README).
@@ -98,7 +100,7 @@ constexpr OptionSpec kMyInitOptions[] = {
     OptionSpec{0, Opt::skip_services, "skip-runit\0" "\0" "do not run the services of /etc/service"},
     OptionSpec{0, Opt::keep_rest, "no-kill-all-on-exit\0" "\0" "leave the other processes alone at the end"},
     OptionSpec{0, Opt::quiet, "quiet\0" "\0" "only errors"},
-    OptionSpec{'h', Opt::help, "help\0" "\0" "print this help and exit"},
+    OptionSpec{'h', Opt::help, "help\0" "\0" ""},
 };
 // dock 0.x: Go flags, each name usable with one dash or two.
 constexpr OptionSpec kDockOptions[] = {
@@ -111,9 +113,9 @@ constexpr OptionSpec kDockOptions[] = {
     OptionSpec{0, Opt::debug, "debug\0" "\0" "verbose output"},
     OptionSpec{0, Opt::debug, "d\0" "\0" ""},
     OptionSpec{0, Opt::thug, kThugText},
-    OptionSpec{0, Opt::help, "help\0" "\0" "print this help"},
+    OptionSpec{0, Opt::help, "help\0" "\0" ""},
     OptionSpec{0, Opt::help, "h\0" "\0" ""},
-    OptionSpec{0, Opt::version, "version\0" "\0" "print the version"},
+    OptionSpec{0, Opt::version, "version\0" "\0" ""},
     OptionSpec{0, Opt::version, "v\0" "\0" ""},
 };
 

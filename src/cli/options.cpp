@@ -503,6 +503,15 @@ int parse_option_at(int argc, char** argv, int i, Config& config, ParseResult& r
     return i + 1;
 }
 
+// An option's line in --help; an empty one is initd's for the same Opt, which the
+// peers' rows leave out rather than repeat.
+const char* help_text(const OptionSpec& spec) {
+    if (!*spec.help())
+        for (const OptionSpec& own : initd_row().options)
+            if (own.id == spec.id) return own.help();
+    return spec.help();
+}
+
 // Moves argv[from, to) in front of argv[first, from), keeping both runs in order: how
 // glibc's getopt lets options that follow words of the command be parsed, and the
 // command's words end up together after them.
@@ -625,8 +634,11 @@ void format_help(const Config& config, void (*emit)(std::string_view)) {
     Text t;
     t << "Usage: " << config.called_as << " [OPTION]... [--] COMMAND [ARG]...\n" << row.describe << "\n\n";
     emit(t.view());
+    const OptionSpec* previous = nullptr;
     for (const auto& spec : row.options) {
-        if (!*spec.help()) continue;
+        bool alias = previous && previous->id == spec.id;
+        previous = &spec;
+        if (alias) continue;
         Text line;
         line << "  ";
         if (spec.short_name) line << '-' << spec.short_name << (*spec.long_name() ? ", " : "");
@@ -635,7 +647,7 @@ void format_help(const Config& config, void (*emit)(std::string_view)) {
         if (*spec.value_name()) line << ' ' << spec.value_name();
         std::size_t width = line.view().size();
         for (; width < 34; ++width) line << ' ';
-        line << ' ' << spec.help() << '\n';
+        line << ' ' << help_text(spec) << '\n';
         emit(line.view());
     }
     if (&row == &initd_row())
