@@ -28,6 +28,9 @@ bool is_word(std::string_view text, const char* word);
 // or -1. An empty word ends the list.
 int word_index(std::string_view text, const char* words);
 
+// The word after the first of `words` (past its NUL).
+const char* next_word(const char* words);
+
 std::optional<std::uint64_t> parse_duration_ms(std::string_view text);
 
 }  // namespace initd

@@ -8,6 +8,7 @@
 #include <span>
 #include <string_view>
 
+#include "initd/duration.hpp"
 #include "initd/signals.hpp"
 
 namespace initd {
@@ -47,12 +48,8 @@ struct OptionSpec {
     bool has_variable;
     const char* text;
     const char* long_name() const { return text; }
-    const char* value_name() const { return after(text); }
-    const char* help() const { return after(after(text)); }
-    static const char* after(const char* s) {
-        while (*s) ++s;
-        return s + 1;
-    }
+    const char* value_name() const { return next_word(text); }
+    const char* help() const { return next_word(next_word(text)); }
 };
 
 // How a variable's value is read. INITD_* are strict; the peers' variables are read

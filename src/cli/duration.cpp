@@ -26,11 +26,14 @@ bool is_word(std::string_view text, const char* word) {
     return !*word;
 }
 
+const char* next_word(const char* words) {
+    while (*words++) {}
+    return words;
+}
+
 int word_index(std::string_view text, const char* words) {
-    for (int i = 0; *words; ++i) {
+    for (int i = 0; *words; ++i, words = next_word(words))
         if (is_word(text, words)) return i;
-        while (*words++) {}
-    }
     return -1;
 }
 

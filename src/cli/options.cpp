@@ -58,7 +58,7 @@ constexpr char kExpected[] =
 
 const char* expected(Kind kind) {
     const char* words = kExpected;
-    for (int n = static_cast<int>(kind) - static_cast<int>(Kind::level); n > 0; --n) words = OptionSpec::after(words);
+    for (int n = static_cast<int>(kind) - static_cast<int>(Kind::level); n > 0; --n) words = next_word(words);
     return words;
 }
 
