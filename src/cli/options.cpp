@@ -359,24 +359,29 @@ const char* lookup(char* const* envp, const char* prefix, const char* name) {
     return nullptr;
 }
 
+// PREFIX+NAME, if the environment has it, read by `rule`. (`--user` keeps a pointer:
+// the environment string outlives the parse.)
+bool read_variable(char* const* envp, const char* prefix, const char* name, EnvRule rule, Opt id, Config& config,
+                   Text& error) {
+    const char* value = lookup(envp, prefix, name);
+    return !value || apply_variable(rule, id, value, {prefix, name}, config, error);
+}
+
 // INITD_<NAME> for each of initd's options that has one, in the table's order.
 bool read_initd_variables(char* const* envp, Config& config, Text& error) {
     for (const OptionSpec& spec : initd_row().options) {
-        const char* value = spec.has_variable ? lookup(envp, "INITD_", spec.long_name()) : nullptr;
         // A flag's variable is 0 or 1, but for INITD_VERBOSE, which is the level.
         EnvRule rule = *spec.value_name() || spec.id == Opt::verbose ? EnvRule::value : EnvRule::boolean;
-        if (value && !apply_variable(rule, spec.id, value, {"INITD_", spec.long_name()}, config, error)) return false;
+        if (spec.has_variable && !read_variable(envp, "INITD_", spec.long_name(), rule, spec.id, config, error))
+            return false;
     }
     return true;
 }
 
 // The peer's variables of the name's row, as the peer reads them.
 bool read_peer_variables(const NameRow& row, char* const* envp, Config& config, Text& error) {
-    for (const EnvSpec& spec : row.variables) {
-        // `--user` keeps a pointer: the environment string outlives the parse.
-        const char* value = lookup(envp, "", spec.name);
-        if (value && !apply_variable(spec.rule, spec.id, value, {"", spec.name}, config, error)) return false;
-    }
+    for (const EnvSpec& spec : row.variables)
+        if (!read_variable(envp, "", spec.name, spec.rule, spec.id, config, error)) return false;
     return true;
 }
 
