@@ -199,7 +199,7 @@ bool apply_delay(std::string_view item, Config& config) {
 
 // tini's -p: one of the classic signals by its full upper-case name ("SIGKILL").
 std::optional<int> parse_signal_name_only(std::string_view text) {
-    if (text.size() < 4 || text.substr(0, 3) != std::string_view("SIG", 3)) return std::nullopt;
+    if (text.size() < 4 || !text.starts_with("SIG")) return std::nullopt;
     for (char c : text)
         if ((c < 'A' || c > 'Z') && (c < '0' || c > '9')) return std::nullopt;
     auto sig = parse_signal(text);
