@@ -71,7 +71,7 @@ int main(int argc, char** argv, char** envp) {
     if (auto code = startup::configure(argc, argv, envp, config)) return *code;
     log::set_verbosity(config.verbosity);
     const NameRow& row = *config.row;
-    if (!row.fatal.empty()) sigmask::unblock(row.fatal);  // the names whose peers die of a fault signal
+    if (!row.fatal().empty()) sigmask::unblock(row.fatal());  // the names whose peers die of a fault signal
     setup.inherited_ignored = startup::ignore_terminal_stops();
 
     const bool pid1 = getpid() == 1;

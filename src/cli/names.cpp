@@ -148,11 +148,6 @@ constexpr EnvSpec kCatatonitVariables[] = {
 };
 
 
-// The signals the kernel sends a process that faulted. tini and catatonit leave them
-// unblocked, so they die of them (even sent with kill); initd forwards them.
-constexpr SignalSet kFaultSignals = SignalSet::of(SIGFPE).with(SIGILL).with(SIGSEGV).with(SIGBUS)
-                                        .with(SIGABRT).with(SIGTRAP).with(SIGSYS);
-
 // One row per name. Read a column to see how the names differ.
 constexpr NameRow kRows[] = {
     NameRow{
@@ -161,7 +156,7 @@ constexpr NameRow kRows[] = {
         .usage_exit = 2, .default_verbosity = 0, .default_setsid = false,
         .subreaper = Subreaper::by_default,
         .exit_not_found = 127, .exit_cannot_run = 126, .exit_exec_other = 126,
-        .farewell = Farewell::grace, .job_control = JobControl::initd, .version = VersionStyle::initd, .fatal = {},
+        .farewell = Farewell::grace, .job_control = JobControl::initd, .version = VersionStyle::initd, .faults_kill = false,
         .describe = "Runs COMMAND as a container's init: forwards signals, reaps zombies, exits with its status.",
     },
     NameRow{
@@ -170,7 +165,7 @@ constexpr NameRow kRows[] = {
         .usage_exit = 1, .default_verbosity = 1, .default_setsid = false,
         .subreaper = Subreaper::opt_in,
         .exit_not_found = 127, .exit_cannot_run = 126, .exit_exec_other = 1,
-        .farewell = Farewell::leave, .job_control = JobControl::tini, .version = VersionStyle::tini, .fatal = kFaultSignals,
+        .farewell = Farewell::leave, .job_control = JobControl::tini, .version = VersionStyle::tini, .faults_kill = true,
         .describe = "initd, called as tini: runs PROGRAM, forwards signals, reaps zombies.",
     },
     NameRow{
@@ -179,7 +174,7 @@ constexpr NameRow kRows[] = {
         .usage_exit = 1, .default_verbosity = 0, .default_setsid = true,
         .subreaper = Subreaper::never,
         .exit_not_found = 2, .exit_cannot_run = 2, .exit_exec_other = 2,
-        .farewell = Farewell::term_child, .job_control = JobControl::dumb_init, .version = VersionStyle::dumb_init, .fatal = {},
+        .farewell = Farewell::term_child, .job_control = JobControl::dumb_init, .version = VersionStyle::dumb_init, .faults_kill = false,
         .describe = "initd, called as dumb-init: runs COMMAND in a new session and forwards signals to it.",
     },
     // podman runs its --init binary as /run/podman-init and expects catatonit of it.
@@ -189,7 +184,7 @@ constexpr NameRow kRows[] = {
         .usage_exit = 1, .default_verbosity = 0, .default_setsid = false,
         .subreaper = Subreaper::required,
         .exit_not_found = 1, .exit_cannot_run = 1, .exit_exec_other = 1,
-        .farewell = Farewell::leave, .job_control = JobControl::catatonit, .version = VersionStyle::tini, .fatal = kFaultSignals,
+        .farewell = Farewell::leave, .job_control = JobControl::catatonit, .version = VersionStyle::tini, .faults_kill = true,
         .describe = "initd, called as catatonit: runs PROGRAM as a container's init.",
     },
     NameRow{
@@ -198,7 +193,7 @@ constexpr NameRow kRows[] = {
         .usage_exit = 2, .default_verbosity = 1, .default_setsid = false,
         .subreaper = Subreaper::by_default,
         .exit_not_found = 127, .exit_cannot_run = 126, .exit_exec_other = 126,
-        .farewell = Farewell::grace, .job_control = JobControl::initd, .version = VersionStyle::initd, .fatal = {},
+        .farewell = Farewell::grace, .job_control = JobControl::initd, .version = VersionStyle::initd, .faults_kill = false,
         .describe = "initd, called as my_init: start-up scripts, runit services, then COMMAND.",
         .layout = &kMyInitLayout, .exit_when_stopped = 2, .no_command_needed = true,
         .container_environment = true,
@@ -209,7 +204,7 @@ constexpr NameRow kRows[] = {
         .usage_exit = 1, .default_verbosity = 1, .default_setsid = false,
         .subreaper = Subreaper::by_default,
         .exit_not_found = 255, .exit_cannot_run = 255, .exit_exec_other = 255,
-        .farewell = Farewell::grace, .job_control = JobControl::initd, .version = VersionStyle::dock, .fatal = {},
+        .farewell = Farewell::grace, .job_control = JobControl::initd, .version = VersionStyle::dock, .faults_kill = false,
         .describe = "initd, called as dock: a micro init system for containers.",
         .stderr_to_stdout = true, .child_pdeathsig = SIGTERM, .dropped_signal = SIGWINCH,
     },

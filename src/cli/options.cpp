@@ -544,7 +544,7 @@ ParseResult parse_options(int argc, char** argv, char* const* envp, Config& conf
     config.verbosity = row.default_verbosity;
     if (const Layout* layout = row.layout) {
         config.services = layout->services;
-        for (int i = 0; i < 3; ++i) config.startup[static_cast<std::size_t>(i)] = layout->startup[i];
+        config.startup = layout->startup;
         config.pre_shutdown = layout->pre_shutdown;
         config.post_shutdown = layout->post_shutdown;
         config.kill_after_ms = config.service_stop_ms = layout->stop_ms;
