@@ -332,9 +332,9 @@ bool apply_variable(EnvRule rule, Opt id, std::string_view value, const Source& 
         error << source.name << " is reserved for future use";
         return false;
     case EnvRule::value:
-        if (!is_list(id)) return value.empty() || apply_value(id, value, config, error, source);
+        // A list's items are comma-separated; any other value is one item.
         while (!value.empty()) {
-            auto comma = value.find(',');
+            auto comma = is_list(id) ? value.find(',') : std::string_view::npos;
             auto item = value.substr(0, comma);
             if (!item.empty() && !apply_value(id, item, config, error, source)) return false;
             value = comma == std::string_view::npos ? std::string_view() : value.substr(comma + 1);
@@ -422,8 +422,9 @@ Action apply_option(const OptionSpec& spec, const char* value, Config& config, T
         apply_flag(spec.id, true, config);
         return Action::run;
     }
-    std::string_view name = *spec.long_name() ? std::string_view(spec.long_name()) : std::string_view(&spec.short_name, 1);
-    return apply_value(spec.id, value, config, error, {name.size() == 1 ? "-" : "--", name}) ? Action::run : Action::bad_value;
+    // Errors name it by its long name if it has one (none that takes a value is one letter long).
+    Source source = *spec.long_name() ? Source{"--", spec.long_name()} : Source{"-", {&spec.short_name, 1}};
+    return apply_value(spec.id, value, config, error, source) ? Action::run : Action::bad_value;
 }
 
 bool is_option(std::string_view arg) { return arg.size() >= 2 && arg[0] == '-'; }

@@ -740,6 +740,16 @@ TEST_CASE("argv[0] picks the name's row", "[options][names]") {
     CHECK(initd::name_row("tini").usage_exit == 1);
 }
 
+// A bad value's error names the option "-x" by a short name or "--name" by a long one,
+// which apply_option decides by whether there is a long name at all.
+TEST_CASE("no option that takes a value has a one-letter long name", "[options][names]") {
+    for (const char* name : {"initd", "tini", "dumb-init", "catatonit", "my_init", "dock"})
+        for (const auto& spec : initd::name_row(name).options) {
+            INFO(name << ' ' << spec.long_name());
+            if (*spec.value_name()) CHECK(std::string(spec.long_name()).size() != 1);
+        }
+}
+
 TEST_CASE("as tini: tini's options, variables and getopt", "[options][names]") {
     SECTION("defaults: no subreaper, verbosity 1") {
         Parse p({"tini", "sh"});
