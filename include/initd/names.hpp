@@ -141,7 +141,7 @@ struct NameRow {
     JobControl job_control;
     VersionStyle version;
     bool faults_kill;           // the fault signals stay unblocked at their default action: they kill initd
-    const char* describe;       // first line of --help
+    const char* describe;       // first line of --help (a peer's after "initd, called as NAME: ")
     const Layout* layout = nullptr;  // set: the default scripts and services (my_init)
     unsigned char exit_when_stopped = 0;  // set: the exit status after a TERM or INT to initd (my_init: 2)
     bool no_command_needed = false;  // runs its services without one (my_init)

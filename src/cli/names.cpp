@@ -166,7 +166,7 @@ constexpr NameRow kRows[] = {
         .subreaper = Subreaper::opt_in,
         .exit_not_found = 127, .exit_cannot_run = 126, .exit_exec_other = 1,
         .farewell = Farewell::leave, .job_control = JobControl::tini, .version = VersionStyle::tini, .faults_kill = true,
-        .describe = "initd, called as tini: runs PROGRAM, forwards signals, reaps zombies.",
+        .describe = "runs PROGRAM, forwards signals, reaps zombies.",
     },
     NameRow{
         .names = "dumb-init\0", .options = kDumbInitOptions, .variables = kDumbInitVariables,
@@ -175,7 +175,7 @@ constexpr NameRow kRows[] = {
         .subreaper = Subreaper::never,
         .exit_not_found = 2, .exit_cannot_run = 2, .exit_exec_other = 2,
         .farewell = Farewell::term_child, .job_control = JobControl::dumb_init, .version = VersionStyle::dumb_init, .faults_kill = false,
-        .describe = "initd, called as dumb-init: runs COMMAND in a new session and forwards signals to it.",
+        .describe = "runs COMMAND in a new session and forwards signals to it.",
     },
     // podman runs its --init binary as /run/podman-init and expects catatonit of it.
     NameRow{
@@ -185,7 +185,7 @@ constexpr NameRow kRows[] = {
         .subreaper = Subreaper::required,
         .exit_not_found = 1, .exit_cannot_run = 1, .exit_exec_other = 1,
         .farewell = Farewell::leave, .job_control = JobControl::catatonit, .version = VersionStyle::tini, .faults_kill = true,
-        .describe = "initd, called as catatonit: runs PROGRAM as a container's init.",
+        .describe = "runs PROGRAM as a container's init.",
     },
     NameRow{
         .names = "my_init\0", .options = kMyInitOptions, .variables = kMyInitVariables,
@@ -194,7 +194,7 @@ constexpr NameRow kRows[] = {
         .subreaper = Subreaper::by_default,
         .exit_not_found = 127, .exit_cannot_run = 126, .exit_exec_other = 126,
         .farewell = Farewell::grace, .job_control = JobControl::initd, .version = VersionStyle::initd, .faults_kill = false,
-        .describe = "initd, called as my_init: start-up scripts, runit services, then COMMAND.",
+        .describe = "start-up scripts, runit services, then COMMAND.",
         .layout = &kMyInitLayout, .exit_when_stopped = 2, .no_command_needed = true,
         .container_environment = true,
     },
@@ -205,7 +205,7 @@ constexpr NameRow kRows[] = {
         .subreaper = Subreaper::by_default,
         .exit_not_found = 255, .exit_cannot_run = 255, .exit_exec_other = 255,
         .farewell = Farewell::grace, .job_control = JobControl::initd, .version = VersionStyle::dock, .faults_kill = false,
-        .describe = "initd, called as dock: a micro init system for containers.",
+        .describe = "a micro init system for containers.",
         .stderr_to_stdout = true, .child_pdeathsig = SIGTERM, .dropped_signal = SIGWINCH,
     },
 };

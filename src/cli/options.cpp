@@ -638,7 +638,10 @@ ParseResult parse_options(int argc, char** argv, char* const* envp, Config& conf
 void format_help(const Config& config, void (*emit)(std::string_view)) {
     const NameRow& row = *config.row;
     Text t;
-    t << "Usage: " << config.called_as << " [OPTION]... [--] COMMAND [ARG]...\n" << row.describe << "\n\n";
+    const bool initd = &row == &initd_row();
+    t << "Usage: " << config.called_as << " [OPTION]... [--] COMMAND [ARG]...\n";
+    if (!initd) t << "initd, called as " << config.called_as << ": ";
+    t << row.describe << "\n\n";
     emit(t.view());
     const OptionSpec* previous = nullptr;
     for (const auto& spec : row.options) {
@@ -656,7 +659,7 @@ void format_help(const Config& config, void (*emit)(std::string_view)) {
         line << ' ' << help_text(spec) << '\n';
         emit(line.view());
     }
-    if (&row == &initd_row())
+    if (initd)
         emit("\nDURATION: a number with unit ms, s (default), m or h. Every option but -c -P -s -w\n"
              "-h -V -l has an INITD_* variable (INITD_REWRITE=15:3,2:15, INITD_GRACE=10s, ...);\n"
              "the command line wins.\n"
@@ -667,15 +670,19 @@ void format_help(const Config& config, void (*emit)(std::string_view)) {
              "'man initd', section NAMES). INITD_* variables reach initd's other options.\n");
 }
 
+// Each VersionStyle's line, in the enum's order: the words before and after the version.
+// dockerd runs `<init-path> --version` and parses tini's line format.
+constexpr char kVersionLines[] =
+    "initd \0\n\0"
+    "tini version \0 - git.initd\n\0"
+    "dumb-init v\0 (initd)\n\0"
+    "dock version v\0 (initd)\n";
+
 void format_version(const Config& config, void (*emit)(std::string_view)) {
+    const char* before = kVersionLines;
+    for (int n = static_cast<int>(config.row->version); n > 0; --n) before = next_word(next_word(before));
     Text t;
-    switch (config.row->version) {
-    // dockerd runs `<init-path> --version` and parses tini's line format.
-    case VersionStyle::tini: t << "tini version " << kVersion << " - git.initd\n"; break;
-    case VersionStyle::dumb_init: t << "dumb-init v" << kVersion << " (initd)\n"; break;
-    case VersionStyle::initd: t << "initd " << kVersion << '\n'; break;
-    case VersionStyle::dock: t << "dock version v" << kVersion << " (initd)\n"; break;
-    }
+    t << before << kVersion << next_word(before);
     emit(t.view());
 }
 
