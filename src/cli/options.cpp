@@ -64,10 +64,14 @@ const char* expected(Kind kind) {
 
 // Where an option's value goes: its Kind, and the offset of its member in Config. One
 // table for every option of every name, so that one piece of code stores them all.
+// Two bytes, not four: bit-fields, as the table has a row for each Opt.
 struct Target {
-    Kind kind;
-    unsigned short offset;
+    constexpr Target(Kind kind = Kind::flag, std::size_t offset = 0)
+        : kind(kind), offset(static_cast<unsigned short>(offset)) {}
+    Kind kind : 5;
+    unsigned short offset : 11;
 };
+static_assert(sizeof(Config) < (1 << 11), "Target::offset holds any member's offset");
 
 constexpr Target target_of(Opt id) {
     switch (id) {
