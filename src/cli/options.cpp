@@ -244,17 +244,13 @@ bool apply_value(Opt id, std::string_view value, Config& config, Text& error, co
         if (id == Opt::stop_timeout) config.service_stop_ms = *ms;  // the services' stop too
         return true;
     case Kind::level:
-        if (!number || *number > 4) break;
-        member<int>(config, target.offset) = static_cast<int>(*number);
-        return true;
     case Kind::port:
-        if (!number || *number < 1 || *number > 65535) break;
-        member<int>(config, target.offset) = static_cast<int>(*number);
+    case Kind::count: {
+        const std::uint64_t most = target.kind == Kind::level ? 4 : target.kind == Kind::port ? 65535 : 1000000;
+        if (!number || *number > most || (target.kind == Kind::port && *number == 0)) break;
+        member<unsigned>(config, target.offset) = static_cast<unsigned>(*number);  // an int's bytes alike
         return true;
-    case Kind::count:
-        if (!number || *number > 1000000) break;
-        member<unsigned>(config, target.offset) = static_cast<unsigned>(*number);
-        return true;
+    }
     case Kind::exit_code:
         if (!number || *number > 255) break;
         member<bool>(config, target.offset + *number) = true;
