@@ -1,7 +1,7 @@
 #include "initd/processes.hpp"
 
 #include <cerrno>
-#include <charconv>
+#include <climits>
 #include <csignal>
 #include <cstring>
 #include <fcntl.h>
@@ -13,24 +13,25 @@
 #include <unistd.h>
 
 #include "initd/directory.hpp"
+#include "initd/duration.hpp"
 #include "initd/text.hpp"
 
 namespace initd::processes {
 namespace {
 
-std::optional<pid_t> parse_pid(std::string_view text) {
-    pid_t pid = 0;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), pid);
-    if (text.empty() || ec != std::errc() || end != text.data() + text.size() || pid <= 0)
-        return std::nullopt;
-    return pid;
+// A whole field of digits (no sign) that fits an int, as pids, ppids and thread counts
+// do. (duration.hpp's parser: an instance of std::from_chars<int> is larger.)
+bool parse_int(std::string_view text, int& number) {
+    auto value = initd::parse_number(text);
+    if (!value || *value > INT_MAX) return false;
+    number = static_cast<int>(*value);
+    return true;
 }
 
-// A whole field of digits, no sign.
-template <typename Number>
-bool parse_number(std::string_view text, Number& number) {
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
-    return !text.empty() && text[0] != '-' && ec == std::errc() && end == text.data() + text.size();
+std::optional<pid_t> parse_pid(std::string_view text) {
+    pid_t pid = 0;
+    if (!parse_int(text, pid) || pid == 0) return std::nullopt;
+    return pid;
 }
 
 // Calls `visit(number)` for every entry of the open directory `dir` named by a number
@@ -232,9 +233,9 @@ std::optional<StatFields> parse_stat(std::string_view stat) {
         rest.remove_prefix(field.size() < rest.size() ? field.size() + 1 : rest.size());
         return field;
     };
-    if (!parse_number(next_field(), fields.ppid)) return std::nullopt;
+    if (!parse_int(next_field(), fields.ppid)) return std::nullopt;
     for (int field = 5; field < 20 && !rest.empty(); ++field) next_field();  // pgrp .. nice
-    if (!rest.empty() && !parse_number(next_field(), fields.threads)) fields.threads = 0;
+    if (!rest.empty() && !parse_int(next_field(), fields.threads)) fields.threads = 0;
     return fields;
 }
 
