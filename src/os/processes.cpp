@@ -169,19 +169,21 @@ void signal_child(pid_t pid, const Parent& parent, Walk& walk, int depth) {
     if (pidfd >= 0) ::close(pidfd);
 }
 
-// The path is built out of line, so that the walk's recursive frames do not hold a
-// Text (480 bytes) each.
-[[gnu::noinline]] int open_children_file(pid_t pid, pid_t tid) {
+// /proc/PID/task, or with a thread (`tid` > 0) its children file. The path is built out
+// of line, so that the walk's recursive frames do not hold a Text (480 bytes) each; one
+// function for both, as they share most of it.
+[[gnu::noinline]] int open_task_file(pid_t pid, pid_t tid) {
     Text path;
-    path << "/proc/" << pid << "/task/" << tid << "/children";
-    return ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    path << "/proc/" << pid << "/task";
+    if (tid > 0) path << '/' << tid << "/children";
+    return ::open(path.c_str(), tid > 0 ? O_RDONLY | O_CLOEXEC : O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 }
 
 // Reads one thread's children file a chunk at a time; false when it cannot be opened.
 // Each read restarts the kernel's search from the head of the list, so a long list
 // wants a large chunk.
 bool signal_listed_children(pid_t tid, const Parent& parent, std::span<char> chunk, Walk& walk, int depth) {
-    int fd = open_children_file(parent.pid, tid);
+    int fd = open_task_file(parent.pid, tid);
     if (fd < 0) return false;
     PidList list;
     auto visit = [&](pid_t child) { signal_child(child, parent, walk, depth); };
@@ -196,12 +198,6 @@ bool signal_listed_children(pid_t tid, const Parent& parent, std::span<char> chu
     return true;
 }
 
-[[gnu::noinline]] int open_task_dir(pid_t pid) {
-    Text path;
-    path << "/proc/" << pid << "/task";
-    return ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-}
-
 // Every thread of a process has its own children list. With one thread (most
 // processes) its number is the process's, and the task directory need not be listed;
 // a thread started after the count is like a child forked after its parent's list was
@@ -212,7 +208,7 @@ void signal_children_of(const Parent& parent, int threads, Walk& walk, int depth
         signal_listed_children(parent.pid, parent, chunk, walk, depth);
         return;
     }
-    int dir = open_task_dir(parent.pid);
+    int dir = open_task_file(parent.pid, 0);
     if (dir < 0) return;
     alignas(8) char entries[256];
     for_each_numbered_entry(dir, entries, [&](pid_t tid) { signal_listed_children(tid, parent, chunk, walk, depth); });
