@@ -55,10 +55,18 @@ bool for_each_process(Visit visit) {
     return true;
 }
 
-std::optional<StatFields> stat_of(pid_t pid) {
+// /proc/PID/FILE, or with a thread (`tid` > 0) /proc/PID/task/TID/children (FILE "task").
+// The path is built out of line, so that the walk's recursive frames do not hold a Text
+// (480 bytes) each; one function for every /proc file, as they share most of it.
+[[gnu::noinline]] int open_proc_file(pid_t pid, const char* file, pid_t tid = 0, int flags = 0) {
     Text path;
-    path << "/proc/" << pid << "/stat";
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    path << "/proc/" << pid << '/' << file;
+    if (tid > 0) path << '/' << tid << "/children";
+    return ::open(path.c_str(), flags | O_RDONLY | O_CLOEXEC);
+}
+
+std::optional<StatFields> stat_of(pid_t pid) {
+    int fd = open_proc_file(pid, "stat");
     if (fd < 0) return std::nullopt;
     char buffer[512];  // comm is at most 16 bytes: the fields needed come early
     ssize_t n = ::read(fd, buffer, sizeof buffer);
@@ -169,21 +177,11 @@ void signal_child(pid_t pid, const Parent& parent, Walk& walk, int depth) {
     if (pidfd >= 0) ::close(pidfd);
 }
 
-// /proc/PID/task, or with a thread (`tid` > 0) its children file. The path is built out
-// of line, so that the walk's recursive frames do not hold a Text (480 bytes) each; one
-// function for both, as they share most of it.
-[[gnu::noinline]] int open_task_file(pid_t pid, pid_t tid) {
-    Text path;
-    path << "/proc/" << pid << "/task";
-    if (tid > 0) path << '/' << tid << "/children";
-    return ::open(path.c_str(), tid > 0 ? O_RDONLY | O_CLOEXEC : O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-}
-
 // Reads one thread's children file a chunk at a time; false when it cannot be opened.
 // Each read restarts the kernel's search from the head of the list, so a long list
 // wants a large chunk.
 bool signal_listed_children(pid_t tid, const Parent& parent, std::span<char> chunk, Walk& walk, int depth) {
-    int fd = open_task_file(parent.pid, tid);
+    int fd = open_proc_file(parent.pid, "task", tid);
     if (fd < 0) return false;
     PidList list;
     auto visit = [&](pid_t child) { signal_child(child, parent, walk, depth); };
@@ -208,7 +206,7 @@ void signal_children_of(const Parent& parent, int threads, Walk& walk, int depth
         signal_listed_children(parent.pid, parent, chunk, walk, depth);
         return;
     }
-    int dir = open_task_file(parent.pid, 0);
+    int dir = open_proc_file(parent.pid, "task", 0, O_DIRECTORY);
     if (dir < 0) return;
     alignas(8) char entries[256];
     for_each_numbered_entry(dir, entries, [&](pid_t tid) { signal_listed_children(tid, parent, chunk, walk, depth); });
