@@ -28,7 +28,8 @@ struct Waited {
 // case: no wake-ups); otherwise returns {0, 0} once the timeout has passed.
 Waited wait(long long timeout_ms, siginfo_t* info);
 
-// Sleeps `ms` without taking any signal: the loop's fallback while waiting fails.
+// Sleeps `ms` (initd takes no signal meanwhile: they are blocked): the loop's fallback
+// while waiting fails, and sv's pause between checks.
 void nap(long long ms);
 
 // Sets `sig` to be ignored (SIG_IGN) or to its default action (SIG_DFL); initd installs

@@ -1,7 +1,7 @@
 #include "initd/processes.hpp"
 
 #include <cerrno>
-#include <charconv>
+#include <climits>
 #include <csignal>
 #include <cstring>
 #include <fcntl.h>
@@ -13,24 +13,25 @@
 #include <unistd.h>
 
 #include "initd/directory.hpp"
+#include "initd/duration.hpp"
 #include "initd/text.hpp"
 
 namespace initd::processes {
 namespace {
 
-std::optional<pid_t> parse_pid(std::string_view text) {
-    pid_t pid = 0;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), pid);
-    if (text.empty() || ec != std::errc() || end != text.data() + text.size() || pid <= 0)
-        return std::nullopt;
-    return pid;
+// A whole field of digits (no sign) that fits an int, as pids, ppids and thread counts
+// do. (duration.hpp's parser: an instance of std::from_chars<int> is larger.)
+bool parse_int(std::string_view text, int& number) {
+    auto value = initd::parse_number(text);
+    if (!value || *value > INT_MAX) return false;
+    number = static_cast<int>(*value);
+    return true;
 }
 
-// A whole field of digits, no sign.
-template <typename Number>
-bool parse_number(std::string_view text, Number& number) {
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
-    return !text.empty() && text[0] != '-' && ec == std::errc() && end == text.data() + text.size();
+std::optional<pid_t> parse_pid(std::string_view text) {
+    pid_t pid = 0;
+    if (!parse_int(text, pid) || pid == 0) return std::nullopt;
+    return pid;
 }
 
 // Calls `visit(number)` for every entry of the open directory `dir` named by a number
@@ -54,10 +55,18 @@ bool for_each_process(Visit visit) {
     return true;
 }
 
-std::optional<StatFields> stat_of(pid_t pid) {
+// /proc/PID/FILE, or with a thread (`tid` > 0) /proc/PID/task/TID/children (FILE "task").
+// The path is built out of line, so that the walk's recursive frames do not hold a Text
+// (480 bytes) each; one function for every /proc file, as they share most of it.
+[[gnu::noinline]] int open_proc_file(pid_t pid, const char* file, pid_t tid = 0, int flags = 0) {
     Text path;
-    path << "/proc/" << pid << "/stat";
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    path << "/proc/" << pid << '/' << file;
+    if (tid > 0) path << '/' << tid << "/children";
+    return ::open(path.c_str(), flags | O_RDONLY | O_CLOEXEC);
+}
+
+std::optional<StatFields> stat_of(pid_t pid) {
+    int fd = open_proc_file(pid, "stat");
     if (fd < 0) return std::nullopt;
     char buffer[512];  // comm is at most 16 bytes: the fields needed come early
     ssize_t n = ::read(fd, buffer, sizeof buffer);
@@ -168,19 +177,11 @@ void signal_child(pid_t pid, const Parent& parent, Walk& walk, int depth) {
     if (pidfd >= 0) ::close(pidfd);
 }
 
-// The path is built out of line, so that the walk's recursive frames do not hold a
-// Text (480 bytes) each.
-[[gnu::noinline]] int open_children_file(pid_t pid, pid_t tid) {
-    Text path;
-    path << "/proc/" << pid << "/task/" << tid << "/children";
-    return ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-}
-
 // Reads one thread's children file a chunk at a time; false when it cannot be opened.
 // Each read restarts the kernel's search from the head of the list, so a long list
 // wants a large chunk.
 bool signal_listed_children(pid_t tid, const Parent& parent, std::span<char> chunk, Walk& walk, int depth) {
-    int fd = open_children_file(parent.pid, tid);
+    int fd = open_proc_file(parent.pid, "task", tid);
     if (fd < 0) return false;
     PidList list;
     auto visit = [&](pid_t child) { signal_child(child, parent, walk, depth); };
@@ -195,12 +196,6 @@ bool signal_listed_children(pid_t tid, const Parent& parent, std::span<char> chu
     return true;
 }
 
-[[gnu::noinline]] int open_task_dir(pid_t pid) {
-    Text path;
-    path << "/proc/" << pid << "/task";
-    return ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-}
-
 // Every thread of a process has its own children list. With one thread (most
 // processes) its number is the process's, and the task directory need not be listed;
 // a thread started after the count is like a child forked after its parent's list was
@@ -211,7 +206,7 @@ void signal_children_of(const Parent& parent, int threads, Walk& walk, int depth
         signal_listed_children(parent.pid, parent, chunk, walk, depth);
         return;
     }
-    int dir = open_task_dir(parent.pid);
+    int dir = open_proc_file(parent.pid, "task", 0, O_DIRECTORY);
     if (dir < 0) return;
     alignas(8) char entries[256];
     for_each_numbered_entry(dir, entries, [&](pid_t tid) { signal_listed_children(tid, parent, chunk, walk, depth); });
@@ -232,9 +227,9 @@ std::optional<StatFields> parse_stat(std::string_view stat) {
         rest.remove_prefix(field.size() < rest.size() ? field.size() + 1 : rest.size());
         return field;
     };
-    if (!parse_number(next_field(), fields.ppid)) return std::nullopt;
+    if (!parse_int(next_field(), fields.ppid)) return std::nullopt;
     for (int field = 5; field < 20 && !rest.empty(); ++field) next_field();  // pgrp .. nice
-    if (!rest.empty() && !parse_number(next_field(), fields.threads)) fields.threads = 0;
+    if (!rest.empty() && !parse_int(next_field(), fields.threads)) fields.threads = 0;
     return fields;
 }
 

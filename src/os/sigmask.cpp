@@ -56,7 +56,8 @@ Waited wait(long long timeout_ms, siginfo_t* info) {
 void nap(long long ms) {
     timespec ts = from_ms(ms);
     // Interrupted or not, the caller looks at its children and deadlines next.
-    nanosleep(&ts, nullptr);
+    // (Raw: musl's nanosleep goes through clock_nanosleep, both for this call only.)
+    syscall(SYS_nanosleep, &ts, nullptr);
 }
 
 // The kernel's own layout (x86-64 and arm64 alike). No restorer: it serves handlers only.

@@ -45,10 +45,11 @@ constexpr int kSetupFailed = 1;  // the exit status when the child fails before 
 // A step before exec failed: `call` says which, errno why.
 [[noreturn]] void setup_failed(volatile Failure& failure, const char* call) { fail(failure, call, errno, kSetupFailed); }
 
-// `from` (if >= 0) becomes descriptor `to`. dup2 leaves the copy without O_CLOEXEC:
-// the one descriptor the program keeps.
+// `from` (if >= 0) becomes descriptor `to`. dup3 leaves the copy without O_CLOEXEC:
+// the one descriptor the program keeps. (Raw dup3: musl's dup2 is in the binary for
+// this call only. It refuses `from` == `to`, which dup2 let through unchanged.)
 void dup_onto(int from, int to, volatile Failure& failure) {
-    if (from >= 0 && dup2(from, to) < 0) setup_failed(failure, "dup2");
+    if (from >= 0 && from != to && syscall(SYS_dup3, long{from}, long{to}, 0L) < 0) setup_failed(failure, "dup2");
 }
 
 void restore_signals(const ChildSetup& setup) {
@@ -91,7 +92,7 @@ int exit_code_for(const ChildSetup& setup, int err) {
 
 [[noreturn]] void run_child(const ChildSetup& setup, bool take_foreground, volatile Failure& failure) {
     if (setup.terminal_fd >= 0) {
-        if (setsid() < 0) setup_failed(failure, "setsid");
+        if (syscall(SYS_setsid) < 0) setup_failed(failure, "setsid");  // (raw: see terminal.cpp)
         if (ioctl(setup.terminal_fd, TIOCSCTTY, 0) < 0) setup_failed(failure, "TIOCSCTTY");
         for (int fd = 0; fd < 3; ++fd) dup_onto(setup.terminal_fd, fd, failure);
     } else if (const char* call = terminal::take(setup.new_session, take_foreground)) {

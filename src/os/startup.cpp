@@ -84,7 +84,8 @@ bool resolve_credentials(const Config& config, Credentials& out) {
 }
 
 void detach_from_cwd_and_descriptors() {
-    if (chdir("/") < 0) log::failure("chdir /", errno);
+    // Raw, as chpst's: musl's chdir would be in the binary for these two calls only.
+    if (syscall(SYS_chdir, "/") < 0) log::failure("chdir /", errno);
     if (syscall(SYS_close_range, 3u, ~0u, 0u) == 0) return;
     // Kernels before 5.9: close one by one, up to the descriptor limit.
     rlimit limit{};

@@ -162,10 +162,10 @@ int chpst(int, char** argv, char** envp) {
 
     runit::Env env(envp);
     char store[65536];  // envdir's values
-    if (flag[new_session]) setsid();
+    if (flag[new_session]) syscall(SYS_setsid);  // (raw: see terminal.cpp)
     if (word[dir]) envdir(word[dir], env, store, sizeof store, flag[verbose]);
     if (const char* root = word[root_word]) {
-        if (chdir(root) < 0) die("unable to change directory", root);
+        if (syscall(SYS_chdir, root) < 0) die("unable to change directory", root);
         if (syscall(SYS_chroot, ".") < 0) die("unable to change root directory");
     }
     if (nice) {

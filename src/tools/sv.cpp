@@ -11,6 +11,7 @@
 
 #include "initd/log.hpp"
 #include "initd/runit_cli.hpp"
+#include "initd/sigmask.hpp"
 #include "initd/tools.hpp"
 
 namespace initd::tools {
@@ -233,8 +234,7 @@ int sv(int, char** argv, char** envp) {
         }
         if (!wait || !pending) break;
         if (!first) {
-            timespec pause{0, 420000000};
-            nanosleep(&pause, nullptr);
+            sigmask::nap(420);
             run.now_ms = clock_ms();
         }
     }
