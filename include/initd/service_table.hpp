@@ -24,15 +24,9 @@ inline constexpr std::int64_t kRestartPauseMs = 1000;
 
 // One supervised program: a service's `run` (with its `finish`) or its logger. All
 // zeros is a valid state (the table lives in zeroed memory: no start-up cost).
-// The first seven fields in runit::Status's order: changed() copies them as a block.
-struct Program {
-    std::int64_t since_sec;   // wall clock of the last change, for supervise/status
-    std::uint32_t since_nsec;
-    pid_t pid;         // of ./run, or of ./finish in state finish
-    bool paused;
-    bool want_up;
-    bool got_term;
-    runit::State state;
+// Its runit::Status (since: the wall clock of the last change; pid: of ./run, or of
+// ./finish in state finish) is its first part: changed() publishes it as it is.
+struct Program : runit::Status {
     bool present;      // the logger exists (the service's run always does)
     bool has_finish;   // ./finish is executable: run it after each ./run
     std::int64_t started_ms;  // last start, monotonic; 0: never

@@ -240,15 +240,7 @@ void ServiceTable::refresh(int service) {
 void ServiceTable::changed(int service, Which which, bool new_state) {
     Program& p = program(service, which);
     if (new_state) ops_->wall_now(p.since_sec, p.since_nsec);
-    runit::Status status;
-    status.since_sec = p.since_sec;
-    status.since_nsec = p.since_nsec;
-    status.pid = p.pid;
-    status.paused = p.paused;
-    status.want_up = p.want_up;
-    status.got_term = p.got_term;
-    status.state = p.state;
-    ops_->publish(service, which, status);
+    ops_->publish(service, which, p);
 }
 
 }  // namespace initd::services
