@@ -27,14 +27,19 @@ constexpr long long kStrangerPollMs = 20;
 // initd looks at its children and deadlines instead.
 constexpr long long kFallbackPollMs = 100;
 
-Text& operator<<(Text& t, SignalName name) { return t << "SIG" << name.view(); }
+// "SIGX" for a signal's number. (The number, not signal_name's result, crosses the
+// call: each caller is shorter.)
+struct Signal {
+    int number;
+};
+Text& operator<<(Text& t, Signal sig) { return t << "SIG" << signal_name(sig.number).view(); }
 
 // A warning with nothing to fill in.
 void warn(const char* what) { log::line(log::Level::warning, Text() << what); }
 
 // "dropped SIGX (why)", at -vvv.
 void dropped(int sig, const char* why) {
-    log::line(log::Level::debug, Text() << "dropped " << signal_name(sig) << " (" << why << ')');
+    log::line(log::Level::debug, Text() << "dropped " << Signal{sig} << " (" << why << ')');
 }
 
 // The shorter of two waits, where -1 is for ever: as unsigned, -1 is the longest.
@@ -148,7 +153,7 @@ void Supervisor::deliver(int sig) {
     bool sent = child_ > 0 && ::kill(target(), sig) == 0;
     if (log::enabled(log::Level::debug)) {
         Text t;
-        t << (sent ? "forwarded " : "could not forward ") << signal_name(sig) << " to " << target() << (sent ? "" : ": child gone");
+        t << (sent ? "forwarded " : "could not forward ") << Signal{sig} << " to " << target() << (sent ? "" : ": child gone");
         log::line(log::Level::debug, t);
     }
     if (!sent) return;
@@ -239,7 +244,7 @@ void Supervisor::describe_ending(int status) {
     ending_ << "exited with status " << last_code_;
     if (restarts_ > 0) ending_ << " after " << restarts_ << (restarts_ == 1 ? " restart" : " restarts");
     if (!WIFSIGNALED(status)) return;
-    ending_ << ": killed by " << signal_name(WTERMSIG(status));
+    ending_ << ": killed by " << Signal{WTERMSIG(status)};
     Text oom;
     if (WTERMSIG(status) != SIGKILL || !oom::explain_sigkill(oom)) return;
     ending_ << " (" << oom.view() << ')';
