@@ -180,8 +180,9 @@ long long ServiceTable::timeout_ms() const {
     std::int64_t first = 0;  // the earliest pending restart: the clock is read only then
     for (const Service& s : services_) {
         if (!s.in_use) continue;
+        // As unsigned, x - 1 puts 0 ("none") above every time: one compare for both.
         for (const Program* p : {&s.run, &s.log})
-            if (p->restart_at && (!first || p->restart_at < first)) first = p->restart_at;
+            if (static_cast<std::uint64_t>(p->restart_at) - 1 < static_cast<std::uint64_t>(first) - 1) first = p->restart_at;
     }
     if (!first) return -1;
     std::int64_t now = ops_->now_ms();
