@@ -64,10 +64,11 @@ class ServiceTable {
 public:
     void bind(ServiceOps& ops) { ops_ = &ops; }
 
-    // A new service in a free row; its state is published. -1 when the table is full.
+    // A new service in a free row, not yet published (its files are not in place yet:
+    // refresh). -1 when the table is full.
     int add(const char* name, bool has_log, bool run_has_finish, bool log_has_finish, bool want_up,
             bool log_want_up);
-    void refresh(int service);  // publishes its state again (its files are in place now)
+    void refresh(int service);  // publishes its state as of now (its files are in place)
     void start_wanted();  // every program wanted up and down: start it (logger first)
 
     // One of runit's control letters for the service or its logger (sv writes them to

@@ -20,8 +20,6 @@ int ServiceTable::add(const char* name, bool has_log, bool run_has_finish, bool 
         s.log.present = has_log;
         s.log.has_finish = log_has_finish;
         s.log.want_up = has_log && log_want_up;
-        changed(i, Which::run, true);
-        if (has_log) changed(i, Which::log, true);
         return i;
     }
     return -1;
@@ -234,8 +232,8 @@ void ServiceTable::kill_all() {
 }
 
 void ServiceTable::refresh(int service) {
-    changed(service, Which::run, false);
-    if (at(service).log.present) changed(service, Which::log, false);
+    changed(service, Which::run, true);
+    if (at(service).log.present) changed(service, Which::log, true);
 }
 
 void ServiceTable::changed(int service, Which which, bool new_state) {

@@ -146,7 +146,7 @@ void ServiceDirectory::add(const char* name) {
     }
     files_[slot] = f;
     at_line_start_[slot] = true;
-    table_.refresh(slot);  // the table published before the files were in place
+    table_.refresh(slot);  // its first state, now that the files are in place
     read_commands(slot, Which::run);
     read_commands(slot, Which::log);
 }

@@ -73,6 +73,17 @@ TEST_CASE("services start in table order, each logger before its service", "[ser
     CHECK(f.ops.published.back().pid == 102);
 }
 
+TEST_CASE("a new service is published by refresh, once its files are in place", "[services]") {
+    Fixture f;
+    f.table.add("a", true, false, false, false, true);
+    CHECK(f.ops.published.empty());
+    f.table.refresh(0);
+    REQUIRE(f.ops.published.size() == 2);  // run, then its logger
+    CHECK_FALSE(f.ops.published[0].want_up);
+    CHECK(f.ops.published[1].want_up);
+    CHECK(f.ops.published[1].state == runit::State::down);
+}
+
 TEST_CASE("a service that exits is started again, no sooner than a second after its last start", "[services]") {
     Fixture f;
     f.table.add("a", false, false, false, true, false);
