@@ -102,7 +102,8 @@ void Supervisor::on_signal(int sig) {
         fire_overdue();
         return;
     }
-    if (stage_ != Stage::single && multi_signal(sig)) {
+    int to = config_.rewrite.apply(sig);
+    if (stage_ != Stage::single && multi_signal(sig, to)) {
         fire_overdue();
         return;
     }
@@ -110,7 +111,6 @@ void Supervisor::on_signal(int sig) {
         if (sig == SIGTERM || sig == SIGINT) begin_shutdown(0);
         return;
     }
-    int to = config_.rewrite.apply(sig);
     bool stop_self = false;
     if (is_job_control_stop(sig)) {
         auto plan = job_control::plan(config_.row->job_control, sig, to, config_.rewrite.has_rule(sig),
@@ -382,9 +382,9 @@ std::optional<int> Supervisor::exit_code() const {
 
 // --- Several processes: start-up scripts, services, shutdown scripts. ---
 
-// Signals while there are stages: true when handled here, false for the usual
-// forwarding to the main command.
-bool Supervisor::multi_signal(int sig) {
+// Signals while there are stages (`to`: after --rewrite): true when handled here,
+// false for the usual forwarding to the main command.
+bool Supervisor::multi_signal(int sig, int to) {
     bool stop = sig == SIGTERM || sig == SIGINT;
     if (stage_ == Stage::startup) {
         if (stop && child_) {
@@ -392,7 +392,7 @@ bool Supervisor::multi_signal(int sig) {
             terminated_ = true;
             abort_signal_ = sig;
             deliver(SIGTERM);
-        } else if (int to = config_.rewrite.apply(sig); to && child_) {
+        } else if (to && child_) {
             deliver(to);  // (rewritten to 0: dropped, as for the main command)
         }
         return true;
@@ -406,7 +406,7 @@ bool Supervisor::multi_signal(int sig) {
     // No main command: initd runs the services until it is told to stop; any other
     // signal goes to every running service.
     if (stop) begin_shutdown(0);
-    else if (int to = config_.rewrite.apply(sig); to && services_) services_->table().signal_running(to);
+    else if (to && services_) services_->table().signal_running(to);
     return true;
 }
 
