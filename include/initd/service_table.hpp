@@ -84,10 +84,9 @@ public:
     // freed once nothing of it runs.
     void remove(int service);
 
-    // Shutdown: every program wanted down, TERM + CONT to what runs (runit's stop);
-    // loggers last, so they can write what the services said while stopping.
-    void stop_services();
-    void stop_loggers();
+    // Shutdown: every ./run (then every logger) wanted down, TERM + CONT to what runs
+    // (runit's stop); loggers last, so they can write what the services said while stopping.
+    void stop_all(Which which);
     bool services_down() const;   // no ./run and no ./finish runs
     bool all_down() const;        // nor any logger
     void signal_running(int sig); // every running ./run (not loggers): HUP, USR1...

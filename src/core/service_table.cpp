@@ -196,14 +196,9 @@ void ServiceTable::remove(int service) {
     release_if_done(service);
 }
 
-void ServiceTable::stop_services() {
+void ServiceTable::stop_all(Which which) {
     for (int i = 0; i < kMaxServices; ++i)
-        if (services_[i].in_use) control(i, Which::run, 'd');
-}
-
-void ServiceTable::stop_loggers() {
-    for (int i = 0; i < kMaxServices; ++i)
-        if (services_[i].in_use) control(i, Which::log, 'd');  // (no logger: nothing done)
+        if (services_[i].in_use) control(i, which, 'd');  // (no logger: nothing done)
 }
 
 bool ServiceTable::services_down() const {

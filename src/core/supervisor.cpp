@@ -473,7 +473,7 @@ void Supervisor::advance() {
     case Stage::pre_shutdown:
         stage_ = Stage::stopping;
         if (services_) {
-            services_->table().stop_services();
+            services_->table().stop_all(services::Which::run);
             timers_[services_stop].arm_in(config_.service_stop_ms ? config_.service_stop_ms : config_.grace_ms);
         }
         services_progress();
@@ -496,7 +496,7 @@ void Supervisor::services_progress() {
         if (!table.services_down()) return;
         if (!loggers_stopping_) {
             loggers_stopping_ = true;
-            table.stop_loggers();
+            table.stop_all(services::Which::log);
         }
         if (!table.all_down()) return;
     }

@@ -187,7 +187,7 @@ TEST_CASE("shutdown: services first, loggers after them, SIGKILL for what stays"
     f.table.add("a", true, false, false, true, true);  // log 100, run 101
     f.table.add("b", false, false, false, true, false);  // run 102
     f.table.start_wanted();
-    f.table.stop_services();
+    f.table.stop_all(Which::run);
     CHECK(f.ops.signals == std::vector<std::pair<pid_t, int>>{{101, SIGTERM}, {101, SIGCONT}, {102, SIGTERM}, {102, SIGCONT}});
     CHECK_FALSE(f.table.services_down());
     f.table.on_exit(101, killed(SIGTERM));
@@ -197,7 +197,7 @@ TEST_CASE("shutdown: services first, loggers after them, SIGKILL for what stays"
     f.table.on_exit(102, killed(SIGKILL));
     CHECK(f.table.services_down());
     CHECK_FALSE(f.table.all_down());
-    f.table.stop_loggers();
+    f.table.stop_all(Which::log);
     f.table.on_exit(100, exited(0));
     CHECK(f.table.all_down());
     CHECK(f.ops.started.size() == 3);  // nothing restarted
