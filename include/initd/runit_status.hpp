@@ -15,14 +15,16 @@ namespace initd::runit {
 
 enum class State : unsigned char { down = 0, run = 1, finish = 2 };
 
+// No defaults: decode() sets every field, and the service table's rows (which start
+// with a Status) must stay all zeros without a constructor.
 struct Status {
-    std::int64_t since_sec = 0;   // Unix time of the last change of state
-    std::uint32_t since_nsec = 0;
-    std::int32_t pid = 0;         // 0 when nothing runs
-    bool paused = false;
-    bool want_up = true;
-    bool got_term = false;
-    State state = State::down;
+    std::int64_t since_sec;   // Unix time of the last change of state
+    std::uint32_t since_nsec;
+    std::int32_t pid;         // 0 when nothing runs
+    bool paused;
+    bool want_up;
+    bool got_term;
+    State state;
 };
 
 using Record = std::array<unsigned char, 20>;

@@ -17,8 +17,8 @@ namespace initd::services {
 class ServiceDirectory final : public ServiceOps {
 public:
     // Opens DIR, watches it and reads which services it holds; nothing starts yet. A
-    // missing or unreadable DIR is said in one line and leaves no services. `prefix`:
-    // --prefix-services.
+    // missing or unreadable DIR is said in one line and leaves no services. `base`: kept,
+    // it must outlive the directory. `prefix`: --prefix-services.
     void open(const char* path, const ChildSetup& base, bool prefix);
     void start() { table_.start_wanted(); }
     void on_io();  // SIGIO: sv's commands, services added or removed, their output
@@ -61,7 +61,9 @@ private:
 
     ServiceTable table_;
     Files files_[kMaxServices];
-    ChildSetup base_;
+    // main's, which outlives the directory. A pointer, not a copy: a ChildSetup member's
+    // defaults would be stored by the constructor that first use runs (code in main).
+    const ChildSetup* base_;
     int dir_;
     int inotify_;
     bool prefix_;

@@ -24,15 +24,9 @@ inline constexpr std::int64_t kRestartPauseMs = 1000;
 
 // One supervised program: a service's `run` (with its `finish`) or its logger. All
 // zeros is a valid state (the table lives in zeroed memory: no start-up cost).
-// The first seven fields in runit::Status's order: changed() copies them as a block.
-struct Program {
-    std::int64_t since_sec;   // wall clock of the last change, for supervise/status
-    std::uint32_t since_nsec;
-    pid_t pid;         // of ./run, or of ./finish in state finish
-    bool paused;
-    bool want_up;
-    bool got_term;
-    runit::State state;
+// Its runit::Status (since: the wall clock of the last change; pid: of ./run, or of
+// ./finish in state finish) is its first part: changed() publishes it as it is.
+struct Program : runit::Status {
     bool present;      // the logger exists (the service's run always does)
     bool has_finish;   // ./finish is executable: run it after each ./run
     std::int64_t started_ms;  // last start, monotonic; 0: never
@@ -70,10 +64,11 @@ class ServiceTable {
 public:
     void bind(ServiceOps& ops) { ops_ = &ops; }
 
-    // A new service in a free row; its state is published. -1 when the table is full.
+    // A new service in a free row, not yet published (its files are not in place yet:
+    // refresh). -1 when the table is full.
     int add(const char* name, bool has_log, bool run_has_finish, bool log_has_finish, bool want_up,
             bool log_want_up);
-    void refresh(int service);  // publishes its state again (its files are in place now)
+    void refresh(int service);  // publishes its state as of now (its files are in place)
     void start_wanted();  // every program wanted up and down: start it (logger first)
 
     // One of runit's control letters for the service or its logger (sv writes them to
@@ -89,10 +84,9 @@ public:
     // freed once nothing of it runs.
     void remove(int service);
 
-    // Shutdown: every program wanted down, TERM + CONT to what runs (runit's stop);
-    // loggers last, so they can write what the services said while stopping.
-    void stop_services();
-    void stop_loggers();
+    // Shutdown: every ./run (then every logger) wanted down, TERM + CONT to what runs
+    // (runit's stop); loggers last, so they can write what the services said while stopping.
+    void stop_all(Which which);
     bool services_down() const;   // no ./run and no ./finish runs
     bool all_down() const;        // nor any logger
     void signal_running(int sig); // every running ./run (not loggers): HUP, USR1...

@@ -61,7 +61,7 @@ private:
     void check_shutdown_complete(bool no_children);
     void final_shutdown(int exit_code);
     // Several processes (stages other than `single`).
-    bool multi_signal(int sig);
+    bool multi_signal(int sig, int to);
     void run_scripts(const char* const* paths, int count);
     void run_next_script();
     void script_ended(int code);

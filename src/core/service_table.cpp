@@ -20,8 +20,6 @@ int ServiceTable::add(const char* name, bool has_log, bool run_has_finish, bool 
         s.log.present = has_log;
         s.log.has_finish = log_has_finish;
         s.log.want_up = has_log && log_want_up;
-        changed(i, Which::run, true);
-        if (has_log) changed(i, Which::log, true);
         return i;
     }
     return -1;
@@ -180,8 +178,9 @@ long long ServiceTable::timeout_ms() const {
     std::int64_t first = 0;  // the earliest pending restart: the clock is read only then
     for (const Service& s : services_) {
         if (!s.in_use) continue;
+        // As unsigned, x - 1 puts 0 ("none") above every time: one compare for both.
         for (const Program* p : {&s.run, &s.log})
-            if (p->restart_at && (!first || p->restart_at < first)) first = p->restart_at;
+            if (static_cast<std::uint64_t>(p->restart_at) - 1 < static_cast<std::uint64_t>(first) - 1) first = p->restart_at;
     }
     if (!first) return -1;
     std::int64_t now = ops_->now_ms();
@@ -197,14 +196,9 @@ void ServiceTable::remove(int service) {
     release_if_done(service);
 }
 
-void ServiceTable::stop_services() {
+void ServiceTable::stop_all(Which which) {
     for (int i = 0; i < kMaxServices; ++i)
-        if (services_[i].in_use) control(i, Which::run, 'd');
-}
-
-void ServiceTable::stop_loggers() {
-    for (int i = 0; i < kMaxServices; ++i)
-        if (services_[i].in_use) control(i, Which::log, 'd');  // (no logger: nothing done)
+        if (services_[i].in_use) control(i, which, 'd');  // (no logger: nothing done)
 }
 
 bool ServiceTable::services_down() const {
@@ -233,22 +227,14 @@ void ServiceTable::kill_all() {
 }
 
 void ServiceTable::refresh(int service) {
-    changed(service, Which::run, false);
-    if (at(service).log.present) changed(service, Which::log, false);
+    changed(service, Which::run, true);
+    if (at(service).log.present) changed(service, Which::log, true);
 }
 
 void ServiceTable::changed(int service, Which which, bool new_state) {
     Program& p = program(service, which);
     if (new_state) ops_->wall_now(p.since_sec, p.since_nsec);
-    runit::Status status;
-    status.since_sec = p.since_sec;
-    status.since_nsec = p.since_nsec;
-    status.pid = p.pid;
-    status.paused = p.paused;
-    status.want_up = p.want_up;
-    status.got_term = p.got_term;
-    status.state = p.state;
-    ops_->publish(service, which, status);
+    ops_->publish(service, which, p);
 }
 
 }  // namespace initd::services

@@ -27,14 +27,19 @@ constexpr long long kStrangerPollMs = 20;
 // initd looks at its children and deadlines instead.
 constexpr long long kFallbackPollMs = 100;
 
-Text& operator<<(Text& t, SignalName name) { return t << "SIG" << name.view(); }
+// "SIGX" for a signal's number. (The number, not signal_name's result, crosses the
+// call: each caller is shorter.)
+struct Signal {
+    int number;
+};
+Text& operator<<(Text& t, Signal sig) { return t << "SIG" << signal_name(sig.number).view(); }
 
 // A warning with nothing to fill in.
 void warn(const char* what) { log::line(log::Level::warning, Text() << what); }
 
 // "dropped SIGX (why)", at -vvv.
 void dropped(int sig, const char* why) {
-    log::line(log::Level::debug, Text() << "dropped " << signal_name(sig) << " (" << why << ')');
+    log::line(log::Level::debug, Text() << "dropped " << Signal{sig} << " (" << why << ')');
 }
 
 // The shorter of two waits, where -1 is for ever: as unsigned, -1 is the longest.
@@ -97,7 +102,8 @@ void Supervisor::on_signal(int sig) {
         fire_overdue();
         return;
     }
-    if (stage_ != Stage::single && multi_signal(sig)) {
+    int to = config_.rewrite.apply(sig);
+    if (stage_ != Stage::single && multi_signal(sig, to)) {
         fire_overdue();
         return;
     }
@@ -105,7 +111,6 @@ void Supervisor::on_signal(int sig) {
         if (sig == SIGTERM || sig == SIGINT) begin_shutdown(0);
         return;
     }
-    int to = config_.rewrite.apply(sig);
     bool stop_self = false;
     if (is_job_control_stop(sig)) {
         auto plan = job_control::plan(config_.row->job_control, sig, to, config_.rewrite.has_rule(sig),
@@ -148,7 +153,7 @@ void Supervisor::deliver(int sig) {
     bool sent = child_ > 0 && ::kill(target(), sig) == 0;
     if (log::enabled(log::Level::debug)) {
         Text t;
-        t << (sent ? "forwarded " : "could not forward ") << signal_name(sig) << " to " << target() << (sent ? "" : ": child gone");
+        t << (sent ? "forwarded " : "could not forward ") << Signal{sig} << " to " << target() << (sent ? "" : ": child gone");
         log::line(log::Level::debug, t);
     }
     if (!sent) return;
@@ -239,7 +244,7 @@ void Supervisor::describe_ending(int status) {
     ending_ << "exited with status " << last_code_;
     if (restarts_ > 0) ending_ << " after " << restarts_ << (restarts_ == 1 ? " restart" : " restarts");
     if (!WIFSIGNALED(status)) return;
-    ending_ << ": killed by " << signal_name(WTERMSIG(status));
+    ending_ << ": killed by " << Signal{WTERMSIG(status)};
     Text oom;
     if (WTERMSIG(status) != SIGKILL || !oom::explain_sigkill(oom)) return;
     ending_ << " (" << oom.view() << ')';
@@ -377,9 +382,9 @@ std::optional<int> Supervisor::exit_code() const {
 
 // --- Several processes: start-up scripts, services, shutdown scripts. ---
 
-// Signals while there are stages: true when handled here, false for the usual
-// forwarding to the main command.
-bool Supervisor::multi_signal(int sig) {
+// Signals while there are stages (`to`: after --rewrite): true when handled here,
+// false for the usual forwarding to the main command.
+bool Supervisor::multi_signal(int sig, int to) {
     bool stop = sig == SIGTERM || sig == SIGINT;
     if (stage_ == Stage::startup) {
         if (stop && child_) {
@@ -387,7 +392,7 @@ bool Supervisor::multi_signal(int sig) {
             terminated_ = true;
             abort_signal_ = sig;
             deliver(SIGTERM);
-        } else if (int to = config_.rewrite.apply(sig); to && child_) {
+        } else if (to && child_) {
             deliver(to);  // (rewritten to 0: dropped, as for the main command)
         }
         return true;
@@ -401,7 +406,7 @@ bool Supervisor::multi_signal(int sig) {
     // No main command: initd runs the services until it is told to stop; any other
     // signal goes to every running service.
     if (stop) begin_shutdown(0);
-    else if (int to = config_.rewrite.apply(sig); to && services_) services_->table().signal_running(to);
+    else if (to && services_) services_->table().signal_running(to);
     return true;
 }
 
@@ -468,7 +473,7 @@ void Supervisor::advance() {
     case Stage::pre_shutdown:
         stage_ = Stage::stopping;
         if (services_) {
-            services_->table().stop_services();
+            services_->table().stop_all(services::Which::run);
             timers_[services_stop].arm_in(config_.service_stop_ms ? config_.service_stop_ms : config_.grace_ms);
         }
         services_progress();
@@ -491,7 +496,7 @@ void Supervisor::services_progress() {
         if (!table.services_down()) return;
         if (!loggers_stopping_) {
             loggers_stopping_ = true;
-            table.stop_loggers();
+            table.stop_all(services::Which::log);
         }
         if (!table.all_down()) return;
     }

@@ -53,10 +53,7 @@ void ServiceDirectory::open(const char* path, const ChildSetup& base, bool prefi
     table_.bind(*this);
     prefix_ = prefix;
     std::memset(files_, -1, sizeof files_);
-    base_ = base;
-    base_.background = true;
-    base_.new_session = false;
-    base_.user = nullptr;
+    base_ = &base;
     inotify_ = -1;
     dir_ = ::open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dir_ < 0) {
@@ -149,7 +146,7 @@ void ServiceDirectory::add(const char* name) {
     }
     files_[slot] = f;
     at_line_start_[slot] = true;
-    table_.refresh(slot);  // the table published before the files were in place
+    table_.refresh(slot);  // its first state, now that the files are in place
     read_commands(slot, Which::run);
     read_commands(slot, Which::log);
 }
@@ -221,7 +218,10 @@ pid_t ServiceDirectory::start(int service, Which which, const int* finish_args) 
         argv[1] = const_cast<char*>(args.c_str());
         argv[2] = argv[1] + std::strlen(argv[1]) + 1;
     }
-    ChildSetup setup = base_;
+    ChildSetup setup = *base_;
+    setup.background = true;
+    setup.new_session = false;
+    setup.user = nullptr;
     setup.command = argv;
     setup.directory_fd = place(service, which).dir;
     if (which == Which::run) {

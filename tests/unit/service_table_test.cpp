@@ -73,6 +73,17 @@ TEST_CASE("services start in table order, each logger before its service", "[ser
     CHECK(f.ops.published.back().pid == 102);
 }
 
+TEST_CASE("a new service is published by refresh, once its files are in place", "[services]") {
+    Fixture f;
+    f.table.add("a", true, false, false, false, true);
+    CHECK(f.ops.published.empty());
+    f.table.refresh(0);
+    REQUIRE(f.ops.published.size() == 2);  // run, then its logger
+    CHECK_FALSE(f.ops.published[0].want_up);
+    CHECK(f.ops.published[1].want_up);
+    CHECK(f.ops.published[1].state == runit::State::down);
+}
+
 TEST_CASE("a service that exits is started again, no sooner than a second after its last start", "[services]") {
     Fixture f;
     f.table.add("a", false, false, false, true, false);
@@ -176,7 +187,7 @@ TEST_CASE("shutdown: services first, loggers after them, SIGKILL for what stays"
     f.table.add("a", true, false, false, true, true);  // log 100, run 101
     f.table.add("b", false, false, false, true, false);  // run 102
     f.table.start_wanted();
-    f.table.stop_services();
+    f.table.stop_all(Which::run);
     CHECK(f.ops.signals == std::vector<std::pair<pid_t, int>>{{101, SIGTERM}, {101, SIGCONT}, {102, SIGTERM}, {102, SIGCONT}});
     CHECK_FALSE(f.table.services_down());
     f.table.on_exit(101, killed(SIGTERM));
@@ -186,7 +197,7 @@ TEST_CASE("shutdown: services first, loggers after them, SIGKILL for what stays"
     f.table.on_exit(102, killed(SIGKILL));
     CHECK(f.table.services_down());
     CHECK_FALSE(f.table.all_down());
-    f.table.stop_loggers();
+    f.table.stop_all(Which::log);
     f.table.on_exit(100, exited(0));
     CHECK(f.table.all_down());
     CHECK(f.ops.started.size() == 3);  // nothing restarted
