@@ -33,14 +33,16 @@ void GzipWriter::begin(Sink sink, void* ctx) {
     ctx_ = ctx;
     failed_ = false;
     crc_ = ~0u;
-    size_ = bits_ = 0;
-    bit_count_ = out_used_ = pos_ = end_ = 0;
+    size_ = pos_ = end_ = 0;
+    // The first three bits, set rather than put: a block of fixed codes (01), not the
+    // last (0), as the end is not known yet.
+    bits_ = 2;
+    bit_count_ = 3;
     static_assert(kHashBits == 14);  // hash() above
     std::memset(chain_ + kWindow, 0, sizeof chain_ - kWindow * sizeof chain_[0]);
     // No name, no time (the archive's own name and time say it), Unix.
     std::memcpy(out_, "\x1f\x8b\x08\0\0\0\0\0\0\x03", 10);
     out_used_ = 10;
-    put(2, 3);  // a block of fixed codes, not the last: the end is not known yet
 }
 
 void GzipWriter::put(unsigned bits, unsigned count) {
@@ -159,9 +161,9 @@ bool GzipWriter::write(const unsigned char* data, std::size_t n) {
 
 bool GzipWriter::finish() {
     compress(end_);
-    put_symbol(256);  // end of the block
-    put(3, 3);        // an empty last block, then its end
-    put_symbol(256);
+    // The block's end (symbol 256: seven 0 bits), an empty last block of fixed codes
+    // (bits 1, 01), its end: one call, as put_symbol(256) is put(0, 7).
+    put(3 << 7, 17);
     put(0, (8 - bit_count_) & 7);
     for (std::uint32_t word : {~crc_, size_}) put(word, 32);  // whole: no bits are pending
     drain();

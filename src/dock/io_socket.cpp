@@ -1,4 +1,5 @@
 #include "initd/io_socket.hpp"
+#include "initd/duration.hpp"
 #include "initd/web_hook.hpp"
 
 #include <cerrno>
@@ -31,11 +32,9 @@ bool parse_url(std::string_view url, Url& out, Text& why) {
     std::string_view scheme(url.data(), sep), rest(url.data() + sep + 3, url.size() - sep - 3);
     why << "--io " << url << ": ";
     // Kind's order after `standard`, then the refused ones.
-    const char* name = "file\0tcp\0unix\0tls\0ssl";
-    int i = 0;
-    for (; i < 5 && scheme != name; ++i) name += std::strlen(name) + 1;
-    if (i > 2) {
-        why << (i < 5 ? "TLS is not supported: a TLS proxy can take tcp://" : "unknown scheme (file://, tcp:// or unix://)");
+    int i = word_index(scheme, "file\0tcp\0unix\0tls\0ssl\0");
+    if (i < 0 || i > 2) {
+        why << (i > 2 ? "TLS is not supported: a TLS proxy can take tcp://" : "unknown scheme (file://, tcp:// or unix://)");
         return false;
     }
     out.kind = static_cast<Kind>(i + 1);

@@ -84,19 +84,18 @@ void utc_stamp(std::int64_t unix_seconds, char out[14]) {
 
 bool rotate_log(const char* path, int log_fd, std::int64_t unix_seconds, GzipWriter& gz, Text& why) {
     why.clear();
-    const char *base = path, *slash = nullptr;  // strrchr, without linking it for this alone
-    for (const char* p = path; *p; ++p)
-        if (*p == '/') slash = p, base = p + 1;
-    std::size_t n = std::strlen(base);
+    std::size_t n = std::strlen(path), dir_length = n;  // path's directory, with its last '/'
+    while (dir_length && path[dir_length - 1] != '/') --dir_length;
+    const char* base = path + dir_length;
+    n -= dir_length;
     // The log is read by its name: the writer's descriptor may be write-only. It must
     // still be the writer's file, or emptying it would lose what was not archived.
     // Opened first: it also proves that the path fits in PATH_MAX, and so in `name`.
     Fds fd{-1, ::open(path, O_RDONLY | O_CLOEXEC)};
     if (fd.in < 0) return failed(why, path, "open", path);
     char name[PATH_MAX + 20];  // P's directory, then the archive's name in it
-    std::size_t dir_length = slash && slash != path ? static_cast<std::size_t>(slash - path) : 1;
-    std::memcpy(name, slash ? path : ".", dir_length);
-    name[dir_length] = '\0';
+    std::memcpy(name, dir_length ? path : "./", dir_length ? dir_length : 2);  // "dir/" opens as "dir"
+    name[dir_length ? dir_length : 2] = '\0';
     fd.dir = ::open(name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd.dir < 0) return failed(why, path, "open", name);
     struct stat read_side, write_side;

@@ -19,18 +19,18 @@ bool NotifySocket::open(Text& why) {
     address.sun_family = AF_UNIX;
     auto* any = reinterpret_cast<sockaddr*>(&address);
     socklen_t length = sizeof address;
-    const char* failed = "socket";
+    std::size_t name = 0;  // the name's length with its leading '\0': five hex digits
+    const char* failed = "socket";  // the last call made: the one that failed when name stays 0
     fd_ = static_cast<int>(::syscall(SYS_socket, AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
     if (fd_ >= 0) {
         failed = "bind";
         if (::syscall(SYS_bind, fd_, any, sizeof(sa_family_t)) == 0) {  // no name: the kernel picks one
             failed = "getsockname";
-            if (::syscall(SYS_getsockname, fd_, any, &length) == 0) failed = nullptr;
+            if (::syscall(SYS_getsockname, fd_, any, &length) == 0) name = length - offsetof(sockaddr_un, sun_path);
         }
     }
-    std::size_t name = length - offsetof(sockaddr_un, sun_path);  // '\0' and five hex digits
-    if (failed || name < 2 || name > sizeof entry_ - 15) {
-        why << "NOTIFY_SOCKET: " << (failed ? failed : "getsockname") << ": " << std::strerror(errno);
+    if (name < 2 || name > sizeof entry_ - 15) {
+        why << "NOTIFY_SOCKET: " << failed << ": " << std::strerror(errno);
         close();
         return false;
     }

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "initd/duration.hpp"
 #include "initd/io_socket.hpp"
 #include "initd/log.hpp"
 #include "initd/raw_fs.hpp"
@@ -18,17 +19,13 @@ namespace initd {
 namespace relay {
 
 bool make_prefix(std::string_view spec, Prefix& out, Text& why) {
-    // ANSI's order: ESC[31m is red ... ESC[37m white. Each name zero-padded to 8 bytes,
-    // matched as one word against the colour's, zero-padded too (none, or a longer one,
-    // stays 0). (Views, not substr: no range checks.)
-    const char names[] = "red\0\0\0\0\0green\0\0\0yellow\0\0blue\0\0\0\0magenta\0cyan\0\0\0\0white\0\0";
+    // ANSI's order: ESC[31m is red ... ESC[37m white. (Views, not substr: no range checks.)
     std::size_t colon = spec.rfind(':'), first = spec.find(':'), from = colon + 1;  // 0 without a ':'
-    std::uint64_t colour = 0;
-    if (colon != std::string_view::npos && spec.size() - from < 8)
-        std::memcpy(&colour, spec.data() + from, spec.size() - from);
-    char code = 0;
-    for (int i = 0; i < 7; ++i)
-        if (std::memcmp(&colour, names + 8 * i, 8) == 0) code = static_cast<char>('1' + i);
+    int colour = colon == std::string_view::npos
+                     ? -1
+                     : word_index({spec.data() + from, spec.size() - from},
+                                  "red\0green\0yellow\0blue\0magenta\0cyan\0white\0");
+    char code = colour < 0 ? 0 : static_cast<char>('1' + colour);
     char start[] = "\x1b[3X;1m";
     start[3] = code;
     out.clear();

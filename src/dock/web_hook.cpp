@@ -42,15 +42,14 @@ bool parse_address(std::string_view s, int family, unsigned char* out) {
         }
         return i == s.size();
     }
-    std::memset(out, 0, 16);
-    unsigned groups[8];
-    int count = 0, gap = -1;
+    int count = 0, gap = -1;  // groups read; the group before which "::" stands
     if (s.starts_with("::")) gap = 0, i = 2;
     while (i < s.size()) {
         unsigned value = 0, digits = 0;
         for (int d; i < s.size() && (d = hex_digit(s[i])) >= 0 && digits < 5; ++i, ++digits) value = value * 16 + d;
         if (digits == 0 || digits > 4 || count == 8) return false;
-        groups[count++] = value;
+        out[2 * count] = static_cast<unsigned char>(value >> 8);
+        out[2 * count++ + 1] = static_cast<unsigned char>(value);
         if (i == s.size()) break;
         if (s[i++] != ':' || i == s.size()) return false;
         if (s[i] == ':') {
@@ -60,10 +59,10 @@ bool parse_address(std::string_view s, int family, unsigned char* out) {
         }
     }
     if (gap < 0 ? count != 8 : count > 7) return false;
-    for (int k = 0; k < count; ++k) {  // the groups after the gap go to the end
-        int at = gap < 0 || k < gap ? k : 8 - count + k;
-        out[2 * at] = static_cast<unsigned char>(groups[k] >> 8);
-        out[2 * at + 1] = static_cast<unsigned char>(groups[k]);
+    if (gap >= 0) {  // the groups after the gap go to the end, zeros before them
+        std::size_t after = 2 * static_cast<std::size_t>(count - gap);
+        std::memmove(out + 16 - after, out + 2 * gap, after);
+        std::memset(out + 2 * gap, 0, 16 - 2 * static_cast<std::size_t>(count));
     }
     return true;
 }
