@@ -7,6 +7,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "initd/log.hpp"
 #include "initd/raw_fs.hpp"
 
 namespace initd {
@@ -30,7 +31,7 @@ bool NotifySocket::open(Text& why) {
     }
     std::size_t name = length - offsetof(sockaddr_un, sun_path);  // '\0' and five hex digits
     if (failed || name < 2 || name > sizeof entry_ - 15) {
-        why << "NOTIFY_SOCKET: " << (failed ? failed : "getsockname") << ": " << std::strerror(errno);
+        why << "NOTIFY_SOCKET: " << (failed ? failed : "getsockname") << ": " << log::errno_text(errno);
         close();
         return false;
     }
