@@ -3,14 +3,14 @@
 #pragma once
 
 #include <cstdint>
-#include <ctime>
 #include <span>
+
+#include "initd/clock.hpp"
 
 namespace initd {
 
 inline std::int64_t now_ms() {
-    timespec ts{};
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    timespec ts = clock_read(CLOCK_MONOTONIC);
     return static_cast<std::int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
 }
 
@@ -31,6 +31,13 @@ public:
 private:
     std::int64_t at_ = -1;
 };
+
+// Whether any of `deadlines` is armed (before reading the clock for them).
+inline bool any_armed(std::span<const Deadline> deadlines) {
+    for (const Deadline& d : deadlines)
+        if (d.armed()) return true;
+    return false;
+}
 
 // The wait before the earliest armed deadline in `deadlines` (0 if one is due), or -1
 // (wait for ever) when none is armed. Rounded up, so a wake-up never comes early.

@@ -17,7 +17,11 @@ void line(Level level, const Text& text);
 // line (or already cut by its own capacity) is cut instead, and ends in "...".
 void format(const Text& text, Text& out);
 
-// Writes "initd: <call>: <strerror(err)>\n" at error level.
+// libc's words for the errnos initd meets ("No such file or directory"), "errno N" for
+// the rare rest (valid until the next call).
+const char* errno_text(int err);
+
+// Writes "initd: <call>: <errno_text(err)>\n" at error level.
 void failure(const char* call, int err);
 
 // Writes raw text to a descriptor (help, version); returns false if it could not.

@@ -12,7 +12,7 @@
 namespace initd::runit {
 
 // runit's words for an errno ("file does not exist"), which sv and chpst print where
-// libc would say "No such file or directory"; strerror for the rarer ones.
+// libc would say "No such file or directory"; log::errno_text for the rarer ones.
 const char* error_text(int err);
 
 // `line` on stderr, then exit 100: sv's and chpst's usage.

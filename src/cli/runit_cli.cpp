@@ -35,7 +35,7 @@ const char* error_text(int err) {
         if (e == err) return word;
         word += std::strlen(word) + 1;
     }
-    return std::strerror(err);
+    return log::errno_text(err);
 }
 
 void usage(const char* line) {

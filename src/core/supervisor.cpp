@@ -76,14 +76,17 @@ bool Supervisor::spawn() {
     pid_t pid = spawned.pid;
     child_ = pid;
     child_group_ = pid;  // spawn_child makes it a group (or session) leader
-    started_at_ = now_ms();
+    // Read only for the back-off: the plain path reads no clock (a system call each).
+    if (config_.restart != RestartPolicy::no) started_at_ = now_ms();
     terminating_ = false;
     if (dock_) dock_->started();
     return true;
 }
 
 long long Supervisor::timeout_ms() const {
-    std::int64_t now = now_ms();
+    // The clock is read only when something may be due: the plain path waits without it.
+    bool timed = any_armed(timers_) || any_armed(delayed_) || dock_;
+    std::int64_t now = timed ? now_ms() : 0;
     long long wait = sooner(timeout_until_next(timers_, now), timeout_until_next(delayed_, now));
     if (phase_ == Phase::shutdown && pid1_ && !killing_) wait = sooner(wait, kStrangerPollMs);
     if (services_) wait = sooner(wait, services_->table().timeout_ms());
@@ -298,7 +301,7 @@ void Supervisor::final_shutdown(int exit_code) {
 void Supervisor::kill_remaining() {
     int err = processes::signal_all_remaining(SIGKILL, pid1_, child_group_);
     if (err == 0 || phase_ == Phase::done) return;
-    log::line(log::Level::error, Text() << "cannot SIGKILL what remains (kill: " << std::strerror(err)
+    log::line(log::Level::error, Text() << "cannot SIGKILL what remains (kill: " << log::errno_text(err)
                                         << "); exiting without waiting for it");
     phase_ = Phase::done;
 }
@@ -362,7 +365,7 @@ void Supervisor::on_wait_failed(int err) {
     // kFallbackPollMs, so the child's exit and every deadline still end initd in time.
     if (!wait_failed_) {
         static_assert(kFallbackPollMs == 100, "the line below says 100 ms");
-        log::line(log::Level::error, Text() << "rt_sigtimedwait: " << std::strerror(err)
+        log::line(log::Level::error, Text() << "rt_sigtimedwait: " << log::errno_text(err)
                                             << "; signals wait until it works again, children are checked every 100 ms");
         wait_failed_ = true;
     }

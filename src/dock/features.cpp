@@ -1,10 +1,10 @@
 #include "initd/dock.hpp"
 
 #include <csignal>
-#include <ctime>
 #include <new>
 #include <unistd.h>
 
+#include "initd/clock.hpp"
 #include "initd/deadlines.hpp"
 #include "initd/gzip.hpp"
 #include "initd/large_bss.hpp"
@@ -68,9 +68,7 @@ void running() {
 // one address would have the compiler copy every GzipWriter function for it, larger.
 bool rotate_now(void* gzip) {
     Text why;
-    timespec ts{};
-    clock_gettime(CLOCK_REALTIME, &ts);
-    bool rotated = rotate_log(parts().relay.file_path(), parts().relay.target_fd(), ts.tv_sec,
+    bool rotated = rotate_log(parts().relay.file_path(), parts().relay.target_fd(), clock_read(CLOCK_REALTIME).tv_sec,
                               *static_cast<GzipWriter*>(gzip), why);
     if (!why.empty()) log::line(rotated ? log::Level::warning : log::Level::error, why);
     return rotated;

@@ -15,6 +15,8 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "initd/log.hpp"
+
 #ifndef TIOCGPTPEER
 #define TIOCGPTPEER _IO('T', 0x41)
 #endif
@@ -93,7 +95,7 @@ int dial(const Url& url, Text& why) {
         why.clear();
         return fd;
     }
-    why << (errno == EINPROGRESS ? "no connection within 5 s" : std::strerror(errno));
+    why << (errno == EINPROGRESS ? "no connection within 5 s" : log::errno_text(errno));
     if (fd >= 0) close(fd);
     return -1;
 }
@@ -110,7 +112,7 @@ bool open_terminal(int& master, int& slave, Text& why) {
         mode.c_lflag &= ~tcflag_t(ECHO);  // dock's: what the peer types is not sent back to it
         if (ioctl(slave, TCSETS, &mode) == 0) return true;
     }
-    why << "--io: pseudo-terminal: " << std::strerror(errno);
+    why << "--io: pseudo-terminal: " << log::errno_text(errno);
     close(master);
     close(slave);
     return false;

@@ -15,7 +15,7 @@ namespace initd {
 namespace {
 
 bool failed(Text& why, const char* path, const char* call, const char* object) {
-    why << "log rotation of " << path << ": " << call << ' ' << object << ": " << std::strerror(errno);
+    why << "log rotation of " << path << ": " << call << ' ' << object << ": " << log::errno_text(errno);
     return false;
 }
 

@@ -54,7 +54,7 @@ bool filed(std::string_view name) { return !personal(name) && fits_a_file(name);
 
 // "PATH[/NAME]: PROBLEM", errno's words by default.
 bool failed(Text& why, const char* path, std::string_view name = {}, const char* problem = nullptr) {
-    if (!problem) problem = std::strerror(errno);
+    if (!problem) problem = log::errno_text(errno);
     why << path;
     if (!name.empty()) why << '/' << name;
     why << ": " << problem;
@@ -308,7 +308,7 @@ const char* Environment::take_file(std::string_view name, int fd) {
         ssize_t n = ::read(fd, value + length, room - length);
         if (n < 0 && errno == EINTR) continue;
         // A link to a directory is no variable, as a subdirectory is not.
-        if (n < 0) return errno == EISDIR ? nullptr : std::strerror(errno);
+        if (n < 0) return errno == EISDIR ? nullptr : log::errno_text(errno);
         if (n == 0) break;
         length += static_cast<std::size_t>(n);
         if (length == room) return kFull;

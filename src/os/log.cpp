@@ -10,6 +10,50 @@
 namespace initd::log {
 namespace {
 int verbosity = 0;
+
+// The errnos initd's system calls give in practice (files, exec, fork, sockets, limits),
+// in libc's words; one string with NULs between, in the same order. musl's strerror
+// holds all 130-odd texts: 2 KB of a binary whose every KB counts. The rest are numbered.
+constexpr unsigned char kErrnos[] = {
+    EPERM, ENOENT, ESRCH, EINTR, EIO, ENXIO, E2BIG, ENOEXEC, EBADF, ECHILD, EAGAIN,
+    ENOMEM, EACCES, EFAULT, EBUSY, EEXIST, EXDEV, ENODEV, ENOTDIR, EISDIR, EINVAL, ENFILE,
+    EMFILE, ENOTTY, ETXTBSY, EFBIG, ENOSPC, ESPIPE, EROFS, EMLINK, EPIPE, ERANGE,
+    ENAMETOOLONG, ENOSYS, ENOTEMPTY, ELOOP, ENOTSOCK, EOPNOTSUPP, EAFNOSUPPORT,
+    EADDRINUSE, EADDRNOTAVAIL, ENETUNREACH, ECONNRESET, ENOBUFS, ENOTCONN, ETIMEDOUT,
+    ECONNREFUSED, EHOSTUNREACH, EINPROGRESS, EDQUOT};
+constexpr char kTexts[] =
+    "Operation not permitted\0No such file or directory\0No such process\0"
+    "Interrupted system call\0Input/output error\0No such device or address\0"
+    "Argument list too long\0Exec format error\0Bad file descriptor\0No child processes\0"
+    "Resource temporarily unavailable\0Out of memory\0Permission denied\0Bad address\0"
+    "Device or resource busy\0File exists\0Cross-device link\0No such device\0"
+    "Not a directory\0Is a directory\0Invalid argument\0Too many open files in system\0"
+    "Too many open files\0Not a tty\0Text file busy\0File too large\0"
+    "No space left on device\0Invalid seek\0Read-only file system\0Too many links\0"
+    "Broken pipe\0Result not representable\0Filename too long\0Function not implemented\0"
+    "Directory not empty\0Symbolic link loop\0Not a socket\0Not supported\0"
+    "Address family not supported by protocol\0Address in use\0Address not available\0"
+    "Network unreachable\0Connection reset by peer\0No buffer space available\0"
+    "Socket not connected\0Operation timed out\0Connection refused\0Host is unreachable\0"
+    "Operation in progress\0Quota exceeded";
+constexpr std::size_t count_texts() {
+    std::size_t n = 1;
+    for (char c : kTexts) n += c == '\0';
+    return n - 1;  // the string's own terminator
+}
+static_assert(count_texts() == sizeof(kErrnos), "one text per errno");
+}  // namespace
+
+const char* errno_text(int err) {
+    const char* text = kTexts;
+    for (unsigned char e : kErrnos) {
+        if (e == err) return text;
+        text += std::strlen(text) + 1;
+    }
+    static Text number;  // "errno 123": each text is used at once, one at a time
+    number.clear();
+    number << "errno " << err;
+    return number.c_str();
 }
 
 void set_verbosity(int level) { verbosity = level; }
@@ -56,7 +100,7 @@ void line(Level level, const Text& text) {
 
 void failure(const char* call, int err) {
     Text t;
-    t << call << ": " << std::strerror(err);
+    t << call << ": " << errno_text(err);
     line(Level::error, t);
 }
 

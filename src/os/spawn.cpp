@@ -219,7 +219,7 @@ void log_spawn(const ChildSetup& setup, const SpawnResult& result) {
         return;
     }
     Text t;
-    t << "cannot execute '" << setup.command[0] << "': " << std::strerror(result.failed_errno);
+    t << "cannot execute '" << setup.command[0] << "': " << log::errno_text(result.failed_errno);
     log::line(log::Level::error, t);
 }
 

@@ -88,7 +88,7 @@ bool WebHook::open_request() {
     NetInterface interfaces[kMaxNetInterfaces];
     int count = list_net_interfaces(interfaces);
     if (count < 0) {  // dock sends null then
-        log::line(log::Level::warning, Text() << "web hook: network interfaces: " << std::strerror(errno));
+        log::line(log::Level::warning, Text() << "web hook: network interfaces: " << log::errno_text(errno));
         count = 0;
     }
     length_ = format_hook_request(queue_[0], {interfaces, static_cast<std::size_t>(count)}, target_, buffer_);
@@ -116,7 +116,7 @@ void WebHook::finish(int err) {
     while (line < done_ && buffer_[line] != '\r') ++line;
     Text t;
     t << "web hook: '" << queue_[0];
-    if (err) t << "' failed: " << std::strerror(err);
+    if (err) t << "' failed: " << log::errno_text(err);
     else t << "' sent: " << std::string_view(buffer_, line);
     log::line(err ? log::Level::warning : log::Level::debug, t);
     std::memmove(queue_, queue_ + 1, sizeof queue_ - sizeof queue_[0]);

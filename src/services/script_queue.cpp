@@ -34,7 +34,7 @@ const char* ScriptQueue::next() {
                 continue;
             }
             if (!list_sorted(AT_FDCWD, path, names_)) {
-                if (errno != ENOENT) log::line(log::Level::warning, Text() << path << ": " << std::strerror(errno));
+                if (errno != ENOENT) log::line(log::Level::warning, Text() << path << ": " << log::errno_text(errno));
                 ++path_;
                 continue;
             }

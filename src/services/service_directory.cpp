@@ -3,9 +3,9 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
-#include <ctime>
 #include <sys/inotify.h>
 
+#include "initd/clock.hpp"
 #include "initd/deadlines.hpp"
 #include "initd/dir_list.hpp"
 #include "initd/large_bss.hpp"
@@ -43,7 +43,7 @@ void write_file(int dir, const char* name, std::string_view data) {
 void say(const char* service, const char* what, int err) {
     Text t;
     t << "service " << service << ": " << what;
-    if (err) t << ": " << std::strerror(err);
+    if (err) t << ": " << log::errno_text(err);
     log::line(log::Level::error, t);
 }
 
@@ -245,8 +245,7 @@ void ServiceDirectory::signal(pid_t pid, int sig) { ::kill(pid, sig); }
 std::int64_t ServiceDirectory::now_ms() { return initd::now_ms(); }
 
 void ServiceDirectory::wall_now(std::int64_t& sec, std::uint32_t& nsec) {
-    timespec ts{};
-    clock_gettime(CLOCK_REALTIME, &ts);
+    timespec ts = clock_read(CLOCK_REALTIME);
     sec = ts.tv_sec;
     nsec = static_cast<std::uint32_t>(ts.tv_nsec);
 }

@@ -31,7 +31,7 @@ int setuser(int argc, char** argv, char** envp) {
     if (!*p || std::strchr(name, ':') || !resolve_user(name, user, vars)) {
         line << "user " << name << " not found\n";
     } else if (const char* call = become_user(user)) {
-        line << call << ": " << std::strerror(errno) << '\n';
+        line << call << ": " << log::errno_text(errno) << '\n';
     } else {
         runit::Env env(envp);
         // UID first in the buffer: a name too long for it cuts only itself.
@@ -42,7 +42,7 @@ int setuser(int argc, char** argv, char** envp) {
         env.put(uid_var);
         int err = exec_search(argv[2], argv + 2, env.entries, env.entries);
         // Python's words for the OSError that os.execvp raised.
-        line << "cannot execute " << argv[2] << ": [Errno " << err << "] " << std::strerror(err) << '\n';
+        line << "cannot execute " << argv[2] << ": [Errno " << err << "] " << log::errno_text(err) << '\n';
     }
     log::write_all(2, line.view());
     return 1;

@@ -5,10 +5,10 @@
 // exit codes are those of Debian's sv; see README "sv and chpst" for what differs.
 #include <cerrno>
 #include <cstring>
-#include <ctime>
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "initd/clock.hpp"
 #include "initd/log.hpp"
 #include "initd/runit_cli.hpp"
 #include "initd/sigmask.hpp"
@@ -34,8 +34,7 @@ struct Run {
 int open_at(int dir, const char* path, int flags) { return openat(dir, path, flags | O_CLOEXEC); }
 
 long long clock_ms() {
-    timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
+    timespec ts = clock_read(CLOCK_REALTIME);
     return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 

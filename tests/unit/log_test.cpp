@@ -1,6 +1,7 @@
 // log: every line is "initd: <text>\n", however long the text.
 #include <catch2/catch.hpp>
 
+#include <cerrno>
 #include <fcntl.h>
 #include <string>
 #include <unistd.h>
@@ -65,4 +66,16 @@ TEST_CASE("log::format: short texts as they are, long ones cut with a marker", "
         t << std::string(kRoom - 4, 'a') << "é" << std::string(10, 'b');
         CHECK(formatted(t) == "initd: " + std::string(kRoom - 4, 'a') + "...\n");
     }
+}
+
+TEST_CASE("errno_text: libc's words for the errnos initd meets, a number for the rest", "[log]") {
+    CHECK(std::string(initd::log::errno_text(EPERM)) == "Operation not permitted");
+    CHECK(std::string(initd::log::errno_text(ENOENT)) == "No such file or directory");
+    CHECK(std::string(initd::log::errno_text(ENOEXEC)) == "Exec format error");
+    CHECK(std::string(initd::log::errno_text(EAGAIN)) == "Resource temporarily unavailable");
+    CHECK(std::string(initd::log::errno_text(EACCES)) == "Permission denied");
+    CHECK(std::string(initd::log::errno_text(ECONNREFUSED)) == "Connection refused");
+    CHECK(std::string(initd::log::errno_text(EDQUOT)) == "Quota exceeded");  // the last: order kept
+    CHECK(std::string(initd::log::errno_text(EHWPOISON)) == "errno " + std::to_string(EHWPOISON));
+    CHECK(std::string(initd::log::errno_text(0)) == "errno 0");
 }

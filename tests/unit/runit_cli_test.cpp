@@ -53,7 +53,7 @@ TEST_CASE("runit getopt: bundles, attached and separate values, -- and the first
     CHECK(why == "option requires an argument -- w\n");
 }
 
-TEST_CASE("runit error words: runit's for the common errnos, strerror for the rest", "[runit]") {
+TEST_CASE("runit error words: runit's for the common errnos, libc.s words (log::errno_text) for the rest", "[runit]") {
     CHECK(std::string(error_text(ENOENT)) == "file does not exist");
     CHECK(std::string(error_text(ENXIO)) == "device not configured");
     CHECK(std::string(error_text(EACCES)) == "access denied");
