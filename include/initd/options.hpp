@@ -3,6 +3,7 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 
 #include "initd/names.hpp"
@@ -39,6 +40,10 @@ struct Config {
     static constexpr int kMaxScriptDirs = 4;
     const char* services = nullptr;                      // --services DIR
     std::array<const char*, kMaxScriptDirs> startup{};   // --startup DIR, repeatable
+    // INITD_STARTUP's paths, each copied here to end it (the environment keeps its commas).
+    static constexpr std::size_t kStartupListBytes = 256;
+    char startup_list[kStartupListBytes]{};
+    std::size_t startup_list_used = 0;
     const char* pre_shutdown = nullptr;
     const char* post_shutdown = nullptr;
     bool has_scripts() const {

@@ -2,6 +2,7 @@
 
 #include <csignal>
 #include <cstddef>
+#include <cstring>
 #include <optional>
 #include <string_view>
 
@@ -255,16 +256,30 @@ bool apply_value(Opt id, std::string_view value, Config& config, Text& error, co
         if (!number || *number > 255) break;
         member<bool>(config, target.offset + *number) = true;
         return true;
-    case Kind::startup:
+    case Kind::startup: {
         if (value.empty()) break;
+        const char* path = value.data();
+        if (path[value.size()] != '\0') {  // one of INITD_STARTUP's list: a comma ends it
+            std::size_t& used = config.startup_list_used;
+            if (value.size() >= Config::kStartupListBytes - used) {
+                describe(error, source);
+                error << ": the paths are more than " << Config::kStartupListBytes - 1 << " bytes in all";
+                return false;
+            }
+            char* copy = config.startup_list + used;
+            std::memcpy(copy, path, value.size());  // the terminator: the buffer's zeros
+            used += value.size() + 1;
+            path = copy;
+        }
         for (const char*& slot : config.startup)
             if (!slot) {
-                slot = value.data();
+                slot = path;
                 return true;
             }
         describe(error, source);
         error << ": more than " << Config::kMaxScriptDirs << " start-up paths";
         return false;
+    }
     case Kind::restart:
         if (int policy = word_index(value, "no\0on-failure\0always\0"); policy >= 0) {
             config.restart = static_cast<RestartPolicy>(policy);  // the words in the enum's order

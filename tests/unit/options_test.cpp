@@ -1014,7 +1014,20 @@ TEST_CASE("several processes: --services, --startup (repeatable), shutdown scrip
         Parse p({"initd"}, {"INITD_SERVICES=/s", "INITD_STARTUP=/a,/b"});
         REQUIRE(p.action() == Action::run);
         CHECK(std::string(p.config.services) == "/s");
+        CHECK(std::string(p.config.startup[0]) == "/a");  // each path alone, not "/a,/b"
         CHECK(std::string(p.config.startup[1]) == "/b");
+        CHECK(p.config.startup[2] == nullptr);
+    }
+    SECTION("INITD_STARTUP's paths beside --startup's, and past their room a clear error") {
+        Parse p({"initd", "--startup", "/x", "--", "app"}, {"INITD_STARTUP=/a,,/b/c"});
+        REQUIRE(p.action() == Action::run);
+        CHECK(std::string(p.config.startup[0]) == "/a");
+        CHECK(std::string(p.config.startup[1]) == "/b/c");
+        CHECK(std::string(p.config.startup[2]) == "/x");
+        std::string many = "INITD_STARTUP=/" + std::string(300, 'a') + ",/b";
+        Parse full({"initd", "app"}, {many.c_str()});
+        CHECK(full.action() == Action::bad_value);
+        CHECK_THAT(full.error(), Catch::Contains("INITD_STARTUP") && Catch::Contains("bytes"));
     }
     SECTION("at most four start-up paths") {
         Parse p({"initd", "--startup", "1", "--startup", "2", "--startup", "3", "--startup", "4", "--startup", "5", "x"});
