@@ -4,6 +4,7 @@
 
 #include <array>
 #include <optional>
+#include <span>
 #include <sys/types.h>
 
 #include "initd/deadlines.hpp"
@@ -98,8 +99,13 @@ private:
 
     Text ending_;                  // see ending()
 
-    std::array<Deadline, timer_count> timers_{};
-    std::array<Deadline, kSignalMax + 1> delayed_{};  // by signal: when to forward it
+    // The timers, then by signal when to forward it (--delay-signal): one array, so
+    // that the loop's wait looks at one list.
+    std::array<Deadline, timer_count + kSignalMax + 1> deadlines_{};
+    std::span<Deadline> timers() { return std::span(deadlines_).first(timer_count); }
+    std::span<Deadline> delayed() { return std::span(deadlines_).subspan(timer_count); }
+    Deadline& timer(Timer which) { return deadlines_[which]; }
+    Deadline& delayed(int sig) { return deadlines_[timer_count + static_cast<std::size_t>(sig)]; }
 };
 
 }  // namespace initd
