@@ -49,7 +49,7 @@ Waited wait(long long timeout_ms, siginfo_t* info) {
     }
 }
 
-void nap(long long ms) {
+[[gnu::noinline]] void nap(long long ms) {
     timespec ts = from_ms(ms);
     // Interrupted or not, the caller looks at its children and deadlines next.
     // (Raw: musl's nanosleep goes through clock_nanosleep, both for this call only.)
