@@ -33,7 +33,8 @@ int ServiceTable::find(const char* name) const {
     return -1;
 }
 
-Program& ServiceTable::program(int service, Which which) {
+// Out of line: inlined, each of its callers would hold a copy of the row arithmetic.
+[[gnu::noinline]] Program& ServiceTable::program(int service, Which which) {
     Service& s = services_[service];
     return which == Which::run ? s.run : s.log;
 }
