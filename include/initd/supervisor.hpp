@@ -26,7 +26,9 @@ public:
     // startup and shutdown scripts are listed, or null when there are none. (Both are
     // large; the plain `initd -- cmd` path never makes them.)
     // `dock`: dock's features (--io, --web-hook, ...: dock.hpp), or null when none is asked for.
-    Supervisor(const Config& config, const ChildSetup& setup, bool pid1, services::ServiceDirectory* services = nullptr,
+    // (Not inlined, nor are start() and on_signal(): in main, every member would be at a
+    // 4-byte offset in its large frame; here, at a 1-byte offset from `this`.)
+    [[gnu::noinline]] Supervisor(const Config& config, const ChildSetup& setup, bool pid1, services::ServiceDirectory* services = nullptr,
                ScriptQueue* scripts = nullptr, dock::Features* dock = nullptr);
 
     bool start();                    // false: the first fork failed (logged)

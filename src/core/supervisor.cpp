@@ -54,7 +54,7 @@ Supervisor::Supervisor(const Config& config, const ChildSetup& setup, bool pid1,
     : config_(config), setup_(setup), pid1_(pid1), has_command_(config.command && config.command[0]),
       services_(services), scripts_(scripts), dock_(dock) {}
 
-bool Supervisor::start() {
+[[gnu::noinline]] bool Supervisor::start() {
     // Children that died before initd blocked SIGCHLD (adopted while it was starting,
     // or left by the program that exec'd it) sent a signal nobody queued: reap them now.
     reap_all();
@@ -94,7 +94,7 @@ long long Supervisor::timeout_ms() const {
     return wait;
 }
 
-void Supervisor::on_signal(int sig) {
+[[gnu::noinline]] void Supervisor::on_signal(int sig) {
     if (sig == SIGIO && (dock_ || services_)) {
         // A descriptor of initd's is ready (dock's output and hooks; sv's commands and
         // changes to the service directory, not once the services are stopping; their
