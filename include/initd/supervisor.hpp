@@ -4,6 +4,7 @@
 
 #include <array>
 #include <optional>
+#include <span>
 #include <sys/types.h>
 
 #include "initd/deadlines.hpp"
@@ -25,7 +26,9 @@ public:
     // startup and shutdown scripts are listed, or null when there are none. (Both are
     // large; the plain `initd -- cmd` path never makes them.)
     // `dock`: dock's features (--io, --web-hook, ...: dock.hpp), or null when none is asked for.
-    Supervisor(const Config& config, const ChildSetup& setup, bool pid1, services::ServiceDirectory* services = nullptr,
+    // (Not inlined, nor are start() and on_signal(): in main, every member would be at a
+    // 4-byte offset in its large frame; here, at a 1-byte offset from `this`.)
+    [[gnu::noinline]] Supervisor(const Config& config, const ChildSetup& setup, bool pid1, services::ServiceDirectory* services = nullptr,
                ScriptQueue* scripts = nullptr, dock::Features* dock = nullptr);
 
     bool start();                    // false: the first fork failed (logged)
@@ -98,8 +101,13 @@ private:
 
     Text ending_;                  // see ending()
 
-    std::array<Deadline, timer_count> timers_{};
-    std::array<Deadline, kSignalMax + 1> delayed_{};  // by signal: when to forward it
+    // The timers, then by signal when to forward it (--delay-signal): one array, so
+    // that the loop's wait looks at one list.
+    std::array<Deadline, timer_count + kSignalMax + 1> deadlines_{};
+    std::span<Deadline> timers() { return std::span(deadlines_).first(timer_count); }
+    std::span<Deadline> delayed() { return std::span(deadlines_).subspan(timer_count); }
+    Deadline& timer(Timer which) { return deadlines_[which]; }
+    Deadline& delayed(int sig) { return deadlines_[timer_count + static_cast<std::size_t>(sig)]; }
 };
 
 }  // namespace initd

@@ -54,7 +54,7 @@ Supervisor::Supervisor(const Config& config, const ChildSetup& setup, bool pid1,
     : config_(config), setup_(setup), pid1_(pid1), has_command_(config.command && config.command[0]),
       services_(services), scripts_(scripts), dock_(dock) {}
 
-bool Supervisor::start() {
+[[gnu::noinline]] bool Supervisor::start() {
     // Children that died before initd blocked SIGCHLD (adopted while it was starting,
     // or left by the program that exec'd it) sent a signal nobody queued: reap them now.
     reap_all();
@@ -85,16 +85,16 @@ bool Supervisor::spawn() {
 
 long long Supervisor::timeout_ms() const {
     // The clock is read only when something may be due: the plain path waits without it.
-    bool timed = any_armed(timers_) || any_armed(delayed_) || dock_;
+    bool timed = any_armed(deadlines_) || dock_;
     std::int64_t now = timed ? now_ms() : 0;
-    long long wait = sooner(timeout_until_next(timers_, now), timeout_until_next(delayed_, now));
+    long long wait = timeout_until_next(deadlines_, now);
     if (phase_ == Phase::shutdown && pid1_ && !killing_) wait = sooner(wait, kStrangerPollMs);
     if (services_) wait = sooner(wait, services_->table().timeout_ms());
     if (dock_) wait = sooner(wait, dock_->timeout_ms(now));
     return wait;
 }
 
-void Supervisor::on_signal(int sig) {
+[[gnu::noinline]] void Supervisor::on_signal(int sig) {
     if (sig == SIGIO && (dock_ || services_)) {
         // A descriptor of initd's is ready (dock's output and hooks; sv's commands and
         // changes to the service directory, not once the services are stopping; their
@@ -140,7 +140,7 @@ void Supervisor::handle(int sig, int to, bool stop_self) {
         // is no reason to start it again.
         if (is_termination_signal(to)) terminating_ = true;
         // A second copy while one is held does not restart the clock.
-        Deadline& held = delayed_[static_cast<std::size_t>(to)];
+        Deadline& held = delayed(to);
         if (!held.armed()) held.arm_in(config_.delay_ms[static_cast<std::size_t>(to)]);
         return;
     }
@@ -162,8 +162,8 @@ void Supervisor::deliver(int sig) {
     if (!sent) return;
     if (is_termination_signal(sig)) {
         terminating_ = true;
-        if (config_.kill_after_ms > 0 && !timers_[kill_after].armed())
-            timers_[kill_after].arm_in(config_.kill_after_ms);
+        if (config_.kill_after_ms > 0 && !timer(kill_after).armed())
+            timer(kill_after).arm_in(config_.kill_after_ms);
     }
 }
 
@@ -214,8 +214,8 @@ void Supervisor::child_ended(int status) {
     }
     last_code_ = processes::exit_code_of(status);
     if (dock_) dock_->ended();
-    timers_[kill_after].disarm();
-    for (Deadline& d : delayed_) d.disarm();
+    timer(kill_after).disarm();
+    for (Deadline& d : delayed()) d.disarm();
     describe_ending(status);
 
     bool failed = last_code_ != 0;
@@ -227,7 +227,7 @@ void Supervisor::child_ended(int status) {
         return;
     }
     if (backoff_ms_ == 0 || now_ms() - started_at_ >= kHealthyRunMs) backoff_ms_ = kFirstBackoffMs;
-    timers_[restart].arm_in(backoff_ms_);
+    timer(restart).arm_in(backoff_ms_);
     phase_ = Phase::backoff;
     // A restart hides a failure from whoever watches the container: say so at -v.
     Text t;
@@ -260,7 +260,7 @@ void Supervisor::begin_shutdown(int exit_code) {
         // The main command is done (or initd was told to stop): the shutdown scripts and
         // the services' stop come before the usual end.
         stage_ = Stage::pre_shutdown;
-        for (Deadline& d : timers_) d.disarm();
+        for (Deadline& d : timers()) d.disarm();
         run_scripts(&config_.pre_shutdown, 1);
         return;
     }
@@ -271,7 +271,7 @@ void Supervisor::final_shutdown(int exit_code) {
     last_code_ = exit_code;
     if (stage_ != Stage::single) stage_ = Stage::final;
     phase_ = Phase::shutdown;
-    for (Deadline& d : timers_) d.disarm();
+    for (Deadline& d : timers()) d.disarm();
     if (!pid1_ && config_.row->farewell != Farewell::grace) {
         say_farewell();
         phase_ = Phase::done;
@@ -291,7 +291,7 @@ void Supervisor::final_shutdown(int exit_code) {
     if (killing_) kill_remaining();
     else {
         processes::signal_all_remaining(SIGTERM, pid1_, child_group_);
-        timers_[grace].arm_in(config_.grace_ms);
+        timer(grace).arm_in(config_.grace_ms);
     }
     reap_all();
 }
@@ -331,28 +331,28 @@ void Supervisor::check_shutdown_complete(bool no_children) {
 
 void Supervisor::on_deadlines() {
     std::int64_t now = now_ms();
-    if (timers_[grace].expire(now)) {
+    if (timer(grace).expire(now)) {
         killing_ = true;
         warn("grace period over: sending SIGKILL to what remains");
         kill_remaining();
     }
-    if (timers_[kill_after].expire(now) && child_) {
+    if (timer(kill_after).expire(now) && child_) {
         warn("child still alive after --kill-after: SIGKILL");
         ::kill(target(), SIGKILL);
     }
-    if (timers_[services_stop].expire(now)) {
+    if (timer(services_stop).expire(now)) {
         warn("services still running after the stop's grace period: SIGKILL");
         services_->table().kill_all();
     }
     if (services_ && stage_ == Stage::main) services_->table().on_deadlines();
     if (dock_) dock_->on_deadlines(now);
-    if (timers_[restart].expire(now)) {
+    if (timer(restart).expire(now)) {
         ++restarts_;
         phase_ = Phase::running;
         if (!spawn()) begin_shutdown(1);
     }
     for (int sig = 1; sig <= kSignalMax; ++sig)
-        if (delayed_[static_cast<std::size_t>(sig)].expire(now) && child_) deliver(sig);
+        if (delayed(sig).expire(now) && child_) deliver(sig);
     // Children are looked at on every timed wake-up, not only on SIGCHLD: it is one
     // waitpid, it is the shutdown's poll for processes that are not initd's children,
     // and it keeps initd working while waiting for signals fails (on_wait_failed).
@@ -441,7 +441,7 @@ void Supervisor::run_next_script() {
 }
 
 void Supervisor::script_ended(int code) {
-    timers_[kill_after].disarm();
+    timer(kill_after).disarm();
     bool startup = stage_ == Stage::startup;
     if (startup && abort_signal_) {
         final_shutdown(128 + abort_signal_);
@@ -477,7 +477,7 @@ void Supervisor::advance() {
         stage_ = Stage::stopping;
         if (services_) {
             services_->table().stop_all(services::Which::run);
-            timers_[services_stop].arm_in(config_.service_stop_ms ? config_.service_stop_ms : config_.grace_ms);
+            timer(services_stop).arm_in(config_.service_stop_ms ? config_.service_stop_ms : config_.grace_ms);
         }
         services_progress();
         return;
@@ -503,7 +503,7 @@ void Supervisor::services_progress() {
         }
         if (!table.all_down()) return;
     }
-    timers_[services_stop].disarm();
+    timer(services_stop).disarm();
     advance();
 }
 

@@ -11,13 +11,15 @@ namespace {
 // The kernel's sigset is 64 bits on every Linux architecture initd builds for.
 constexpr unsigned long kKernelSigsetBytes = sizeof(std::uint64_t);
 
-std::uint64_t rt_sigprocmask(int how, const std::uint64_t* set) {
+// Out of line: initd's block_all and the child's set() share it.
+[[gnu::noinline]] std::uint64_t set_mask(std::uint64_t mask) {
     std::uint64_t old = 0;
-    syscall(SYS_rt_sigprocmask, how, set, &old, kKernelSigsetBytes);
+    syscall(SYS_rt_sigprocmask, SIG_SETMASK, &mask, &old, kKernelSigsetBytes);
     return old;
 }
 
-int rt_sigtimedwait(SignalSet set, siginfo_t* info, const timespec* timeout) {
+// Out of line too: the loop's wait and discard_pending share it.
+[[gnu::noinline]] int rt_sigtimedwait(SignalSet set, siginfo_t* info, const timespec* timeout) {
     std::uint64_t bits = set.bits();
     return static_cast<int>(syscall(SYS_rt_sigtimedwait, &bits, info, timeout, kKernelSigsetBytes));
 }
@@ -26,15 +28,9 @@ timespec from_ms(long long ms) { return {static_cast<time_t>(ms / 1000), static_
 
 }  // namespace
 
-SignalSet block_all() {
-    std::uint64_t all = SignalSet::all().bits();
-    return SignalSet::from_bits(rt_sigprocmask(SIG_SETMASK, &all));
-}
+SignalSet block_all() { return SignalSet::from_bits(set_mask(SignalSet::all().bits())); }
 
-void set(SignalSet mask) {
-    std::uint64_t bits = mask.bits();
-    rt_sigprocmask(SIG_SETMASK, &bits);
-}
+void set(SignalSet mask) { set_mask(mask.bits()); }
 
 void unblock(SignalSet signals) {
     std::uint64_t bits = signals.bits();
@@ -53,7 +49,7 @@ Waited wait(long long timeout_ms, siginfo_t* info) {
     }
 }
 
-void nap(long long ms) {
+[[gnu::noinline]] void nap(long long ms) {
     timespec ts = from_ms(ms);
     // Interrupted or not, the caller looks at its children and deadlines next.
     // (Raw: musl's nanosleep goes through clock_nanosleep, both for this call only.)

@@ -57,7 +57,9 @@ void restore_signals(const ChildSetup& setup) {
     sigmask::set(setup.inherited_mask);
 }
 
-bool has_name(const char* entry, std::string_view name) {
+// Whether `entry` ("NAME=VALUE") sets the variable `name`. Out of line: the child's
+// environment and the PATH search share it.
+[[gnu::noinline]] bool has_name(const char* entry, std::string_view name) {
     return std::strncmp(entry, name.data(), name.size()) == 0 && entry[name.size()] == '=';
 }
 

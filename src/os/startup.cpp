@@ -33,16 +33,13 @@ std::optional<int> configure(int argc, char** argv, char** envp, Config& config)
     case Action::usage_error:
         // tini and catatonit have no --help; -h is help under every name.
         r.error << "; try '" << config.called_as << (&row == &initd_row() ? " --help'" : " -h'");
-        log::line(log::Level::error, r.error);
-        return row.usage_exit;
+        break;
     case Action::bad_value:
-        log::line(log::Level::error, r.error);
-        return row.usage_exit;
-    case Action::refuse:
-        log::line(log::Level::error, r.error);
-        return 1;
+    case Action::refuse: break;
     }
-    return row.usage_exit;
+    // The errors: their line, then the row's usage exit code (refuse: 1).
+    log::line(log::Level::error, r.error);
+    return r.action == Action::refuse ? 1 : row.usage_exit;
 }
 
 SignalSet ignore_terminal_stops() {
@@ -97,8 +94,9 @@ void detach_from_cwd_and_descriptors() {
 int listen_pid_owner(char** envp) {
     Text mine;
     mine << "LISTEN_PID=" << static_cast<long>(getpid());
+    const char* wanted = mine.c_str();
     for (char** e = envp; e && *e; ++e)
-        if (std::string_view(*e) == mine.view()) return getpid();
+        if (std::strcmp(*e, wanted) == 0) return getpid();
     return 0;
 }
 

@@ -23,7 +23,8 @@ void ScriptQueue::load(const char* const* paths, int count) {
     entry_ = -1;
 }
 
-const char* ScriptQueue::next() {
+// Not inlined into the supervisor, where its members would be at 4-byte offsets.
+[[gnu::noinline]] const char* ScriptQueue::next() {
     while (path_ < path_count_) {
         const char* path = paths_[static_cast<std::size_t>(path_)];
         if (entry_ < 0) {

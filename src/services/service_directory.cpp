@@ -68,7 +68,8 @@ void ServiceDirectory::open(const char* path, const ChildSetup& base, bool prefi
     scan();
 }
 
-ServiceDirectory::Place& ServiceDirectory::place(int service, Which which) {
+// (Out of line, as ServiceTable::program: one copy of the row arithmetic.)
+[[gnu::noinline]] ServiceDirectory::Place& ServiceDirectory::place(int service, Which which) {
     Files& f = files_[service];
     return which == Which::run ? f.run : f.log;
 }
