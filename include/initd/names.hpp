@@ -37,22 +37,24 @@ enum class Opt : unsigned char {
     help, version, license,
 };
 
-// One option. Its long name, value name and help are one string, "rewrite\0FROM:TO\0help"
-// (each part may be empty: no long name, a flag, initd's help for the same Opt): 16 bytes
-// an entry instead of 40 for three pointers; the tables are a sizeable part of the binary.
-// An entry with the same Opt as the one before it is an alias, not listed in --help.
+// One option of a name's table. Its long name, value name and help are one string,
+// "rewrite\0FROM:TO\0help" (each part may be empty: no long name, a flag, initd's help
+// for the same Opt). names.cpp writes its tables with a pointer to that string and packs
+// them at compile time: the strings side by side in one array (the same one once), each
+// entry holding where its own starts: 4 bytes an entry instead of 16, in tables that are
+// a sizeable part of the binary. An entry with the same Opt as the one before it is an
+// alias, not listed in --help.
 struct OptionSpec {
-    constexpr OptionSpec(char short_name, Opt id, const char* text, bool has_variable = false)
-        : short_name(short_name), id(id), has_variable(has_variable), text(text) {}
     char short_name;  // 0: long only
-    Opt id;
+    Opt id : 7;
     // initd's options only: INITD_<LONG NAME> sets it too (--kill-after: INITD_KILL_AFTER).
-    bool has_variable;
-    const char* text;
-    const char* long_name() const { return text; }
-    const char* value_name() const { return next_word(text); }
-    const char* help() const { return next_word(next_word(text)); }
+    bool has_variable : 1;
+    std::uint16_t text_at;  // where the string starts in names.cpp's array of them
+    const char* long_name() const;
+    const char* value_name() const { return next_word(long_name()); }
+    const char* help() const { return next_word(value_name()); }
 };
+static_assert(static_cast<int>(Opt::license) < 128, "OptionSpec::id holds every Opt");
 
 // How a variable's value is read. INITD_* are strict; the peers' variables are read
 // exactly as the peers read them, which is to say leniently.
