@@ -7,7 +7,6 @@
 #include <array>
 #include <csignal>
 #include <cstdint>
-#include <span>
 #include <string_view>
 
 #include "initd/duration.hpp"
@@ -56,6 +55,13 @@ struct OptionSpec {
 };
 static_assert(static_cast<int>(Opt::license) < 128, "OptionSpec::id holds every Opt");
 
+// A name's options: a run of names.cpp's packed array of them (2 bytes, a span's 16).
+struct OptionList {
+    unsigned char first, count;
+    const OptionSpec* begin() const;
+    const OptionSpec* end() const;
+};
+
 // How a variable's value is read. INITD_* are strict; the peers' variables are read
 // exactly as the peers read them, which is to say leniently.
 enum class EnvRule : unsigned char {
@@ -68,10 +74,19 @@ enum class EnvRule : unsigned char {
     reserved,      // set at all: refuse to start (CATATONIT_LOG)
 };
 
+// A variable a peer reads, packed as OptionSpec is.
 struct EnvSpec {
-    const char* name;
     Opt id;
     EnvRule rule;
+    std::uint16_t name_at;  // where its name starts in names.cpp's array of texts
+    const char* name() const;
+};
+
+// A name's variables, as OptionList.
+struct VariableList {
+    unsigned char first, count;
+    const EnvSpec* begin() const;
+    const EnvSpec* end() const;
 };
 
 // What happens to the rest when the main child has exited and initd is NOT PID 1. (As
@@ -124,8 +139,8 @@ inline constexpr SignalSet kFaultSignals =
 // Small types throughout (exit codes and signals fit a byte): there is one row per name.
 struct NameRow {
     const char* names;  // argv[0]'s last component, each ended by a NUL: "tini\0docker-init\0"
-    std::span<const OptionSpec> options;
-    std::span<const EnvSpec> variables;       // read after the command line, as the peers do
+    OptionList options;
+    VariableList variables;     // read after the command line, as the peers do
     bool permute;               // glibc getopt: options anywhere until "--" (not with POSIXLY_CORRECT)
     // dock's Go command line (flag package + codegangsta/cli): -name or --name, =VALUE
     // or the next word, no clusters; a first word "help" or "h", or none, prints help.

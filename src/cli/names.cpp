@@ -5,12 +5,13 @@
 
 #include <array>
 #include <csignal>
+#include <span>
 
 namespace initd {
 namespace {
 
 // An option as the tables below write it: OptionSpec (names.hpp) with a pointer to its
-// text, which pack_options turns into an OptionSpec and a place in kPacked.texts.
+// text, which pack() turns into an OptionSpec and a place in kPacked.texts.
 struct Option {
     constexpr Option(char short_name, Opt id, const char* text, bool has_variable = false)
         : short_name(short_name), id(id), has_variable(has_variable), text(text) {}
@@ -18,6 +19,13 @@ struct Option {
     Opt id;
     bool has_variable;
     const char* text;
+};
+
+// A peer's variable as the tables below write it: an EnvSpec with a pointer to its name.
+struct Variable {
+    const char* name;
+    Opt id;
+    EnvRule rule;
 };
 
 // The options initd and dock share, one text each.
@@ -130,10 +138,10 @@ constexpr Option kDockOptions[] = {
     Option{0, Opt::version, "v\0" "\0" ""},
 };
 
-constexpr EnvSpec kMyInitVariables[] = {
-    EnvSpec{"KILL_PROCESS_TIMEOUT", Opt::stop_timeout, EnvRule::value},
-    EnvSpec{"KILL_ALL_PROCESSES_TIMEOUT", Opt::grace, EnvRule::value},
-    EnvSpec{"ENV_INIT_DIRECTORY", Opt::startup_directory, EnvRule::value},
+constexpr Variable kMyInitVariables[] = {
+    Variable{"KILL_PROCESS_TIMEOUT", Opt::stop_timeout, EnvRule::value},
+    Variable{"KILL_ALL_PROCESSES_TIMEOUT", Opt::grace, EnvRule::value},
+    Variable{"ENV_INIT_DIRECTORY", Opt::startup_directory, EnvRule::value},
 };
 constexpr Layout kMyInitLayout = {
     .services = "/etc/service",
@@ -144,81 +152,96 @@ constexpr Layout kMyInitLayout = {
     .grace_ms = 30000,
 };
 
-constexpr EnvSpec kTiniVariables[] = {
-    EnvSpec{"TINI_SUBREAPER", Opt::subreaper, EnvRule::presence},
-    EnvSpec{"TINI_KILL_PROCESS_GROUP", Opt::process_group, EnvRule::presence},
-    EnvSpec{"TINI_VERBOSITY", Opt::verbose, EnvRule::number},
+constexpr Variable kTiniVariables[] = {
+    Variable{"TINI_SUBREAPER", Opt::subreaper, EnvRule::presence},
+    Variable{"TINI_KILL_PROCESS_GROUP", Opt::process_group, EnvRule::presence},
+    Variable{"TINI_VERBOSITY", Opt::verbose, EnvRule::number},
 };
-constexpr EnvSpec kDumbInitVariables[] = {
-    EnvSpec{"DUMB_INIT_SETSID", Opt::setsid, EnvRule::exactly_zero},
-    EnvSpec{"DUMB_INIT_DEBUG", Opt::debug, EnvRule::exactly_one},
+constexpr Variable kDumbInitVariables[] = {
+    Variable{"DUMB_INIT_SETSID", Opt::setsid, EnvRule::exactly_zero},
+    Variable{"DUMB_INIT_DEBUG", Opt::debug, EnvRule::exactly_one},
 };
-constexpr EnvSpec kCatatonitVariables[] = {
-    EnvSpec{"CATATONIT_DEBUG", Opt::debug, EnvRule::presence},
-    EnvSpec{"CATATONIT_LOG", Opt::debug, EnvRule::reserved},
+constexpr Variable kCatatonitVariables[] = {
+    Variable{"CATATONIT_DEBUG", Opt::debug, EnvRule::presence},
+    Variable{"CATATONIT_LOG", Opt::debug, EnvRule::reserved},
 };
 
-// The tables, packed at compile time into an array of OptionSpecs and one of the texts;
-// only these two are in the binary. Each table's entries follow the one before's.
-constexpr std::span<const Option> kTables[] = {kInitdOptions, kTiniOptions,   kDumbInitOptions,
-                                               kCatatonitOptions, kMyInitOptions, kDockOptions};
+// The tables, packed at compile time into an array of OptionSpecs, one of EnvSpecs and
+// one of the texts; only these three are in the binary. Each table's entries follow the
+// one before's.
+constexpr std::span<const Option> kOptionTables[] = {kInitdOptions,     kTiniOptions,   kDumbInitOptions,
+                                                     kCatatonitOptions, kMyInitOptions, kDockOptions};
+constexpr std::span<const Variable> kVariableTables[] = {kTiniVariables, kDumbInitVariables, kCatatonitVariables,
+                                                         kMyInitVariables};
 
-// The bytes of an option's text: its three words, each with its NUL.
-constexpr std::size_t text_size(const char* text) {
+// The bytes of `words` words, each with its NUL.
+constexpr std::size_t text_size(const char* text, int words) {
     std::size_t size = 0;
-    for (int words = 0; words < 3; ++size) words += text[size] == '\0';
+    for (; words > 0; ++size) words -= text[size] == '\0';
     return size;
 }
 
-constexpr bool same_text(const char* a, const char* b) {
-    std::size_t size = text_size(a);
-    if (size != text_size(b)) return false;
-    for (std::size_t i = 0; i < size; ++i)
-        if (a[i] != b[i]) return false;
-    return true;
-}
-
-// Every entry of every table, each text once (even the empty one of many a peer's entry),
-// into arrays larger than needed (more: a compile error; 4096 is well within text_at's
-// reach); kPacked below copies what it takes.
+// Into arrays larger than needed (more: a compile error; 4096 is well within 16 bits);
+// kPacked below copies what it takes.
 struct Packing {
-    OptionSpec specs[128];
+    OptionSpec options[128];
+    EnvSpec variables[16];
     char texts[4096];
-    std::size_t entries = 0, used = 0;
-};
-constexpr Packing pack_options() {
-    Packing p{};
-    for (std::span<const Option> table : kTables)
-        for (const Option& option : table) {
-            std::size_t start = p.used;
-            for (std::size_t e = 0; e < p.entries && start == p.used; ++e)
-                if (same_text(p.texts + p.specs[e].text_at, option.text)) start = p.specs[e].text_at;
-            if (start == p.used)
-                for (std::size_t i = 0; i < text_size(option.text); ++i) p.texts[p.used++] = option.text[i];
-            p.specs[p.entries++] = OptionSpec{option.short_name, option.id, option.has_variable,
-                                              static_cast<std::uint16_t>(start)};
+    std::size_t option_count = 0, variable_count = 0, used = 0;
+
+    // Where `text` (`words` words) is in `texts`: where the same bytes were put before,
+    // if they were (as a peer's empty help is in many entries), else added at the end.
+    constexpr std::uint16_t place(const char* text, int words) {
+        std::size_t size = text_size(text, words);
+        for (std::size_t at = 0; at + size <= used; ++at) {
+            std::size_t i = 0;
+            while (i < size && texts[at + i] == text[i]) ++i;
+            if (i == size) return static_cast<std::uint16_t>(at);
         }
+        for (std::size_t i = 0; i < size; ++i) texts[used + i] = text[i];
+        used += size;
+        return static_cast<std::uint16_t>(used - size);
+    }
+};
+
+constexpr Packing pack() {
+    Packing p{};
+    for (std::span<const Option> table : kOptionTables)
+        for (const Option& o : table)
+            p.options[p.option_count++] = OptionSpec{o.short_name, o.id, o.has_variable, p.place(o.text, 3)};
+    for (std::span<const Variable> table : kVariableTables)
+        for (const Variable& v : table) p.variables[p.variable_count++] = EnvSpec{v.id, v.rule, p.place(v.name, 1)};
     return p;
 }
-constexpr Packing kPacking = pack_options();
+constexpr Packing kPacking = pack();
 
-template <std::size_t Entries, std::size_t Bytes>
+template <std::size_t Options, std::size_t Variables, std::size_t Bytes>
 struct Packed {
-    std::array<OptionSpec, Entries> specs;
+    std::array<OptionSpec, Options> options;
+    std::array<EnvSpec, Variables> variables;
     std::array<char, Bytes> texts;
 };
 constexpr auto kPacked = [] {
-    Packed<kPacking.entries, kPacking.used> packed{};
-    for (std::size_t e = 0; e < kPacking.entries; ++e) packed.specs[e] = kPacking.specs[e];
-    for (std::size_t i = 0; i < kPacking.used; ++i) packed.texts[i] = kPacking.texts[i];
+    Packed<kPacking.option_count, kPacking.variable_count, kPacking.used> packed{};
+    for (std::size_t i = 0; i < packed.options.size(); ++i) packed.options[i] = kPacking.options[i];
+    for (std::size_t i = 0; i < packed.variables.size(); ++i) packed.variables[i] = kPacking.variables[i];
+    for (std::size_t i = 0; i < packed.texts.size(); ++i) packed.texts[i] = kPacking.texts[i];
     return packed;
 }();
 
-// `table`'s entries, packed.
-constexpr std::span<const OptionSpec> packed(std::span<const Option> table) {
+// Where `table` is in its packed array: after the tables before it.
+template <typename Entry>
+constexpr std::size_t first_of(std::span<const std::span<const Entry>> tables, std::span<const Entry> table) {
     std::size_t first = 0;
-    for (std::size_t t = 0; kTables[t].data() != table.data(); ++t) first += kTables[t].size();
-    return {kPacked.specs.data() + first, table.size()};
+    for (std::size_t t = 0; tables[t].data() != table.data(); ++t) first += tables[t].size();
+    return first;
+}
+constexpr OptionList packed(std::span<const Option> table) {
+    return {static_cast<unsigned char>(first_of<Option>(kOptionTables, table)), static_cast<unsigned char>(table.size())};
+}
+constexpr VariableList packed(std::span<const Variable> table) {
+    return {static_cast<unsigned char>(first_of<Variable>(kVariableTables, table)),
+            static_cast<unsigned char>(table.size())};
 }
 
 // One row per name. Read a column to see how the names differ.
@@ -233,7 +256,7 @@ constexpr NameRow kRows[] = {
         .describe = "Runs COMMAND as a container's init: forwards signals, reaps zombies, exits with its status.",
     },
     NameRow{
-        .names = "tini\0tini-static\0docker-init\0", .options = packed(kTiniOptions), .variables = kTiniVariables,
+        .names = "tini\0tini-static\0docker-init\0", .options = packed(kTiniOptions), .variables = packed(kTiniVariables),
         .permute = true, .version_only_alone = true, .help_to_stderr = false,
         .usage_exit = 1, .default_verbosity = 1, .default_setsid = false,
         .subreaper = Subreaper::opt_in,
@@ -242,7 +265,7 @@ constexpr NameRow kRows[] = {
         .describe = "runs PROGRAM, forwards signals, reaps zombies.",
     },
     NameRow{
-        .names = "dumb-init\0", .options = packed(kDumbInitOptions), .variables = kDumbInitVariables,
+        .names = "dumb-init\0", .options = packed(kDumbInitOptions), .variables = packed(kDumbInitVariables),
         .permute = false, .version_only_alone = false, .help_to_stderr = true,
         .usage_exit = 1, .default_verbosity = 0, .default_setsid = true,
         .subreaper = Subreaper::never,
@@ -252,7 +275,7 @@ constexpr NameRow kRows[] = {
     },
     // podman runs its --init binary as /run/podman-init and expects catatonit of it.
     NameRow{
-        .names = "catatonit\0podman-init\0", .options = packed(kCatatonitOptions), .variables = kCatatonitVariables,
+        .names = "catatonit\0podman-init\0", .options = packed(kCatatonitOptions), .variables = packed(kCatatonitVariables),
         .permute = true, .version_only_alone = false, .help_to_stderr = true,
         .usage_exit = 1, .default_verbosity = 0, .default_setsid = false,
         .subreaper = Subreaper::required,
@@ -261,7 +284,7 @@ constexpr NameRow kRows[] = {
         .describe = "runs PROGRAM as a container's init.",
     },
     NameRow{
-        .names = "my_init\0", .options = packed(kMyInitOptions), .variables = kMyInitVariables,
+        .names = "my_init\0", .options = packed(kMyInitOptions), .variables = packed(kMyInitVariables),
         .permute = false, .version_only_alone = false, .help_to_stderr = false,
         .usage_exit = 2, .default_verbosity = 1, .default_setsid = false,
         .subreaper = Subreaper::by_default,
@@ -284,7 +307,7 @@ constexpr NameRow kRows[] = {
 };
 
 // The names under which initd is a one-shot tool (tools.hpp). Not NameRows: none of a
-// row's 128 bytes would apply to them, and three rows would cost the binary 384 bytes.
+// row's 56 bytes would apply to them.
 struct ToolName {
     char name[8];
     Tool tool;
@@ -296,6 +319,11 @@ constexpr ToolName kTools[] = {{"setuser", tools::setuser}, {"chpst", tools::chp
 const NameRow& initd_row() { return kRows[0]; }
 
 const char* OptionSpec::long_name() const { return kPacked.texts.data() + text_at; }
+const OptionSpec* OptionList::begin() const { return kPacked.options.data() + first; }
+const OptionSpec* OptionList::end() const { return begin() + count; }
+const char* EnvSpec::name() const { return kPacked.texts.data() + name_at; }
+const EnvSpec* VariableList::begin() const { return kPacked.variables.data() + first; }
+const EnvSpec* VariableList::end() const { return begin() + count; }
 
 Tool tool_for(const char* argv0) {
     if (!argv0) return nullptr;
