@@ -158,14 +158,16 @@ struct NameRow {
     JobControl job_control;
     VersionStyle version;
     bool faults_kill;           // the fault signals stay unblocked at their default action: they kill initd
-    const char* describe;       // first line of --help (a peer's after "initd, called as NAME: ")
-    const Layout* layout = nullptr;  // set: the default scripts and services (my_init)
     unsigned char exit_when_stopped = 0;  // set: the exit status after a TERM or INT to initd (my_init: 2)
-    bool no_command_needed = false;  // runs its services without one (my_init)
-    bool container_environment = false;  // imports and exports /etc/container_environment (my_init)
+    // (Two bits of one byte: the small members then fit in front of the pointers, and a
+    // row is 48 bytes, not 56.)
+    bool no_command_needed : 1 = false;  // runs its services without one (my_init)
+    bool container_environment : 1 = false;  // imports and exports /etc/container_environment (my_init)
     bool stderr_to_stdout = false;  // the child's stderr is its stdout, merged in order (dock)
     unsigned char child_pdeathsig = 0;  // the child gets this signal when initd dies (dock: SIGTERM)
     unsigned char dropped_signal = 0;   // not forwarded (dock: SIGWINCH, which only resizes its terminal)
+    const char* describe;       // first line of --help (a peer's after "initd, called as NAME: ")
+    const Layout* layout = nullptr;  // set: the default scripts and services (my_init)
 
     // The signals left unblocked at their default action: they kill initd. (A bool in the
     // row, not the set: the row is 8 bytes smaller.)

@@ -290,9 +290,9 @@ constexpr NameRow kRows[] = {
         .subreaper = Subreaper::by_default,
         .exit_not_found = 127, .exit_cannot_run = 126, .exit_exec_other = 126,
         .farewell = Farewell::grace, .job_control = JobControl::initd, .version = VersionStyle::initd, .faults_kill = false,
+        .exit_when_stopped = 2, .no_command_needed = true, .container_environment = true,
         .describe = "start-up scripts, runit services, then COMMAND.",
-        .layout = &kMyInitLayout, .exit_when_stopped = 2, .no_command_needed = true,
-        .container_environment = true,
+        .layout = &kMyInitLayout,
     },
     NameRow{
         .names = "dock\0", .options = packed(kDockOptions), .variables = {},
@@ -301,8 +301,8 @@ constexpr NameRow kRows[] = {
         .subreaper = Subreaper::by_default,
         .exit_not_found = 255, .exit_cannot_run = 255, .exit_exec_other = 255,
         .farewell = Farewell::grace, .job_control = JobControl::initd, .version = VersionStyle::dock, .faults_kill = false,
-        .describe = "a micro init system for containers.",
         .stderr_to_stdout = true, .child_pdeathsig = SIGTERM, .dropped_signal = SIGWINCH,
+        .describe = "a micro init system for containers.",
     },
 };
 
