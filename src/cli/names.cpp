@@ -191,11 +191,13 @@ struct Packing {
 
     // Where `text` (`words` words) is in `texts`: where the same bytes were put before,
     // if they were (as a peer's empty help is in many entries), else added at the end.
+    // (Looked for where a text starts only: the compilers' budgets for constexpr work
+    // would not do for every byte.)
     constexpr std::uint16_t place(const char* text, int words) {
         std::size_t size = text_size(text, words);
-        for (std::size_t at = 0; at + size <= used; ++at) {
-            std::size_t i = 0;
-            while (i < size && texts[at + i] == text[i]) ++i;
+        for (std::size_t e = 0; e < option_count + variable_count; ++e) {
+            std::size_t at = e < option_count ? options[e].text_at : variables[e - option_count].name_at, i = 0;
+            while (i < size && at + i < used && texts[at + i] == text[i]) ++i;
             if (i == size) return static_cast<std::uint16_t>(at);
         }
         for (std::size_t i = 0; i < size; ++i) texts[used + i] = text[i];
