@@ -11,6 +11,7 @@
 
 #include "initd/duration.hpp"
 #include "initd/signals.hpp"
+#include "initd/text.hpp"
 
 namespace initd {
 
@@ -54,6 +55,10 @@ struct OptionSpec {
     const char* help() const { return next_word(value_name()); }
 };
 static_assert(static_cast<int>(Opt::license) < 128, "OptionSpec::id holds every Opt");
+
+// Writes an OptionSpec's help() into `out`: the tables keep their frequent phrases as
+// one byte each (names.cpp's kPhrases), spelled out here.
+void put_help(Text& out, const char* help);
 
 // A name's options: a run of names.cpp's packed array of them (2 bytes, a span's 16).
 struct OptionList {

@@ -673,7 +673,9 @@ void format_help(const Config& config, void (*emit)(std::string_view)) {
         if (*spec.value_name()) line << ' ' << spec.value_name();
         std::size_t width = line.view().size();
         for (; width < 34; ++width) line << ' ';
-        line << ' ' << help_text(spec) << '\n';
+        line << ' ';
+        put_help(line, help_text(spec));
+        line << '\n';
         emit(line.view());
     }
     if (initd)
