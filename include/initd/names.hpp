@@ -52,7 +52,7 @@ struct OptionSpec {
     std::uint16_t text_at;  // where the string starts in names.cpp's array of them
     const char* long_name() const;
     const char* value_name() const { return next_word(long_name()); }
-    const char* help() const { return next_word(value_name()); }
+    const char* help() const { return next_word(value_name()); }  // packed: see put_help
 };
 static_assert(static_cast<int>(Opt::license) < 128, "OptionSpec::id holds every Opt");
 
