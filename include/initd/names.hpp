@@ -7,11 +7,11 @@
 #include <array>
 #include <csignal>
 #include <cstdint>
-#include <span>
 #include <string_view>
 
 #include "initd/duration.hpp"
 #include "initd/signals.hpp"
+#include "initd/text.hpp"
 
 namespace initd {
 
@@ -37,21 +37,34 @@ enum class Opt : unsigned char {
     help, version, license,
 };
 
-// One option. Its long name, value name and help are one string, "rewrite\0FROM:TO\0help"
-// (each part may be empty: no long name, a flag, initd's help for the same Opt): 16 bytes
-// an entry instead of 40 for three pointers; the tables are a sizeable part of the binary.
-// An entry with the same Opt as the one before it is an alias, not listed in --help.
+// One option of a name's table. Its long name, value name and help are one string,
+// "rewrite\0FROM:TO\0help" (each part may be empty: no long name, a flag, initd's help
+// for the same Opt). names.cpp writes its tables with a pointer to that string and packs
+// them at compile time: the strings side by side in one array (the same one once), each
+// entry holding where its own starts: 4 bytes an entry instead of 16, in tables that are
+// a sizeable part of the binary. An entry with the same Opt as the one before it is an
+// alias, not listed in --help.
 struct OptionSpec {
-    constexpr OptionSpec(char short_name, Opt id, const char* text, bool has_variable = false)
-        : short_name(short_name), id(id), has_variable(has_variable), text(text) {}
     char short_name;  // 0: long only
-    Opt id;
+    Opt id : 7;
     // initd's options only: INITD_<LONG NAME> sets it too (--kill-after: INITD_KILL_AFTER).
-    bool has_variable;
-    const char* text;
-    const char* long_name() const { return text; }
-    const char* value_name() const { return next_word(text); }
-    const char* help() const { return next_word(next_word(text)); }
+    bool has_variable : 1;
+    std::uint16_t text_at;  // where the string starts in names.cpp's array of them
+    const char* long_name() const;
+    const char* value_name() const { return next_word(long_name()); }
+    const char* help() const { return next_word(value_name()); }  // packed: see put_help
+};
+static_assert(static_cast<int>(Opt::license) < 128, "OptionSpec::id holds every Opt");
+
+// Writes an OptionSpec's help() into `out`: the tables keep their frequent phrases as
+// one byte each (names.cpp's kPhrases), spelled out here.
+void put_help(Text& out, const char* help);
+
+// A name's options: a run of names.cpp's packed array of them (2 bytes, a span's 16).
+struct OptionList {
+    unsigned char first, count;
+    const OptionSpec* begin() const;
+    const OptionSpec* end() const;
 };
 
 // How a variable's value is read. INITD_* are strict; the peers' variables are read
@@ -66,10 +79,19 @@ enum class EnvRule : unsigned char {
     reserved,      // set at all: refuse to start (CATATONIT_LOG)
 };
 
+// A variable a peer reads, packed as OptionSpec is.
 struct EnvSpec {
-    const char* name;
     Opt id;
     EnvRule rule;
+    std::uint16_t name_at;  // where its name starts in names.cpp's array of texts
+    const char* name() const;
+};
+
+// A name's variables, as OptionList.
+struct VariableList {
+    unsigned char first, count;
+    const EnvSpec* begin() const;
+    const EnvSpec* end() const;
 };
 
 // What happens to the rest when the main child has exited and initd is NOT PID 1. (As
@@ -122,8 +144,8 @@ inline constexpr SignalSet kFaultSignals =
 // Small types throughout (exit codes and signals fit a byte): there is one row per name.
 struct NameRow {
     const char* names;  // argv[0]'s last component, each ended by a NUL: "tini\0docker-init\0"
-    std::span<const OptionSpec> options;
-    std::span<const EnvSpec> variables;       // read after the command line, as the peers do
+    OptionList options;
+    VariableList variables;     // read after the command line, as the peers do
     bool permute;               // glibc getopt: options anywhere until "--" (not with POSIXLY_CORRECT)
     // dock's Go command line (flag package + codegangsta/cli): -name or --name, =VALUE
     // or the next word, no clusters; a first word "help" or "h", or none, prints help.
@@ -141,14 +163,16 @@ struct NameRow {
     JobControl job_control;
     VersionStyle version;
     bool faults_kill;           // the fault signals stay unblocked at their default action: they kill initd
-    const char* describe;       // first line of --help (a peer's after "initd, called as NAME: ")
-    const Layout* layout = nullptr;  // set: the default scripts and services (my_init)
     unsigned char exit_when_stopped = 0;  // set: the exit status after a TERM or INT to initd (my_init: 2)
-    bool no_command_needed = false;  // runs its services without one (my_init)
-    bool container_environment = false;  // imports and exports /etc/container_environment (my_init)
+    // (Two bits of one byte: the small members then fit in front of the pointers, and a
+    // row is 48 bytes, not 56.)
+    bool no_command_needed : 1 = false;  // runs its services without one (my_init)
+    bool container_environment : 1 = false;  // imports and exports /etc/container_environment (my_init)
     bool stderr_to_stdout = false;  // the child's stderr is its stdout, merged in order (dock)
     unsigned char child_pdeathsig = 0;  // the child gets this signal when initd dies (dock: SIGTERM)
     unsigned char dropped_signal = 0;   // not forwarded (dock: SIGWINCH, which only resizes its terminal)
+    const char* describe;       // first line of --help (a peer's after "initd, called as NAME: ")
+    const Layout* layout = nullptr;  // set: the default scripts and services (my_init)
 
     // The signals left unblocked at their default action: they kill initd. (A bool in the
     // row, not the set: the row is 8 bytes smaller.)

@@ -396,7 +396,7 @@ bool read_initd_variables(char* const* envp, Config& config, Text& error) {
 // The peer's variables of the name's row, as the peer reads them.
 bool read_peer_variables(const NameRow& row, char* const* envp, Config& config, Text& error) {
     for (const EnvSpec& spec : row.variables)
-        if (!read_variable(envp, "", spec.name, spec.rule, spec.id, config, error)) return false;
+        if (!read_variable(envp, "", spec.name(), spec.rule, spec.id, config, error)) return false;
     return true;
 }
 
@@ -673,7 +673,9 @@ void format_help(const Config& config, void (*emit)(std::string_view)) {
         if (*spec.value_name()) line << ' ' << spec.value_name();
         std::size_t width = line.view().size();
         for (; width < 34; ++width) line << ' ';
-        line << ' ' << help_text(spec) << '\n';
+        line << ' ';
+        put_help(line, help_text(spec));
+        line << '\n';
         emit(line.view());
     }
     if (initd)

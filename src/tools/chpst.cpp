@@ -196,9 +196,12 @@ int chpst(int, char** argv, char** envp) {
         if (syscall(SYS_flock, long{fd}, long{word[lock_wait] ? LOCK_EX : LOCK_EX | LOCK_NB}) < 0)
             die("unable to lock", lock);
     }
-    static constexpr const char* kStd[] = {"unable to close stdin", "unable to close stdout", "unable to close stderr"};
     for (int fd = 0; fd < 3; ++fd)
-        if (flag[close_0 + fd] && close(fd) < 0) die(kStd[fd]);
+        if (flag[close_0 + fd] && close(fd) < 0) {
+            Text why;
+            why << "unable to close std" << (fd == 0 ? "in" : fd == 1 ? "out" : "err");
+            die(why.c_str());
+        }
     for (int r = 0; r < RLIM_NLIMITS; ++r) {
         if (limits[r] < 0) continue;
         rlimit l;
