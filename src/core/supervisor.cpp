@@ -154,11 +154,8 @@ void Supervisor::deliver(int sig) {
     if (dock_ && child_ > 0) sig = dock_->stop_signal(child_, sig);  // --thug
     // kill(0) or kill(-0) would signal initd's own process group.
     bool sent = child_ > 0 && ::kill(target(), sig) == 0;
-    if (log::enabled(log::Level::debug)) {
-        Text t;
-        t << (sent ? "forwarded " : "could not forward ") << Signal{sig} << " to " << target() << (sent ? "" : ": child gone");
-        log::line(log::Level::debug, t);
-    }
+    log::line(log::Level::debug, Text() << (sent ? "forwarded " : "could not forward ") << Signal{sig} << " to " << target()
+                                        << (sent ? "" : ": child gone"));
     if (!sent) return;
     if (is_termination_signal(sig)) {
         terminating_ = true;

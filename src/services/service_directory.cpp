@@ -233,7 +233,7 @@ pid_t ServiceDirectory::start(int service, Which which, const int* finish_args) 
     char name[96];
     join(name, table_.at(service).name, which == Which::log ? "log" : argv[0] + 2);  // "x/run", "x/finish", "x/log"
     if (!result.failed_call) {
-        if (log::enabled(log::Level::info)) log::line(log::Level::info, Text() << name << " started as pid " << result.pid);
+        log::line(log::Level::info, Text() << name << " started as pid " << result.pid);
         return result.pid;
     }
     // (The child has already exited: its zombie is reaped as anyone's.)
