@@ -8,7 +8,7 @@ namespace initd {
 Text& Text::operator<<(std::string_view s) {
     std::size_t room = capacity - length_;
     std::size_t n = s.size() < room ? s.size() : room;
-    if (n < s.size()) truncated_ = true;
+    if (n < s.size()) truncated_ = 1;
     if (n) std::memcpy(buffer_ + length_, s.data(), n);  // an empty view may hold a null pointer
     length_ += n;
     return *this;

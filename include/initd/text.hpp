@@ -27,16 +27,17 @@ public:
     }
     bool empty() const { return length_ == 0; }
     // Something written did not fit (and was cut): whoever prints the text can say so.
-    bool truncated() const { return truncated_; }
+    bool truncated() const { return truncated_ != 0; }
     void clear() {
         length_ = 0;
-        truncated_ = false;
+        truncated_ = 0;
     }
 
 private:
-    // Side by side in one word, so that a new (or cleared) Text is one store.
+    // Side by side in one word, so that a new (or cleared) Text is one store: both of
+    // 4 bytes, as a bool the compiler stores the two apart (GCC writes no padding).
     std::uint32_t length_ = 0;
-    bool truncated_ = false;
+    std::uint32_t truncated_ = 0;  // 0 or 1
     char buffer_[capacity + 1];  // + the terminator c_str() adds
 };
 
