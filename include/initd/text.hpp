@@ -11,6 +11,10 @@ class Text {
 public:
     static constexpr std::size_t capacity = 480;
 
+    // Provided, not defaulted: `Text()` (a temporary, as in `log::line(level, Text() <<
+    // ...)`) would otherwise zero all 488 bytes before the one store that is needed.
+    Text() {}
+
     Text& operator<<(std::string_view s);
     Text& operator<<(const char* s) { return *this << std::string_view(s ? s : "(null)"); }
     Text& operator<<(char c) { return *this << std::string_view(&c, 1); }
