@@ -83,10 +83,11 @@ std::optional<pid_t> parent_of(pid_t pid) {
 
 // /proc/self names the reader as the /proc's own namespace numbers it.
 bool proc_is_ours(pid_t self) {
-    char link[16] = {};
+    char link[16];
     // (readlinkat: musl's readlink would be in the binary for this call only)
-    if (syscall(SYS_readlinkat, long{AT_FDCWD}, "/proc/self", link, sizeof link - 1) <= 0) return false;
-    auto pid = parse_pid(link);
+    long n = syscall(SYS_readlinkat, long{AT_FDCWD}, "/proc/self", link, sizeof link - 1);
+    if (n <= 0) return false;
+    auto pid = parse_pid({link, static_cast<std::size_t>(n)});
     return pid && *pid == self;
 }
 
@@ -241,7 +242,7 @@ int exit_code_of(int wait_status) {
 // waitid and wait4 through syscall(), as musl's waitid and waitpid make them: their
 // wrappers would be in the binary for these two calls only.
 bool has_children() {
-    siginfo_t info{};
+    siginfo_t info;  // (only the call's result is read)
     return syscall(SYS_waitid, long{P_ALL}, 0L, &info, long{WEXITED | WSTOPPED | WCONTINUED | WNOHANG | WNOWAIT}, nullptr) == 0 ||
            errno != ECHILD;
 }

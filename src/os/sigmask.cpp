@@ -66,7 +66,8 @@ struct KernelSigaction {
 };
 
 Disposition set_disposition(int sig, Disposition disposition) {
-    KernelSigaction action{disposition, 0, nullptr, 0}, old{};
+    KernelSigaction action{disposition, 0, nullptr, 0}, old;
+    old.handler = nullptr;  // what a failed call returns (the rest is never read)
     syscall(SYS_rt_sigaction, sig, &action, &old, kKernelSigsetBytes);
     return old.handler;
 }
