@@ -9,13 +9,14 @@
 #include <unistd.h>
 
 #include "initd/directory.hpp"
+#include "initd/io_socket.hpp"
 #include "initd/log.hpp"
 
 namespace initd {
 namespace {
 
 bool failed(Text& why, const char* path, const char* call, const char* object) {
-    why << "log rotation of " << path << ": " << call << ' ' << object << ": " << log::errno_text(errno);
+    io::with_errno(why << "log rotation of " << path << ": " << call << ' ' << object);
     return false;
 }
 
