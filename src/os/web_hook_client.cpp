@@ -27,7 +27,8 @@ bool WebHook::configure(std::string_view url, Text& why) {
     return false;
 }
 
-void WebHook::send(const char* status) {
+// Not inlined: its two callers would each carry a copy.
+[[gnu::noinline]] void WebHook::send(const char* status) {
     if (!configured()) return;
     queue_[queued_ < kQueue ? queued_++ : kQueue - 1] = status;
     pump();
