@@ -47,7 +47,7 @@ private:
     // chain_[p % kWindow]: the previous position with p's hash; then the hash heads.
     // Positions are indexes in buffer_, 0 meaning none (the first byte is never a match).
     std::uint16_t chain_[kWindow + (1u << kHashBits)];
-    unsigned char buffer_[kBuffer];
+    unsigned char buffer_[kBuffer + 1];  // + 1: hash() reads a word at the last 3 bytes
     unsigned char out_[kOut];
 };
 

@@ -31,4 +31,7 @@ int dial(const Url& url, Text& why);
 // `slave` (close-on-exec too: the child gets copies). False with `why`.
 bool open_terminal(int& master, int& slave, Text& why);
 
+// ": " and errno's text after `t`: how every dock message about a failed call ends.
+Text& with_errno(Text& t);
+
 }  // namespace initd::io

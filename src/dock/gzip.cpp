@@ -22,8 +22,13 @@ unsigned reversed(unsigned code, unsigned count) {
     return r;
 }
 
+// Of the three bytes at p, read as one little-endian word (one load, not three) whose
+// fourth byte is masked off: buffer_ has a spare byte for the last position's.
 unsigned hash(const unsigned char* p) {
-    return ((p[0] | p[1] << 8 | p[2] << 16) * 2654435761u) >> (32 - 14);
+    std::uint32_t word;
+    std::memcpy(&word, p, sizeof word);
+    if constexpr (std::endian::native == std::endian::big) word = __builtin_bswap32(word);
+    return ((word & 0xFFFFFF) * 2654435761u) >> (32 - 14);
 }
 
 }  // namespace

@@ -112,10 +112,12 @@ bool open_terminal(int& master, int& slave, Text& why) {
         mode.c_lflag &= ~tcflag_t(ECHO);  // dock's: what the peer types is not sent back to it
         if (ioctl(slave, TCSETS, &mode) == 0) return true;
     }
-    why << "--io: pseudo-terminal: " << log::errno_text(errno);
+    with_errno(why << "--io: pseudo-terminal");
     close(master);
     close(slave);
     return false;
 }
+
+Text& with_errno(Text& t) { return t << ": " << log::errno_text(errno); }
 
 }  // namespace initd::io

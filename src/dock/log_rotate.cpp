@@ -9,13 +9,17 @@
 #include <unistd.h>
 
 #include "initd/directory.hpp"
+#include "initd/io_socket.hpp"
 #include "initd/log.hpp"
 
 namespace initd {
 namespace {
 
+// The start of every message here.
+Text& about(Text& why, const char* path) { return why << "log rotation of " << path << ": "; }
+
 bool failed(Text& why, const char* path, const char* call, const char* object) {
-    why << "log rotation of " << path << ": " << call << ' ' << object << ": " << log::errno_text(errno);
+    io::with_errno(about(why, path) << call << ' ' << object);
     return false;
 }
 
@@ -102,7 +106,7 @@ bool rotate_log(const char* path, int log_fd, std::int64_t unix_seconds, GzipWri
     if (syscall(SYS_fstat, fd.in, &read_side) != 0 || syscall(SYS_fstat, log_fd, &write_side) != 0)
         return failed(why, path, "fstat", path);
     if (read_side.st_ino != write_side.st_ino || read_side.st_dev != write_side.st_dev) {
-        why << "log rotation of " << path << ": not the file written to (moved or replaced)";
+        about(why, path) << "not the file written to (moved or replaced)";
         return false;
     }
     // Nothing to archive: an archive per quiet interval would push the real ones out.

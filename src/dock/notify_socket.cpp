@@ -7,7 +7,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "initd/log.hpp"
+#include "initd/io_socket.hpp"
 #include "initd/raw_fs.hpp"
 
 namespace initd {
@@ -31,7 +31,7 @@ bool NotifySocket::open(Text& why) {
         }
     }
     if (name < 2 || name > sizeof entry_ - 15) {
-        why << "NOTIFY_SOCKET: " << failed << ": " << log::errno_text(errno);
+        io::with_errno(why << "NOTIFY_SOCKET: " << failed);
         close();
         return false;
     }

@@ -92,7 +92,7 @@ bool OutputRelay::open_io(const char* url, std::string_view prefix, Text& why) {
             file_path_ = where.path.data();  // the rest of the URL's string: null-terminated
             target_ = open(file_path_, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0600);
             if (target_ < 0) {
-                why << "--io " << where.path << ": " << log::errno_text(errno);
+                io::with_errno(why << "--io " << where.path);
                 return false;
             }
         } else if (syscall(SYS_fstat, STDOUT_FILENO, &st) == 0 && S_ISFIFO(st.st_mode)) {
@@ -108,7 +108,7 @@ bool OutputRelay::open_io(const char* url, std::string_view prefix, Text& why) {
         }
         int fds[2];
         if (raw_fs::pipe_cloexec(fds) < 0) {
-            why << "output pipe: " << log::errno_text(errno);
+            io::with_errno(why << "output pipe");
             return false;
         }
         source_ = fds[0];

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "initd/deadlines.hpp"
+#include "initd/io_socket.hpp"
 #include "initd/log.hpp"
 #include "initd/raw_fs.hpp"
 #include "initd/web_hook.hpp"
@@ -26,7 +27,8 @@ bool WebHook::configure(std::string_view url, Text& why) {
     return false;
 }
 
-void WebHook::send(const char* status) {
+// Not inlined: its two callers would each carry a copy.
+[[gnu::noinline]] void WebHook::send(const char* status) {
     if (!configured()) return;
     queue_[queued_ < kQueue ? queued_++ : kQueue - 1] = status;
     pump();
@@ -88,7 +90,7 @@ bool WebHook::open_request() {
     NetInterface interfaces[kMaxNetInterfaces];
     int count = list_net_interfaces(interfaces);
     if (count < 0) {  // dock sends null then
-        log::line(log::Level::warning, Text() << "web hook: network interfaces: " << log::errno_text(errno));
+        log::line(log::Level::warning, io::with_errno(Text() << "web hook: network interfaces"));
         count = 0;
     }
     length_ = format_hook_request(queue_[0], {interfaces, static_cast<std::size_t>(count)}, target_, buffer_);
