@@ -360,8 +360,8 @@ bool apply_variable(EnvRule rule, Opt id, std::string_view value, const Source& 
     return true;
 }
 
-// The value of PREFIX+NAME, NAME spelled as a variable, in the environment (the first
-// such entry, as getenv finds it), or null.
+}  // namespace
+
 const char* lookup(char* const* envp, const char* prefix, const char* name) {
     for (char* const* e = envp; e && *e; ++e) {
         const char* entry = *e;
@@ -373,6 +373,8 @@ const char* lookup(char* const* envp, const char* prefix, const char* name) {
     }
     return nullptr;
 }
+
+namespace {
 
 // PREFIX+NAME, if the environment has it, read by `rule`. (`--user` keeps a pointer:
 // the environment string outlives the parse.)

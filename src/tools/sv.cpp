@@ -10,6 +10,7 @@
 
 #include "initd/clock.hpp"
 #include "initd/log.hpp"
+#include "initd/options.hpp"
 #include "initd/runit_cli.hpp"
 #include "initd/sigmask.hpp"
 #include "initd/tools.hpp"
@@ -167,23 +168,15 @@ int control(int dir, const char* letters) {
 
 [[noreturn]] void usage() { runit::usage("usage: sv [-v] [-w sec] command service ...\n\n"); }
 
-// getenv, over the environment the tool was given.
-const char* variable(char** envp, const char* name) {
-    std::size_t len = std::strlen(name);
-    for (; *envp; ++envp)
-        if (std::strncmp(*envp, name, len) == 0 && (*envp)[len] == '=') return *envp + len + 1;
-    return nullptr;
-}
-
 }  // namespace
 
 int sv(int, char** argv, char** envp) {
     Text out;
     run.out = &out;
-    const char* svdir = variable(envp, "SVDIR");
+    const char* svdir = lookup(envp, "", "SVDIR");
     if (!svdir) svdir = "/etc/service/";
     unsigned long wait_s = 7;
-    if (const char* w = variable(envp, "SVWAIT")) wait_s = runit::scan_ulong(w);
+    if (const char* w = lookup(envp, "", "SVWAIT")) wait_s = runit::scan_ulong(w);
     bool verbose = false;
     runit::Getopt opt;
     Text complaint;
