@@ -82,6 +82,17 @@ int Getopt::next(char** argv, const char* spec, Text& complaint) {
     return '?';
 }
 
+int Getopt::next(char** argv, const char* spec, const char* tool, const char* usage_line) {
+    Text complaint;
+    complaint << tool << ": ";
+    int c = next(argv, spec, complaint);
+    if (c == '?') {
+        log::write_all(STDERR_FILENO, complaint.view());
+        usage(usage_line);
+    }
+    return c;
+}
+
 bool Env::put(const char* entry) {
     std::size_t name = ::strchrnul(entry, '=') - entry;
     for (std::size_t i = 0; i < count; ++i)

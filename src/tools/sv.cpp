@@ -166,7 +166,8 @@ int control(int dir, const char* letters) {
     return written ? 1 : warn("unable to write to supervise/control");
 }
 
-[[noreturn]] void usage() { runit::usage("usage: sv [-v] [-w sec] command service ...\n\n"); }
+constexpr char kUsage[] = "usage: sv [-v] [-w sec] command service ...\n\n";
+[[noreturn]] void usage() { runit::usage(kUsage); }
 
 }  // namespace
 
@@ -179,14 +180,9 @@ int sv(int, char** argv, char** envp) {
     if (const char* w = lookup(envp, "", "SVWAIT")) wait_s = runit::scan_ulong(w);
     bool verbose = false;
     runit::Getopt opt;
-    Text complaint;
-    complaint << "sv: ";
-    for (int c; (c = opt.next(argv, "w:vV", complaint));) {
+    for (int c; (c = opt.next(argv, "w:vV", "sv", kUsage));) {
         if (c == 'w') wait_s = runit::scan_ulong(opt.value);
-        else if (c != 'v') {  // -V too: initd has no runit version to show
-            if (c == '?') log::write_all(STDERR_FILENO, complaint.view());
-            usage();
-        }
+        else if (c != 'v') usage();  // -V: initd has no runit version to show
         verbose = true;  // as runit's: -w implies -v
     }
     char** services = argv + opt.index;
