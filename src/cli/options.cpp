@@ -414,9 +414,12 @@ const OptionSpec* find_long(const NameRow& row, std::string_view name, bool exac
     const OptionSpec* found = nullptr;
     ambiguous = false;
     for (const auto& spec : row.options) {
-        std::string_view long_name = spec.long_name();
-        if (long_name.empty() || long_name.substr(0, name.size()) != name) continue;
-        if (long_name.size() == name.size()) return &spec;
+        // By characters, not as a std::string_view: its substr and == are calls.
+        const char* long_name = spec.long_name();
+        std::size_t i = 0;
+        while (i < name.size() && long_name[i] == name[i]) ++i;
+        if (!*long_name || i < name.size()) continue;
+        if (!long_name[i]) return &spec;
         if (exact) continue;
         if (found && found->id != spec.id) ambiguous = true;
         found = &spec;
