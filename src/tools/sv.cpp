@@ -46,19 +46,21 @@ void end_line() {
     run.out->clear();
 }
 
-// "PREFIX: service[/log]: WHAT[: errno's words]", as runit's out(); every line but
-// "ok:" counts towards the exit code. Returns -1, what the callers return next.
-int say(const char* prefix, const char* what, bool with_errno = true) {
+// "PREFIX: service[/log]: WHAT: errno's words", as runit's out(), or with `tail` in
+// place of ": errno's words"; every line but "ok:" counts towards the exit code.
+// Returns -1, what the callers return next.
+int say(const char* prefix, const char* what, const char* tail = nullptr) {
     int err = errno;
     *run.out << prefix << run.service << (run.log ? "/log: " : ": ") << what;
-    if (with_errno) *run.out << ": " << runit::error_text(err);
+    if (tail) *run.out << tail;
+    else *run.out << ": " << runit::error_text(err);
     end_line();
     run.rc += *prefix != 'o';
     return -1;
 }
 int warn(const char* what) { return say("warning: ", what); }
 // "runsv not running": fine for exit, which wants none.
-void no_supervisor() { say(*run.letters == 'x' ? "ok: " : "fail: ", "runsv not running", false); }
+void no_supervisor() { say(*run.letters == 'x' ? "ok: " : "fail: ", "runsv not running", ""); }
 
 // The service's directory (O_PATH: nothing is read through it), under $SVDIR unless the
 // name starts with '/' or '.'; -1 after a fail: line. runit's first pass also takes a
@@ -90,7 +92,7 @@ int get_status(int dir, Status& s) {
     close(fd);  // keeps errno when it works
     if (n < 0) return warn("unable to read supervise/status");
     if (!runit::decode({record, static_cast<std::size_t>(n)}, s))
-        return say("warning: ", "unable to read supervise/status: bad format", false);
+        return say("warning: ", "unable to read supervise/status", ": bad format");
     return 1;
 }
 
