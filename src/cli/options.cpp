@@ -409,7 +409,6 @@ const OptionSpec* find_short(const NameRow& row, char c) {
 }
 
 // Exact name or, unless `exact`, an unambiguous prefix of one, as getopt_long accepts.
-[[gnu::noinline]]  // inlined in parse_options, gcc made the binary 32 bytes larger
 const OptionSpec* find_long(const NameRow& row, std::string_view name, bool exact, bool& ambiguous) {
     const OptionSpec* found = nullptr;
     ambiguous = false;
