@@ -5,6 +5,7 @@
 #include <cstring>
 #include <optional>
 #include <string_view>
+#include <string.h>
 
 #include "initd/duration.hpp"
 #include "initd/version.hpp"
@@ -474,15 +475,16 @@ int parse_option_at(int argc, char** argv, int i, Config& config, ParseResult& r
         const OptionSpec* spec;
         const char* attached = nullptr;  // a value in the same argument: --grace=5s, -r15:3
         if (long_form) {
-            auto eq = arg.find('=', at);
-            std::string_view name = arg.substr(at, eq - at);
+            const char* eq = ::strchrnul(argv[i] + at, '=');  // the name ends there
+            std::string_view name(argv[i] + at, static_cast<std::size_t>(eq - argv[i]) - at);
             bool ambiguous;
             spec = find_long(row, name, row.go_flags, ambiguous);
             if (!spec) {
-                error << (ambiguous ? "ambiguous option '" : "unknown option '") << arg.substr(0, at + name.size()) << "'";
+                error << (ambiguous ? "ambiguous option '" : "unknown option '")
+                      << std::string_view(argv[i], static_cast<std::size_t>(eq - argv[i])) << "'";
                 break;
             }
-            if (eq != std::string_view::npos) attached = argv[i] + eq + 1;
+            if (*eq) attached = eq + 1;
             at = arg.size();
         } else {
             spec = find_short(row, arg[at]);
