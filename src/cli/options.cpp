@@ -348,14 +348,15 @@ bool apply_variable(EnvRule rule, Opt id, std::string_view value, const Source& 
         error << source.name << " is reserved for future use";
         return false;
     case EnvRule::value:
-        // A list's items are comma-separated; any other value is one item.
-        while (!value.empty()) {
-            auto comma = is_list(id) ? value.find(',') : std::string_view::npos;
-            auto item = value.substr(0, comma);
-            if (!item.empty() && !apply_value(id, item, config, error, source)) return false;
-            value = comma == std::string_view::npos ? std::string_view() : value.substr(comma + 1);
+        // A list's items are comma-separated; any other value is one item. (The value is
+        // an environment string: a NUL ends it.)
+        for (const char* item = value.data();; ++item) {
+            const char* end = is_list(id) ? ::strchrnul(item, ',') : item + value.size();
+            std::size_t size = static_cast<std::size_t>(end - item);
+            if (size && !apply_value(id, {item, size}, config, error, source)) return false;
+            if (!*end) return true;
+            item = end;
         }
-        return true;
     }
     apply_flag(id, bit == 1, config);
     return true;
