@@ -89,6 +89,11 @@ struct ParseResult {
 // does, so that the command's words follow the options; the strings are not touched.
 ParseResult parse_options(int argc, char** argv, char* const* envp, Config& config);
 
+// getenv over `envp` (which may be null): the value of PREFIX+NAME, NAME spelled as a
+// variable ("kill-after" is KILL_AFTER), of the first such entry; null if none. The one
+// lookup of the options and of sv's SVDIR and SVWAIT.
+const char* lookup(char* const* envp, const char* prefix, const char* name);
+
 // The texts initd prints for --help, --version, --license.
 void format_help(const Config& config, void (*emit)(std::string_view));
 void format_version(const Config& config, void (*emit)(std::string_view));

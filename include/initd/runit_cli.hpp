@@ -30,6 +30,9 @@ struct Getopt {
     const char* value{};  // the option's argument
     int at = 0;           // position inside a bundle like "-vw5"
     int next(char** argv, const char* spec, Text& complaint);
+    // The same, but a bad option ends the tool as runit's do: "TOOL: " and the
+    // complaint on stderr, then usage(usage_line). Never returns '?'.
+    int next(char** argv, const char* spec, const char* tool, const char* usage_line);
 };
 
 // An environment being edited the way runit's pathexec_env does it, so that chpst's

@@ -178,9 +178,9 @@ constexpr std::span<const Variable> kVariableTables[] = {kTiniVariables, kDumbIn
 // 0x80 + N stands for the Nth (the texts are ASCII), which put_help spells out again.
 // Some 450 bytes less. The order counts: a phrase is taken before those after it.
 constexpr char kPhrases[] =
-    "the child\0; repeatable\0 the \0forward signal\0 and exit\0service\0 process\0 SIG\0"
+    " the child\0the child\0; repeatable\0 the \0forward signal\0 and exit\0service\0 process\0 SIG\0"
     " output\0start\0 as \0run \0child subreaper\0's exit status \0 with\0 before\0 not \0"
-    " PATH\0print\0 or \0 to \0 when\0 on\0 is \0 /etc/\0--io file\0 0 drops it)\0parent dies\0SIGKILL \0";
+    "print\0 or \0 to \0 when\0 on\0 is \0 /etc/\0--io file\0 0 drops it)\0parent dies\0SIGKILL \0";
 
 // Where each of kPhrases' words starts, found once (a walk over them for each byte of
 // the help texts would take most of clang's budget for constexpr work); null after.

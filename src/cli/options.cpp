@@ -5,6 +5,7 @@
 #include <cstring>
 #include <optional>
 #include <string_view>
+#include <string.h>
 
 #include "initd/duration.hpp"
 #include "initd/version.hpp"
@@ -347,21 +348,22 @@ bool apply_variable(EnvRule rule, Opt id, std::string_view value, const Source& 
         error << source.name << " is reserved for future use";
         return false;
     case EnvRule::value:
-        // A list's items are comma-separated; any other value is one item.
-        while (!value.empty()) {
-            auto comma = is_list(id) ? value.find(',') : std::string_view::npos;
-            auto item = value.substr(0, comma);
-            if (!item.empty() && !apply_value(id, item, config, error, source)) return false;
-            value = comma == std::string_view::npos ? std::string_view() : value.substr(comma + 1);
+        // A list's items are comma-separated; any other value is one item. (The value is
+        // an environment string: a NUL ends it.)
+        for (const char* item = value.data();; ++item) {
+            const char* end = is_list(id) ? ::strchrnul(item, ',') : item + value.size();
+            std::size_t size = static_cast<std::size_t>(end - item);
+            if (size && !apply_value(id, {item, size}, config, error, source)) return false;
+            if (!*end) return true;
+            item = end;
         }
-        return true;
     }
     apply_flag(id, bit == 1, config);
     return true;
 }
 
-// The value of PREFIX+NAME, NAME spelled as a variable, in the environment (the first
-// such entry, as getenv finds it), or null.
+}  // namespace
+
 const char* lookup(char* const* envp, const char* prefix, const char* name) {
     for (char* const* e = envp; e && *e; ++e) {
         const char* entry = *e;
@@ -373,6 +375,8 @@ const char* lookup(char* const* envp, const char* prefix, const char* name) {
     }
     return nullptr;
 }
+
+namespace {
 
 // PREFIX+NAME, if the environment has it, read by `rule`. (`--user` keeps a pointer:
 // the environment string outlives the parse.)
@@ -407,14 +411,16 @@ const OptionSpec* find_short(const NameRow& row, char c) {
 }
 
 // Exact name or, unless `exact`, an unambiguous prefix of one, as getopt_long accepts.
-[[gnu::noinline]]  // inlined in parse_options, gcc made the binary 32 bytes larger
 const OptionSpec* find_long(const NameRow& row, std::string_view name, bool exact, bool& ambiguous) {
     const OptionSpec* found = nullptr;
     ambiguous = false;
     for (const auto& spec : row.options) {
-        std::string_view long_name = spec.long_name();
-        if (long_name.empty() || long_name.substr(0, name.size()) != name) continue;
-        if (long_name.size() == name.size()) return &spec;
+        // By characters, not as a std::string_view: its substr and == are calls.
+        const char* long_name = spec.long_name();
+        std::size_t i = 0;
+        while (i < name.size() && long_name[i] == name[i]) ++i;
+        if (!*long_name || i < name.size()) continue;
+        if (!long_name[i]) return &spec;
         if (exact) continue;
         if (found && found->id != spec.id) ambiguous = true;
         found = &spec;
@@ -470,15 +476,16 @@ int parse_option_at(int argc, char** argv, int i, Config& config, ParseResult& r
         const OptionSpec* spec;
         const char* attached = nullptr;  // a value in the same argument: --grace=5s, -r15:3
         if (long_form) {
-            auto eq = arg.find('=', at);
-            std::string_view name = arg.substr(at, eq - at);
+            const char* eq = ::strchrnul(argv[i] + at, '=');  // the name ends there
+            std::string_view name(argv[i] + at, static_cast<std::size_t>(eq - argv[i]) - at);
             bool ambiguous;
             spec = find_long(row, name, row.go_flags, ambiguous);
             if (!spec) {
-                error << (ambiguous ? "ambiguous option '" : "unknown option '") << arg.substr(0, at + name.size()) << "'";
+                error << (ambiguous ? "ambiguous option '" : "unknown option '")
+                      << std::string_view(argv[i], static_cast<std::size_t>(eq - argv[i])) << "'";
                 break;
             }
-            if (eq != std::string_view::npos) attached = argv[i] + eq + 1;
+            if (*eq) attached = eq + 1;
             at = arg.size();
         } else {
             spec = find_short(row, arg[at]);
@@ -550,6 +557,7 @@ void move_before(char** argv, int first, int from, int to) {
 
 }  // namespace
 
+[[gnu::noinline]]  // inlined in main, gcc made the binary 64 bytes larger
 ParseResult parse_options(int argc, char** argv, char* const* envp, Config& config) {
     ParseResult result{Action::run, {}};
     Text& error = result.error;

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "initd/duration.hpp"
 #include "initd/log.hpp"
 
 namespace initd::runit {
@@ -82,6 +83,17 @@ int Getopt::next(char** argv, const char* spec, Text& complaint) {
     return '?';
 }
 
+int Getopt::next(char** argv, const char* spec, const char* tool, const char* usage_line) {
+    Text complaint;
+    complaint << tool << ": ";
+    int c = next(argv, spec, complaint);
+    if (c == '?') {
+        log::write_all(STDERR_FILENO, complaint.view());
+        usage(usage_line);
+    }
+    return c;
+}
+
 bool Env::put(const char* entry) {
     std::size_t name = ::strchrnul(entry, '=') - entry;
     for (std::size_t i = 0; i < count; ++i)
@@ -119,8 +131,9 @@ bool sv_action(const char* word, SvAction& out) {
 }
 
 void format_status(Text& out, const char* name, const Status& s, long long now, bool normally_up) {
-    static constexpr const char* kState[] = {"down: ", "run: ", "finish: "};
-    out << kState[static_cast<int>(s.state)] << name << ": ";
+    const char* state = "down: \0run: \0finish: ";  // by State: words, not pointers to them
+    for (int n = static_cast<int>(s.state); n > 0; --n) state = next_word(state);
+    out << state << name << ": ";
     if (s.state != State::down) out << "(pid " << s.pid << ") ";
     out << (now < s.since_sec ? 0 : now - s.since_sec) << 's';
     bool pid = s.pid != 0;

@@ -10,6 +10,7 @@
 
 #include "initd/clock.hpp"
 #include "initd/log.hpp"
+#include "initd/options.hpp"
 #include "initd/runit_cli.hpp"
 #include "initd/sigmask.hpp"
 #include "initd/tools.hpp"
@@ -45,19 +46,21 @@ void end_line() {
     run.out->clear();
 }
 
-// "PREFIX: service[/log]: WHAT[: errno's words]", as runit's out(); every line but
-// "ok:" counts towards the exit code. Returns -1, what the callers return next.
-int say(const char* prefix, const char* what, bool with_errno = true) {
+// "PREFIX: service[/log]: WHAT: errno's words", as runit's out(), or with `tail` in
+// place of ": errno's words"; every line but "ok:" counts towards the exit code.
+// Returns -1, what the callers return next.
+int say(const char* prefix, const char* what, const char* tail = nullptr) {
     int err = errno;
     *run.out << prefix << run.service << (run.log ? "/log: " : ": ") << what;
-    if (with_errno) *run.out << ": " << runit::error_text(err);
+    if (tail) *run.out << tail;
+    else *run.out << ": " << runit::error_text(err);
     end_line();
     run.rc += *prefix != 'o';
     return -1;
 }
 int warn(const char* what) { return say("warning: ", what); }
 // "runsv not running": fine for exit, which wants none.
-void no_supervisor() { say(*run.letters == 'x' ? "ok: " : "fail: ", "runsv not running", false); }
+void no_supervisor() { say(*run.letters == 'x' ? "ok: " : "fail: ", "runsv not running", ""); }
 
 // The service's directory (O_PATH: nothing is read through it), under $SVDIR unless the
 // name starts with '/' or '.'; -1 after a fail: line. runit's first pass also takes a
@@ -89,7 +92,7 @@ int get_status(int dir, Status& s) {
     close(fd);  // keeps errno when it works
     if (n < 0) return warn("unable to read supervise/status");
     if (!runit::decode({record, static_cast<std::size_t>(n)}, s))
-        return say("warning: ", "unable to read supervise/status: bad format", false);
+        return say("warning: ", "unable to read supervise/status", ": bad format");
     return 1;
 }
 
@@ -165,35 +168,23 @@ int control(int dir, const char* letters) {
     return written ? 1 : warn("unable to write to supervise/control");
 }
 
-[[noreturn]] void usage() { runit::usage("usage: sv [-v] [-w sec] command service ...\n\n"); }
-
-// getenv, over the environment the tool was given.
-const char* variable(char** envp, const char* name) {
-    std::size_t len = std::strlen(name);
-    for (; *envp; ++envp)
-        if (std::strncmp(*envp, name, len) == 0 && (*envp)[len] == '=') return *envp + len + 1;
-    return nullptr;
-}
+constexpr char kUsage[] = "usage: sv [-v] [-w sec] command service ...\n\n";
+[[noreturn]] void usage() { runit::usage(kUsage); }
 
 }  // namespace
 
 int sv(int, char** argv, char** envp) {
     Text out;
     run.out = &out;
-    const char* svdir = variable(envp, "SVDIR");
+    const char* svdir = lookup(envp, "", "SVDIR");
     if (!svdir) svdir = "/etc/service/";
     unsigned long wait_s = 7;
-    if (const char* w = variable(envp, "SVWAIT")) wait_s = runit::scan_ulong(w);
+    if (const char* w = lookup(envp, "", "SVWAIT")) wait_s = runit::scan_ulong(w);
     bool verbose = false;
     runit::Getopt opt;
-    Text complaint;
-    complaint << "sv: ";
-    for (int c; (c = opt.next(argv, "w:vV", complaint));) {
+    for (int c; (c = opt.next(argv, "w:vV", "sv", kUsage));) {
         if (c == 'w') wait_s = runit::scan_ulong(opt.value);
-        else if (c != 'v') {  // -V too: initd has no runit version to show
-            if (c == '?') log::write_all(STDERR_FILENO, complaint.view());
-            usage();
-        }
+        else if (c != 'v') usage();  // -V: initd has no runit version to show
         verbose = true;  // as runit's: -w implies -v
     }
     char** services = argv + opt.index;
